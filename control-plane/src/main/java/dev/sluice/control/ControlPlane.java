@@ -1,0 +1,131 @@
+package dev.sluice.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.sluice.control.account.AccountResource;
+import dev.sluice.control.account.AccountService;
+import dev.sluice.control.account.MeResource;
+import dev.sluice.control.auth.AuthenticationFilter;
+import dev.sluice.control.consumer.BackfillResource;
+import dev.sluice.control.consumer.BackfillService;
+import dev.sluice.control.consumer.ConsumerResource;
+import dev.sluice.control.consumer.ConsumerService;
+import dev.sluice.control.consumer.DeadLetterResource;
+import dev.sluice.control.consumer.MessageResource;
+import dev.sluice.control.endpoint.HttpEndpointResource;
+import dev.sluice.control.endpoint.HttpEndpointService;
+import dev.sluice.control.http.JsonExceptionMapper;
+import dev.sluice.control.http.RequestSizeLimitFilter;
+import dev.sluice.control.http.SluiceExceptionMapper;
+import dev.sluice.control.http.UnexpectedExceptionMapper;
+import dev.sluice.control.http.ValidationExceptionMapper;
+import dev.sluice.control.http.WebApplicationExceptionMapper;
+import dev.sluice.control.idempotency.Idempotency;
+import dev.sluice.control.source.SourceChecker;
+import dev.sluice.control.source.SourceResource;
+import dev.sluice.control.source.SourceService;
+import dev.sluice.control.token.TokenResource;
+import dev.sluice.control.token.TokenService;
+import dev.sluice.core.net.WebhookTargets;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.Store;
+import org.glassfish.jersey.server.ResourceConfig;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Wires the management API: services over the metadata store, the resources that implement the
+ * generated interfaces, authentication, and the one place errors become problems.
+ */
+public final class ControlPlane
+{
+    private final Store store;
+    private final AccountService accounts;
+    private final TokenService tokens;
+    private final SourceService sources;
+    private final HttpEndpointService endpoints;
+    private final ConsumerService consumers;
+    private final BackfillService backfills;
+    private final ControlPlaneSettings settings;
+
+    public ControlPlane(Store store, ControlPlaneSettings settings)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        SecretBox secrets = SecretBox.fromBase64Key(settings.encryptionKey());
+        Idempotency idempotency = new Idempotency(store, secrets);
+        this.accounts = new AccountService(store, idempotency);
+        this.tokens = new TokenService(store, idempotency);
+        this.sources = new SourceService(store, idempotency, secrets, new SourceChecker(settings.sourceConnectTimeout(), Clock.systemUTC()));
+        this.endpoints = new HttpEndpointService(store, idempotency, secrets, new WebhookTargets(settings.allowPrivateWebhookTargets()));
+        this.consumers = new ConsumerService(store, idempotency, sources, endpoints);
+        this.backfills = new BackfillService(store, idempotency, consumers);
+    }
+
+    /** Makes the API's JSON strict: unknown fields, wrong types and duplicate keys are errors, not guesses. */
+    public static void configureJson(ObjectMapper mapper)
+    {
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean, LogicalType.Textual, LogicalType.Enum}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, type == LogicalType.Textual || type == LogicalType.Enum ? CoercionAction.TryConvert : CoercionAction.Fail);
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer || type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail);
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.Float, type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail);
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.Boolean, type == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail);
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+        }
+    }
+
+    /** Registers the API's resources, filters and exception mappers. */
+    public void register(ResourceConfig jersey)
+    {
+        jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
+        jersey.register(new AuthenticationFilter(store, settings.operatorToken()));
+        jersey.register(new SluiceExceptionMapper());
+        jersey.register(new JsonExceptionMapper());
+        jersey.register(new ValidationExceptionMapper());
+        jersey.register(new WebApplicationExceptionMapper());
+        jersey.register(new UnexpectedExceptionMapper());
+        jersey.register(new AccountResource(accounts));
+        jersey.register(new MeResource());
+        jersey.register(new TokenResource(tokens));
+        jersey.register(new SourceResource(sources));
+        jersey.register(new HttpEndpointResource(endpoints));
+        jersey.register(new ConsumerResource(consumers));
+        jersey.register(new BackfillResource(backfills));
+        jersey.register(new MessageResource(consumers));
+        jersey.register(new DeadLetterResource(consumers));
+    }
+
+    public AccountService accounts()
+    {
+        return accounts;
+    }
+
+    public TokenService tokens()
+    {
+        return tokens;
+    }
+
+    public Optional<String> operatorToken()
+    {
+        return settings.operatorToken();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.sluice.control.consumer;
+
+import dev.sluice.api.ConsumersApi;
+import dev.sluice.api.model.Action;
+import dev.sluice.api.model.ConsumerCreate;
+import dev.sluice.api.model.ConsumerKind;
+import dev.sluice.api.model.ConsumerList;
+import dev.sluice.api.model.ConsumerState;
+import dev.sluice.api.model.ConsumerStatus;
+import dev.sluice.api.model.ConsumerUpdate;
+import dev.sluice.control.Dtos;
+import dev.sluice.control.Lookup;
+import dev.sluice.control.auth.Caller;
+import dev.sluice.control.auth.Callers;
+import dev.sluice.store.Page;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.StartPosition;
+import dev.sluice.store.consumer.TableSelection;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** Consumers: what each receives from its source, and how. */
+public final class ConsumerResource
+        implements ConsumersApi
+{
+    private final ConsumerService consumers;
+
+    @Context
+    private SecurityContext security;
+
+    public ConsumerResource(ConsumerService consumers)
+    {
+        this.consumers = requireNonNull(consumers, "consumers is null");
+    }
+
+    @Override
+    public Response createConsumer(ConsumerCreate request, String idempotencyKey)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        ConsumerInput input = new ConsumerInput(
+                Optional.of(request.getName()),
+                Optional.of(request.getSourceId()),
+                Optional.of(request.getKind().toString()),
+                Optional.of(tables(request.getTables())),
+                Optional.ofNullable(request.getActions()).map(ConsumerResource::actions),
+                Optional.ofNullable(request.getFilter()).map(String::strip).filter(text -> !text.isEmpty()),
+                Optional.ofNullable(request.getTransform()).filter(text -> !text.isBlank()),
+                Optional.ofNullable(request.getEndpointId()),
+                Optional.ofNullable(request.getPath()),
+                Optional.ofNullable(request.getBatchSize()),
+                Optional.ofNullable(request.getVisibilityTimeoutSeconds()),
+                Optional.ofNullable(request.getMaxAckPending()),
+                Optional.ofNullable(request.getMaxDeliver()),
+                Optional.ofNullable(request.getStart()).map(ConsumerResource::start),
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+        Consumer consumer = consumers.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
+        return Response.status(Response.Status.CREATED).entity(toDto(consumer)).build();
+    }
+
+    @Override
+    public Response listConsumers(Integer limit, String after)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        Page<Consumer> page = consumers.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
+        ConsumerList body = new ConsumerList(page.items().stream().map(ConsumerResource::toDto).toList());
+        body.setNextCursor(page.nextCursor().orElse(null));
+        return Response.ok(body).build();
+    }
+
+    @Override
+    public Response getConsumer(String consumerId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        return Response.ok(toDto(consumers.get(caller.accountId(), consumerId))).build();
+    }
+
+    @Override
+    public Response updateConsumer(String consumerId, ConsumerUpdate request)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        ConsumerInput changes = new ConsumerInput(
+                Optional.ofNullable(request.getName()),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.ofNullable(request.getTables()).map(ConsumerResource::tables),
+                Optional.ofNullable(request.getActions()).map(ConsumerResource::actions),
+                Optional.ofNullable(request.getFilter()),
+                Optional.ofNullable(request.getTransform()),
+                Optional.ofNullable(request.getEndpointId()),
+                Optional.ofNullable(request.getPath()),
+                Optional.ofNullable(request.getBatchSize()),
+                Optional.ofNullable(request.getVisibilityTimeoutSeconds()),
+                Optional.ofNullable(request.getMaxAckPending()),
+                Optional.ofNullable(request.getMaxDeliver()),
+                Optional.empty(),
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+        return Response.ok(toDto(consumers.update(caller.accountId(), consumerId, changes))).build();
+    }
+
+    @Override
+    public Response deleteConsumer(String consumerId)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        consumers.delete(caller.accountId(), consumerId);
+        return Response.noContent().build();
+    }
+
+    @Override
+    public Response getConsumerStatus(String consumerId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        consumers.get(caller.accountId(), consumerId);
+        // The message store arrives with delivery; until then no consumer holds messages.
+        return Response.ok(new ConsumerStatus(0L, 0L, 0L)).build();
+    }
+
+    private static List<TableSelection> tables(List<dev.sluice.api.model.TableSelection> tables)
+    {
+        return tables.stream()
+                .map(table -> new TableSelection(table.getSchema() == null ? "public" : table.getSchema(), table.getTable(), table.getGroupColumns()))
+                .toList();
+    }
+
+    private static List<String> actions(java.util.Collection<Action> actions)
+    {
+        return actions.stream().map(Action::toString).distinct().toList();
+    }
+
+    static StartPosition start(dev.sluice.api.model.StartPosition start)
+    {
+        return new StartPosition(StartPosition.At.valueOf(start.getAt().toString().toUpperCase(Locale.ROOT)), start.getSortColumn(), start.getValue());
+    }
+
+    static dev.sluice.api.model.StartPosition toDto(StartPosition start)
+    {
+        dev.sluice.api.model.StartPosition dto = new dev.sluice.api.model.StartPosition(
+                dev.sluice.api.model.StartPosition.AtEnum.fromValue(start.at().name().toLowerCase(Locale.ROOT)));
+        dto.setSortColumn(start.sortColumn());
+        dto.setValue(start.value());
+        return dto;
+    }
+
+    static List<dev.sluice.api.model.TableSelection> toDto(List<TableSelection> tables)
+    {
+        return tables.stream().map(table -> {
+            dev.sluice.api.model.TableSelection dto = new dev.sluice.api.model.TableSelection(table.table());
+            dto.setSchema(table.schema());
+            dto.setGroupColumns(table.groupColumns());
+            return dto;
+        }).toList();
+    }
+
+    static dev.sluice.api.model.Consumer toDto(Consumer consumer)
+    {
+        dev.sluice.api.model.Consumer dto = new dev.sluice.api.model.Consumer(consumer.id(), consumer.name(), consumer.sourceId(),
+                ConsumerKind.fromValue(consumer.kind().name().toLowerCase(Locale.ROOT)), toDto(consumer.tables()),
+                consumer.actions().stream().map(Action::fromValue).toList(), consumer.batchSize(), consumer.visibilityTimeoutSeconds(),
+                consumer.maxAckPending(), consumer.maxDeliver(), toDto(consumer.start()),
+                consumer.active() ? ConsumerState.ACTIVE : ConsumerState.PAUSED, Dtos.time(consumer.createdAt()), Dtos.time(consumer.updatedAt()));
+        dto.setFilter(consumer.filter().orElse(null));
+        dto.setTransform(consumer.transform().orElse(null));
+        dto.setEndpointId(consumer.endpointId().orElse(null));
+        dto.setPath(consumer.path().orElse(null));
+        return dto;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.sluice.control.endpoint;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.control.Lookup;
+import dev.sluice.control.Names;
+import dev.sluice.control.idempotency.Idempotency;
+import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.net.WebhookTargets;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.Json;
+import dev.sluice.store.Page;
+import dev.sluice.store.Store;
+import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.endpoint.HttpEndpoint;
+import dev.sluice.store.endpoint.HttpEndpointDao;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/** Webhook targets of an account, with their headers and signing secrets. */
+public final class HttpEndpointService
+{
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "transfer-encoding", "connection",
+            "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
+
+    private final Store store;
+    private final Idempotency idempotency;
+    private final SecretBox secrets;
+    private final WebhookTargets targets;
+
+    public HttpEndpointService(Store store, Idempotency idempotency, SecretBox secrets, WebhookTargets targets)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.idempotency = requireNonNull(idempotency, "idempotency is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.targets = requireNonNull(targets, "targets is null");
+    }
+
+    public HttpEndpoint create(AccountId accountId, Optional<String> idempotencyKey, EndpointInput input, Object request)
+    {
+        Names.checkNotIdShaped(ResourceKind.HTTP_ENDPOINT, input.name().orElseThrow());
+        checkUrl(input.url().orElseThrow());
+        Map<String, String> headers = checkHeaders("headers", input.headers().orElse(Map.of()));
+        Map<String, String> secretHeaders = checkHeaders("secret_headers", input.secretHeaders().orElse(Map.of()));
+        return idempotency.create(accountId.value(), idempotencyKey, "createHttpEndpoint", request, HttpEndpoint.class, handle -> {
+            String id = ResourceKind.HTTP_ENDPOINT.newId();
+            Instant now = Instant.now();
+            HttpEndpoint endpoint = new HttpEndpoint(accountId, id, input.name().orElseThrow(), input.url().orElseThrow(), headers,
+                    encryptHeaders(secretHeaders), List.copyOf(new TreeMap<>(secretHeaders).keySet()),
+                    input.signingSecret().map(secrets::encrypt), Optional.empty(), Optional.empty(), now, now);
+            HttpEndpointDao endpoints = handle.attach(HttpEndpointDao.class);
+            Names.unique(ResourceKind.HTTP_ENDPOINT, endpoint.name(), () -> {
+                endpoints.insert(endpoint);
+                return null;
+            });
+            return endpoints.findById(accountId, id).orElseThrow();
+        });
+    }
+
+    public HttpEndpoint get(AccountId accountId, String idOrName)
+    {
+        HttpEndpointDao endpoints = store.onDemand(HttpEndpointDao.class);
+        return Lookup.find(ResourceKind.HTTP_ENDPOINT, idOrName, id -> endpoints.findById(accountId, id), name -> endpoints.findByName(accountId, name));
+    }
+
+    public Page<HttpEndpoint> list(AccountId accountId, String after, int limit)
+    {
+        return Page.of(store.onDemand(HttpEndpointDao.class).list(accountId, after, limit + 1), limit, HttpEndpoint::id);
+    }
+
+    /**
+     * Applies the fields present. A new signing secret keeps the previous one valid for a grace period, so
+     * receivers can switch without rejecting messages signed in between.
+     */
+    public HttpEndpoint update(AccountId accountId, String idOrName, EndpointInput changes)
+    {
+        changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.HTTP_ENDPOINT, name));
+        changes.url().ifPresent(this::checkUrl);
+        Optional<Map<String, String>> headers = changes.headers().map(map -> checkHeaders("headers", map));
+        Optional<Map<String, String>> secretHeaders = changes.secretHeaders().map(map -> checkHeaders("secret_headers", map));
+        return store.inTransaction(handle -> {
+            HttpEndpointDao endpoints = handle.attach(HttpEndpointDao.class);
+            HttpEndpoint current = Lookup.find(ResourceKind.HTTP_ENDPOINT, idOrName, id -> endpoints.findById(accountId, id), name -> endpoints.findByName(accountId, name));
+            Optional<String> signing = current.signingSecretEncrypted();
+            Optional<String> previous = current.previousSigningSecretEncrypted();
+            Optional<Instant> rotatedAt = current.signingSecretRotatedAt();
+            if (changes.signingSecret().isPresent()) {
+                String next = changes.signingSecret().get();
+                boolean same = signing.map(secrets::decrypt).filter(next::equals).isPresent();
+                if (!same) {
+                    previous = signing;
+                    rotatedAt = signing.isPresent() ? Optional.of(Instant.now()) : Optional.empty();
+                    signing = Optional.of(secrets.encrypt(next));
+                }
+            }
+            HttpEndpoint updated = new HttpEndpoint(accountId, current.id(), changes.name().orElse(current.name()), changes.url().orElse(current.url()),
+                    headers.orElse(current.headers()),
+                    secretHeaders.isPresent() ? encryptHeaders(secretHeaders.get()) : current.secretHeadersEncrypted(),
+                    secretHeaders.map(map -> List.copyOf(new TreeMap<>(map).keySet())).orElse(current.secretHeaderNames()),
+                    signing, previous, rotatedAt, current.createdAt(), current.updatedAt());
+            Names.unique(ResourceKind.HTTP_ENDPOINT, updated.name(), () -> endpoints.update(updated));
+            return endpoints.findById(accountId, current.id()).orElseThrow();
+        });
+    }
+
+    public void delete(AccountId accountId, String idOrName)
+    {
+        store.useTransaction(handle -> {
+            HttpEndpointDao endpoints = handle.attach(HttpEndpointDao.class);
+            HttpEndpoint endpoint = Lookup.find(ResourceKind.HTTP_ENDPOINT, idOrName, id -> endpoints.findById(accountId, id), name -> endpoints.findByName(accountId, name));
+            List<String> users = handle.attach(ConsumerDao.class).namesUsing(accountId, "endpoint_id", endpoint.id());
+            if (!users.isEmpty()) {
+                throw new SluiceException(ErrorCode.IN_USE, "HTTP endpoint '" + endpoint.name() + "' is used by consumers " + String.join(", ", users)
+                        + "; delete them or point them at another endpoint first");
+            }
+            endpoints.delete(accountId, endpoint.id());
+        });
+    }
+
+    /** The secret headers in clear, for delivery. */
+    public Map<String, String> secretHeaders(HttpEndpoint endpoint)
+    {
+        return endpoint.secretHeadersEncrypted()
+                .map(encrypted -> Json.read(secrets.decrypt(encrypted), new TypeReference<Map<String, String>>() {}))
+                .orElse(Map.of());
+    }
+
+    private Optional<String> encryptHeaders(Map<String, String> headers)
+    {
+        return headers.isEmpty() ? Optional.empty() : Optional.of(secrets.encrypt(Json.write(new TreeMap<>(headers))));
+    }
+
+    private void checkUrl(String url)
+    {
+        targets.refusal(url).ifPresent(reason -> {
+            throw SluiceException.invalid("url", reason);
+        });
+    }
+
+    private static Map<String, String> checkHeaders(String field, Map<String, String> headers)
+    {
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (!HEADER_NAME.matcher(name).matches()) {
+                throw SluiceException.invalid(field + "." + name, "is not a valid HTTP header name");
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw SluiceException.invalid(field + "." + name, "is set by Sluice and cannot be configured");
+            }
+            String value = header.getValue();
+            if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+                throw SluiceException.invalid(field + "." + name, "must be a single-line string");
+            }
+        }
+        return Map.copyOf(headers);
+    }
+
+    /** Fields of an endpoint as given on create (all required ones present) or update (absent: unchanged). */
+    public record EndpointInput(Optional<String> name, Optional<String> url, Optional<Map<String, String>> headers,
+            Optional<Map<String, String>> secretHeaders, Optional<String> signingSecret)
+    {
+        public EndpointInput
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(url, "url is null");
+            requireNonNull(headers, "headers is null");
+            requireNonNull(secretHeaders, "secretHeaders is null");
+            requireNonNull(signingSecret, "signingSecret is null");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.sluice.control.http;
+
+import dev.sluice.api.model.Problem;
+import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.error.SluiceException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * Anything not mapped elsewhere. A body that was too large surfaces here wrapped by Jersey; everything
+ * else is a 500 with an error id that is logged with the stack trace and returned to the caller.
+ */
+public final class UnexpectedExceptionMapper
+        implements ExceptionMapper<Throwable>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+
+    @Override
+    public Response toResponse(Throwable exception)
+    {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SluiceException sluice) {
+                return new SluiceExceptionMapper().toResponse(sluice);
+            }
+            if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                return new JsonExceptionMapper().toResponse(json);
+            }
+            if (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.io.EOFException) {
+                return Problems.response(Problems.problem(ErrorCode.MALFORMED_REQUEST, "request body ended early"));
+            }
+        }
+        return unexpected(exception);
+    }
+
+    static Response unexpected(Throwable exception)
+    {
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("unexpected error {}", errorId, exception);
+        Problem problem = Problems.problem(ErrorCode.INTERNAL, "unexpected error; quote error id " + errorId + " to support");
+        problem.setErrorId(errorId);
+        return Problems.response(problem);
+    }
+}

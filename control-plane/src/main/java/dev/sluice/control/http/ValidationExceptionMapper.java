@@ -1,0 +1,104 @@
+package dev.sluice.control.http;
+
+import dev.sluice.api.model.FieldError;
+import dev.sluice.api.model.Problem;
+import dev.sluice.core.error.ErrorCode;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Bean-validation failures of the generated models (required fields, ranges, patterns) become a 422 that
+ * names each field by its JSON name.
+ */
+public final class ValidationExceptionMapper
+        implements ExceptionMapper<ConstraintViolationException>
+{
+    @Override
+    public Response toResponse(ConstraintViolationException exception)
+    {
+        List<FieldError> errors = exception.getConstraintViolations().stream()
+                .map(violation -> new FieldError(field(violation), message(violation)))
+                .sorted(Comparator.comparing(FieldError::getField))
+                .distinct()
+                .toList();
+        String detail = errors.isEmpty()
+                ? "request is invalid"
+                : errors.stream().map(error -> error.getField() + ": " + error.getMessage()).reduce((a, b) -> a + "; " + b).orElseThrow();
+        Problem problem = Problems.problem(ErrorCode.VALIDATION_FAILED, detail);
+        if (!errors.isEmpty()) {
+            problem.setField(errors.get(0).getField());
+            problem.setErrors(errors);
+        }
+        return Problems.response(problem);
+    }
+
+    private static String message(ConstraintViolation<?> violation)
+    {
+        String template = violation.getMessageTemplate();
+        if (template.contains("Pattern")) {
+            return "must match " + violation.getConstraintDescriptor().getAttributes().get("regexp");
+        }
+        return violation.getMessage();
+    }
+
+    /**
+     * The JSON path of a violation: the method and body parameter are dropped, Java property names become
+     * snake_case; a violation on a parameter itself names the header or query parameter, or {@code body}.
+     */
+    static String field(ConstraintViolation<?> violation)
+    {
+        StringBuilder field = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            switch (node.getKind()) {
+                case METHOD, CONSTRUCTOR, RETURN_VALUE, CROSS_PARAMETER -> { }
+                case PARAMETER -> parameter = node.getName();
+                default -> {
+                    if (node.isInIterable() && node.getIndex() != null) {
+                        field.append('[').append(node.getIndex()).append(']');
+                    }
+                    if (node.isInIterable() && node.getKey() != null) {
+                        field.append('[').append(node.getKey()).append(']');
+                    }
+                    if (node.getName() != null) {
+                        if (field.length() > 0) {
+                            field.append('.');
+                        }
+                        field.append(snakeCase(node.getName()));
+                    }
+                }
+            }
+        }
+        if (field.length() > 0) {
+            return field.toString();
+        }
+        if (parameter == null) {
+            return "body";
+        }
+        return switch (parameter) {
+            case "idempotencyKey" -> "Idempotency-Key";
+            case "limit", "after" -> parameter;
+            default -> "body";
+        };
+    }
+
+    static String snakeCase(String name)
+    {
+        StringBuilder out = new StringBuilder();
+        for (char c : name.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                out.append('_').append(Character.toLowerCase(c));
+            }
+            else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.sluice.control.source;
+
+import static java.util.Objects.requireNonNull;
+
+/** How to reach a source database, with its password in clear: never logged, never returned. */
+public record SourceConnection(
+        String host,
+        int port,
+        String database,
+        String username,
+        String password,
+        String sslMode,
+        String publicationName,
+        String slotName,
+        boolean managePublication,
+        boolean manageSlot)
+{
+    public SourceConnection
+    {
+        requireNonNull(host, "host is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(username, "username is null");
+        requireNonNull(password, "password is null");
+        requireNonNull(sslMode, "sslMode is null");
+        requireNonNull(publicationName, "publicationName is null");
+        requireNonNull(slotName, "slotName is null");
+    }
+
+    public String jdbcUrl()
+    {
+        String literalHost = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "jdbc:postgresql://" + literalHost + ":" + port + "/" + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SourceConnection[" + username + "@" + host + ":" + port + "/" + database + "]";
+    }
+}

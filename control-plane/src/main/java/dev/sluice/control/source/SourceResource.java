@@ -1,0 +1,131 @@
+package dev.sluice.control.source;
+
+import dev.sluice.api.SourcesApi;
+import dev.sluice.api.model.SourceCheck;
+import dev.sluice.api.model.SourceColumn;
+import dev.sluice.api.model.SourceCreate;
+import dev.sluice.api.model.SourceList;
+import dev.sluice.api.model.SourceStatus;
+import dev.sluice.api.model.SourceTableList;
+import dev.sluice.api.model.SourceUpdate;
+import dev.sluice.api.model.SslMode;
+import dev.sluice.control.Dtos;
+import dev.sluice.control.Lookup;
+import dev.sluice.control.auth.Caller;
+import dev.sluice.control.auth.Callers;
+import dev.sluice.store.Page;
+import dev.sluice.store.source.Source;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** Sources: the Postgres databases an account streams from. */
+public final class SourceResource
+        implements SourcesApi
+{
+    private final SourceService sources;
+
+    @Context
+    private SecurityContext security;
+
+    public SourceResource(SourceService sources)
+    {
+        this.sources = requireNonNull(sources, "sources is null");
+    }
+
+    @Override
+    public Response createSource(SourceCreate request, String idempotencyKey)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        SourceService.NewSource input = new SourceService.NewSource(request.getName(), request.getHost().trim(), request.getPort(), request.getDatabase(),
+                request.getUsername(), request.getPassword(), request.getSslMode().toString(), Optional.ofNullable(request.getPublicationName()),
+                Optional.ofNullable(request.getSlotName()), request.getManagePublication(), request.getManageSlot());
+        Source source = sources.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
+        return Response.status(Response.Status.CREATED).entity(toDto(source)).build();
+    }
+
+    @Override
+    public Response listSources(Integer limit, String after)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        Page<Source> page = sources.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
+        SourceList body = new SourceList(page.items().stream().map(SourceResource::toDto).toList());
+        body.setNextCursor(page.nextCursor().orElse(null));
+        return Response.ok(body).build();
+    }
+
+    @Override
+    public Response getSource(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        return Response.ok(toDto(sources.get(caller.accountId(), sourceId))).build();
+    }
+
+    @Override
+    public Response updateSource(String sourceId, SourceUpdate request)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        SourceService.SourceChanges changes = new SourceService.SourceChanges(
+                Optional.ofNullable(request.getName()),
+                Optional.ofNullable(request.getHost()).map(String::trim),
+                Optional.ofNullable(request.getPort()),
+                Optional.ofNullable(request.getUsername()),
+                Optional.ofNullable(request.getPassword()),
+                Optional.ofNullable(request.getSslMode()).map(SslMode::toString));
+        return Response.ok(toDto(sources.update(caller.accountId(), sourceId, changes))).build();
+    }
+
+    @Override
+    public Response deleteSource(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.manage(security);
+        sources.delete(caller.accountId(), sourceId);
+        return Response.noContent().build();
+    }
+
+    @Override
+    public Response checkSource(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        CheckResult result = sources.check(caller.accountId(), sourceId);
+        SourceCheck body = new SourceCheck(result.ok(), Dtos.time(result.checkedAt()),
+                result.checks().stream().map(SourceCheckFailedException::toDto).toList());
+        body.setServerVersion(result.serverVersion().orElse(null));
+        return Response.ok(body).build();
+    }
+
+    @Override
+    public Response listSourceTables(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        SourceTableList body = new SourceTableList(sources.tables(caller.accountId(), sourceId).stream().map(SourceResource::toDto).toList());
+        return Response.ok(body).build();
+    }
+
+    @Override
+    public Response getSourceStatus(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.read(security);
+        sources.get(caller.accountId(), sourceId);
+        // No data-plane worker streams sources yet: every source is idle until extraction holds its lease.
+        return Response.ok(new SourceStatus(SourceStatus.StateEnum.IDLE)).build();
+    }
+
+    static dev.sluice.api.model.Source toDto(Source source)
+    {
+        return new dev.sluice.api.model.Source(source.id(), source.name(), source.host(), source.port(), source.database(), source.username(),
+                SslMode.fromValue(source.sslMode()), source.publicationName(), source.slotName(), source.managePublication(), source.manageSlot(),
+                Dtos.time(source.createdAt()), Dtos.time(source.updatedAt()));
+    }
+
+    private static dev.sluice.api.model.SourceTable toDto(SourceTable table)
+    {
+        return new dev.sluice.api.model.SourceTable(table.schema(), table.name(), table.primaryKey(),
+                dev.sluice.api.model.SourceTable.ReplicaIdentityEnum.fromValue(table.replicaIdentity()), table.partitioned(), table.inPublication(),
+                table.columns().stream().map(column -> new SourceColumn(column.name(), column.type(), column.nullable())).toList());
+    }
+}

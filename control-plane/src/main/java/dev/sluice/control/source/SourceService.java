@@ -1,0 +1,179 @@
+package dev.sluice.control.source;
+
+import dev.sluice.control.Lookup;
+import dev.sluice.control.Names;
+import dev.sluice.control.idempotency.Idempotency;
+import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.Page;
+import dev.sluice.store.Store;
+import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceDao;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Sources of an account. A source is only saved once its database passed the checks, so every stored
+ * source could be streamed when it was saved.
+ */
+public final class SourceService
+{
+    private final Store store;
+    private final Idempotency idempotency;
+    private final SecretBox secrets;
+    private final SourceChecker checker;
+
+    public SourceService(Store store, Idempotency idempotency, SecretBox secrets, SourceChecker checker)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.idempotency = requireNonNull(idempotency, "idempotency is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.checker = requireNonNull(checker, "checker is null");
+    }
+
+    public Source create(AccountId accountId, Optional<String> idempotencyKey, NewSource input, Object request)
+    {
+        Names.checkNotIdShaped(ResourceKind.SOURCE, input.name());
+        checkHost(input.host());
+        return idempotency.create(accountId.value(), idempotencyKey, "createSource", request, Source.class, handle -> {
+            String id = ResourceKind.SOURCE.newId();
+            String defaultName = "sluice_" + id.substring(id.indexOf('_') + 1);
+            SourceConnection connection = new SourceConnection(input.host(), input.port(), input.database(), input.username(), input.password(), input.sslMode(),
+                    input.publicationName().orElse(defaultName), input.slotName().orElse(defaultName), input.managePublication(), input.manageSlot());
+            CheckResult result = checker.check(connection);
+            if (!result.ok()) {
+                throw new SourceCheckFailedException(result);
+            }
+            Instant now = Instant.now();
+            Source source = new Source(accountId, id, input.name(), connection.host(), connection.port(), connection.database(), connection.username(),
+                    secrets.encrypt(connection.password()), connection.sslMode(), connection.publicationName(), connection.slotName(),
+                    connection.managePublication(), connection.manageSlot(), now, now);
+            SourceDao sources = handle.attach(SourceDao.class);
+            Names.unique(ResourceKind.SOURCE, input.name(), () -> {
+                sources.insert(source);
+                return null;
+            });
+            return sources.findById(accountId, id).orElseThrow();
+        });
+    }
+
+    public Source get(AccountId accountId, String idOrName)
+    {
+        SourceDao sources = store.onDemand(SourceDao.class);
+        return Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, id), name -> sources.findByName(accountId, name));
+    }
+
+    public Page<Source> list(AccountId accountId, String after, int limit)
+    {
+        return Page.of(store.onDemand(SourceDao.class).list(accountId, after, limit + 1), limit, Source::id);
+    }
+
+    /** Changes name or connection settings; changed connection settings are checked before they are saved. */
+    public Source update(AccountId accountId, String idOrName, SourceChanges changes)
+    {
+        changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.SOURCE, name));
+        changes.host().ifPresent(SourceService::checkHost);
+        Source current = get(accountId, idOrName);
+        Source updated = new Source(accountId, current.id(), changes.name().orElse(current.name()), changes.host().orElse(current.host()),
+                changes.port().orElse(current.port()), current.database(), changes.username().orElse(current.username()),
+                changes.password().map(secrets::encrypt).orElse(current.passwordEncrypted()), changes.sslMode().orElse(current.sslMode()),
+                current.publicationName(), current.slotName(), current.managePublication(), current.manageSlot(), current.createdAt(), current.updatedAt());
+        if (changes.changesConnection()) {
+            CheckResult result = checker.check(connection(updated));
+            if (!result.ok()) {
+                throw new SourceCheckFailedException(result);
+            }
+        }
+        return store.inTransaction(handle -> {
+            SourceDao sources = handle.attach(SourceDao.class);
+            int rows = Names.unique(ResourceKind.SOURCE, updated.name(), () -> sources.update(updated));
+            if (rows == 0) {
+                throw SluiceException.notFound(ResourceKind.SOURCE.displayName(), idOrName);
+            }
+            return sources.findById(accountId, current.id()).orElseThrow();
+        });
+    }
+
+    public void delete(AccountId accountId, String idOrName)
+    {
+        store.useTransaction(handle -> {
+            SourceDao sources = handle.attach(SourceDao.class);
+            Source source = Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, id), name -> sources.findByName(accountId, name));
+            List<String> users = handle.attach(ConsumerDao.class).namesUsing(accountId, "source_id", source.id());
+            if (!users.isEmpty()) {
+                throw new SluiceException(ErrorCode.IN_USE, "source '" + source.name() + "' is used by consumers " + String.join(", ", users)
+                        + "; delete them first");
+            }
+            sources.delete(accountId, source.id());
+        });
+    }
+
+    public CheckResult check(AccountId accountId, String idOrName)
+    {
+        return checker.check(connection(get(accountId, idOrName)));
+    }
+
+    public List<SourceTable> tables(AccountId accountId, String idOrName)
+    {
+        Source source = get(accountId, idOrName);
+        SourceConnection connection = connection(source);
+        try (Connection jdbc = checker.connect(connection)) {
+            return SourceIntrospection.tables(jdbc, source.publicationName());
+        }
+        catch (SQLException e) {
+            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, "cannot read the tables of source '" + source.name() + "': " + e.getMessage()
+                    + "; run POST /v1/sources/" + source.id() + "/check for details", e);
+        }
+    }
+
+    public SourceConnection connection(Source source)
+    {
+        return new SourceConnection(source.host(), source.port(), source.database(), source.username(), secrets.decrypt(source.passwordEncrypted()),
+                source.sslMode(), source.publicationName(), source.slotName(), source.managePublication(), source.manageSlot());
+    }
+
+    private static void checkHost(String host)
+    {
+        if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '?' || c == '#' || c == '@')) {
+            throw SluiceException.invalid("host", "must be a host name or an IP address");
+        }
+    }
+
+    /** What a user gives to create a source. */
+    public record NewSource(String name, String host, int port, String database, String username, String password, String sslMode,
+            Optional<String> publicationName, Optional<String> slotName, boolean managePublication, boolean manageSlot)
+    {
+        public NewSource
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(host, "host is null");
+            requireNonNull(database, "database is null");
+            requireNonNull(username, "username is null");
+            requireNonNull(password, "password is null");
+            sslMode = requireNonNull(sslMode, "sslMode is null").toLowerCase(Locale.ROOT);
+            requireNonNull(publicationName, "publicationName is null");
+            requireNonNull(slotName, "slotName is null");
+        }
+    }
+
+    /** What a user may change on a source; absent fields keep their value. */
+    public record SourceChanges(Optional<String> name, Optional<String> host, Optional<Integer> port, Optional<String> username,
+            Optional<String> password, Optional<String> sslMode)
+    {
+        public boolean changesConnection()
+        {
+            return host.isPresent() || port.isPresent() || username.isPresent() || password.isPresent() || sslMode.isPresent();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sluice.server;
+
+import io.dropwizard.core.cli.ServerCommand;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+import java.nio.file.Path;
+
+/**
+ * {@code sluice dev}: both planes and an embedded Postgres in one process, with secrets generated once
+ * and kept in the data directory, private webhook targets allowed, and a ready-made account and token.
+ */
+final class DevCommand
+        extends ServerCommand<SluiceConfiguration>
+{
+    private final SluiceApplication application;
+
+    DevCommand(SluiceApplication application)
+    {
+        super(application, "dev", "Runs Sluice in one process with an embedded Postgres (data kept in --data-dir)");
+        this.application = application;
+    }
+
+    @Override
+    public void configure(Subparser subparser)
+    {
+        super.configure(subparser);
+        subparser.addArgument("--data-dir").dest("dataDir").setDefault(".sluice").help("where Postgres data and dev secrets are kept (default .sluice)");
+        subparser.addArgument("--port").dest("port").type(Integer.class).setDefault(8080).help("HTTP port; 0 picks a free one (default 8080)");
+    }
+
+    @Override
+    protected void run(Bootstrap<SluiceConfiguration> bootstrap, Namespace namespace, SluiceConfiguration configuration)
+            throws Exception
+    {
+        Path dataDirectory = Path.of(namespace.getString("dataDir")).toAbsolutePath();
+        DevMode devMode = DevMode.prepare(dataDirectory);
+        SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
+        embedded.setEnabled(true);
+        embedded.setDataDirectory(dataDirectory.resolve("postgres"));
+        embedded.setPort(devMode.postgresPort());
+        if (configuration.getOperatorToken() == null) {
+            configuration.setOperatorToken(devMode.operatorToken());
+        }
+        if (configuration.getEncryptionKey() == null) {
+            configuration.setEncryptionKey(devMode.encryptionKey());
+        }
+        configuration.setAllowPrivateWebhookTargets(true);
+        if (configuration.getServerFactory() instanceof SimpleServerFactory server && server.getConnector() instanceof HttpConnectorFactory http) {
+            http.setPort(namespace.getInt("port"));
+            http.setBindHost("127.0.0.1");
+        }
+        application.enableDevMode(devMode);
+        super.run(bootstrap, namespace, configuration);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.server;
+
+import dev.sluice.control.ControlPlane;
+import dev.sluice.control.ControlPlaneSettings;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.EmbeddedMetadataPostgres;
+import dev.sluice.store.Store;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.lifecycle.Managed;
+
+import java.util.Optional;
+
+/**
+ * The Sluice server. Commands: {@code dev} (everything in one process with an embedded Postgres),
+ * {@code control-plane} (the management API against a configured metadata store), {@code migrate}.
+ */
+public class SluiceApplication
+        extends Application<SluiceConfiguration>
+{
+    private DevMode devMode;
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        new SluiceApplication().run(args);
+    }
+
+    @Override
+    public String getName()
+    {
+        return "sluice";
+    }
+
+    @Override
+    protected void addDefaultCommands(Bootstrap<SluiceConfiguration> bootstrap)
+    {
+        bootstrap.addCommand(new ControlPlaneCommand(this));
+        bootstrap.addCommand(new DevCommand(this));
+        bootstrap.addCommand(new MigrateCommand());
+    }
+
+    @Override
+    public void initialize(Bootstrap<SluiceConfiguration> bootstrap)
+    {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    void enableDevMode(DevMode devMode)
+    {
+        this.devMode = devMode;
+    }
+
+    @Override
+    public void run(SluiceConfiguration configuration, Environment environment)
+    {
+        ManagedDataSource dataSource = metadataStore(configuration, environment);
+        if (configuration.isMigrateOnStart()) {
+            Store.migrate(dataSource);
+        }
+        Store store = new Store(dataSource);
+        ControlPlane controlPlane = new ControlPlane(store, settings(configuration));
+        ControlPlane.configureJson(environment.getObjectMapper());
+        controlPlane.register(environment.jersey().getResourceConfig());
+        environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
+        if (devMode != null) {
+            environment.lifecycle().addServerLifecycleListener(server -> devMode.started(server, store, controlPlane));
+        }
+    }
+
+    static ControlPlaneSettings settings(SluiceConfiguration configuration)
+    {
+        if (configuration.getEncryptionKey() == null || configuration.getEncryptionKey().isBlank()) {
+            throw new IllegalStateException("encryptionKey is not set: set SLUICE_ENCRYPTION_KEY (generate one with: openssl rand -base64 32)");
+        }
+        SecretBox.fromBase64Key(configuration.getEncryptionKey());
+        return new ControlPlaneSettings(
+                Optional.ofNullable(configuration.getOperatorToken()).filter(token -> !token.isBlank()),
+                configuration.getEncryptionKey(),
+                configuration.isAllowPrivateWebhookTargets(),
+                configuration.getMaxRequestSize().toBytes(),
+                configuration.getSourceConnectTimeout());
+    }
+
+    /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */
+    static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment)
+    {
+        DataSourceFactory factory = configuration.getDatabase();
+        SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
+        if (embedded.isEnabled()) {
+            EmbeddedMetadataPostgres postgres = EmbeddedMetadataPostgres.start(embedded.getDataDirectory(), embedded.getPort());
+            environment.lifecycle().manage(new Managed()
+            {
+                @Override
+                public void stop()
+                {
+                    postgres.close();
+                }
+            });
+            factory.setUrl(postgres.jdbcUrl("postgres"));
+            factory.setUser("postgres");
+            factory.setPassword("");
+        }
+        if (factory.getUrl() == null) {
+            throw new IllegalStateException("database.url is not set: configure the metadata store (database.url, user, password) or enable embeddedPostgres");
+        }
+        ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
+        environment.lifecycle().manage(dataSource);
+        return dataSource;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.util.DataSize;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Sluice's configuration. Every setting is declared once here with its default; environment variables
+ * can be substituted in the YAML file as {@code ${NAME}}.
+ */
+public class SluiceConfiguration
+        extends Configuration
+{
+    /** The metadata store; ignored when {@code embeddedPostgres.enabled} is true. */
+    @Valid
+    @NotNull
+    private DataSourceFactory database = new DataSourceFactory();
+
+    @Valid
+    @NotNull
+    private EmbeddedPostgresSettings embeddedPostgres = new EmbeddedPostgresSettings();
+
+    /** The operator token that manages accounts; without one, no accounts can be created over HTTP. */
+    private String operatorToken;
+
+    /** Base64 of 32 random bytes: encrypts source passwords, secret headers and signing secrets at rest. */
+    private String encryptionKey;
+
+    /** Whether webhook targets may resolve to private, loopback or link-local addresses. */
+    private boolean allowPrivateWebhookTargets = false;
+
+    /** Largest accepted request body. */
+    @NotNull
+    private DataSize maxRequestSize = DataSize.megabytes(1);
+
+    /** How long to wait when connecting to a source database. */
+    @NotNull
+    private Duration sourceConnectTimeout = Duration.ofSeconds(5);
+
+    /** Whether to bring the metadata store's schema up to date on start. */
+    private boolean migrateOnStart = true;
+
+    public SluiceConfiguration()
+    {
+        SimpleServerFactory server = new SimpleServerFactory();
+        server.setApplicationContextPath("/");
+        server.setAdminContextPath("/admin");
+        HttpConnectorFactory connector = new HttpConnectorFactory();
+        connector.setPort(8080);
+        server.setConnector(connector);
+        server.setRegisterDefaultExceptionMappers(false);
+        setServerFactory(server);
+        database.setDriverClass("org.postgresql.Driver");
+    }
+
+    @JsonProperty
+    public DataSourceFactory getDatabase()
+    {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(DataSourceFactory database)
+    {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public EmbeddedPostgresSettings getEmbeddedPostgres()
+    {
+        return embeddedPostgres;
+    }
+
+    @JsonProperty
+    public void setEmbeddedPostgres(EmbeddedPostgresSettings embeddedPostgres)
+    {
+        this.embeddedPostgres = embeddedPostgres;
+    }
+
+    @JsonProperty
+    public String getOperatorToken()
+    {
+        return operatorToken;
+    }
+
+    @JsonProperty
+    public void setOperatorToken(String operatorToken)
+    {
+        this.operatorToken = operatorToken;
+    }
+
+    @JsonProperty
+    public String getEncryptionKey()
+    {
+        return encryptionKey;
+    }
+
+    @JsonProperty
+    public void setEncryptionKey(String encryptionKey)
+    {
+        this.encryptionKey = encryptionKey;
+    }
+
+    @JsonProperty
+    public boolean isAllowPrivateWebhookTargets()
+    {
+        return allowPrivateWebhookTargets;
+    }
+
+    @JsonProperty
+    public void setAllowPrivateWebhookTargets(boolean allowPrivateWebhookTargets)
+    {
+        this.allowPrivateWebhookTargets = allowPrivateWebhookTargets;
+    }
+
+    @JsonProperty
+    public DataSize getMaxRequestSize()
+    {
+        return maxRequestSize;
+    }
+
+    @JsonProperty
+    public void setMaxRequestSize(DataSize maxRequestSize)
+    {
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    @JsonProperty
+    public Duration getSourceConnectTimeout()
+    {
+        return sourceConnectTimeout;
+    }
+
+    @JsonProperty
+    public void setSourceConnectTimeout(Duration sourceConnectTimeout)
+    {
+        this.sourceConnectTimeout = sourceConnectTimeout;
+    }
+
+    @JsonProperty
+    public boolean isMigrateOnStart()
+    {
+        return migrateOnStart;
+    }
+
+    @JsonProperty
+    public void setMigrateOnStart(boolean migrateOnStart)
+    {
+        this.migrateOnStart = migrateOnStart;
+    }
+
+    /** An embedded Postgres as the metadata store, for one-process installations and development. */
+    public static class EmbeddedPostgresSettings
+    {
+        private boolean enabled = false;
+        @NotNull
+        private Path dataDirectory = Path.of(".sluice", "postgres");
+        @Min(0)
+        private int port = 0;
+
+        @JsonProperty
+        public boolean isEnabled()
+        {
+            return enabled;
+        }
+
+        @JsonProperty
+        public void setEnabled(boolean enabled)
+        {
+            this.enabled = enabled;
+        }
+
+        @JsonProperty
+        public Path getDataDirectory()
+        {
+            return dataDirectory;
+        }
+
+        @JsonProperty
+        public void setDataDirectory(Path dataDirectory)
+        {
+            this.dataDirectory = dataDirectory;
+        }
+
+        @JsonProperty
+        public int getPort()
+        {
+            return port;
+        }
+
+        @JsonProperty
+        public void setPort(int port)
+        {
+            this.port = port;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sluice.server;
+
+import dev.sluice.server.TestServer.Account;
+import dev.sluice.server.TestServer.Reply;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bad input of every kind is a 4xx problem that says what is wrong, never a 500, and stores nothing. */
+class BadInputIT
+{
+    private static final TestServer SERVER = TestServer.get();
+
+    @Test
+    void malformedJsonWrongTypesAndUnknownFields()
+    {
+        Account account = SERVER.newAccount("bad");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": "), 400, "malformed_request", null);
+        assertProblem(post(account, "[1, 2, 3]"), 400, "malformed_request", null);
+        assertProblem(post(account, "{\"name\": 42, \"url\": \"https://example.com/\"}"), 400, "malformed_request", "name");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"colour\": \"blue\"}"), 400, "malformed_request", "colour");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": [\"a\"]}"), 400, "malformed_request", "headers");
+        assertProblem(post(account, "{\"name\": \"x\", \"name\": \"y\", \"url\": \"https://example.com/\"}"), 400, "malformed_request", null);
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(), "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"sideways\",\"tables\":[{\"table\":\"t\"}]}"),
+                400, "malformed_request", "kind");
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(), "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{\"table\":\"t\"}],\"batch_size\":2.5}"),
+                400, "malformed_request", "batch_size");
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(), "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{\"table\":\"t\"}],\"batch_size\":\"5\"}"),
+                400, "malformed_request", "batch_size");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+    }
+
+    @Test
+    void validationNamesEveryOffendingField()
+    {
+        Account account = SERVER.newAccount("valid");
+        assertProblem(post(account, "{\"name\": \"\", \"url\": \"https://example.com/\"}"), 422, "validation_failed", "name");
+        assertProblem(post(account, "{\"url\": \"https://example.com/\"}"), 422, "validation_failed", "name");
+        assertProblem(post(account, "{\"name\": \"has spaces\", \"url\": \"https://example.com/\"}"), 422, "validation_failed", "name");
+        assertProblem(post(account, "{\"name\": \"end_0000000000aaaaaaaaaaaaaaaa\", \"url\": \"https://example.com/\"}"), 422, "validation_failed", "name");
+        Reply consumer = SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[],\"batch_size\":0,\"visibility_timeout_seconds\":-5}");
+        assertProblem(consumer, 422, "validation_failed", null);
+        assertThat(consumer.json().path("errors")).extracting(node -> node.path("field").asText())
+                .contains("tables", "batch_size", "visibility_timeout_seconds");
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(), "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{}]}"),
+                422, "validation_failed", "tables[0].table");
+        assertProblem(SERVER.request("GET", "/v1/sources?limit=0", account.token(), null), 422, "validation_failed", "limit");
+        assertProblem(SERVER.request("GET", "/v1/sources?limit=abc", account.token(), null), 400, "malformed_request", "limit");
+        assertProblem(SERVER.request("POST", "/v1/consumers/nope/receive", account.token(), "{\"batch_size\": 100000}"), 422, "validation_failed", "batch_size");
+    }
+
+    @Test
+    void oversizedDeepAndBinaryBodiesAreRefused()
+    {
+        Account account = SERVER.newAccount("size");
+        String huge = "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"X-Pad\": \"" + "a".repeat(2 * 1024 * 1024) + "\"}}";
+        assertProblem(post(account, huge), 413, "payload_too_large", null);
+
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        Reply deepReply = post(account, deep);
+        assertThat(deepReply.status()).isBetween(400, 499);
+
+        HttpRequest invalidUtf8 = HttpRequest.newBuilder(URI.create(SERVER.baseUrl() + "/v1/http-endpoints"))
+                .header("Authorization", "Bearer " + account.token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}))
+                .build();
+        assertProblem(SERVER.send(invalidUtf8), 400, "malformed_request", null);
+
+        HttpRequest wrongType = HttpRequest.newBuilder(URI.create(SERVER.baseUrl() + "/v1/http-endpoints"))
+                .header("Authorization", "Bearer " + account.token())
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("name=x"))
+                .build();
+        assertProblem(SERVER.send(wrongType), 415, "unsupported_media_type", null);
+        assertProblem(SERVER.request("DELETE", "/v1/http-endpoints", account.token(), null), 405, "method_not_allowed", null);
+        assertProblem(SERVER.request("GET", "/v1/no-such-thing", account.token(), null), 404, "not_found", null);
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+    }
+
+    @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyReturnsTheFirstResult()
+            throws Exception
+    {
+        Account account = SERVER.newAccount("idem");
+        String body = "{\"name\": \"hooks\", \"url\": \"https://example.com/\"}";
+        Reply first = SERVER.request("POST", "/v1/http-endpoints", account.token(), body, "key-1");
+        Reply retry = SERVER.request("POST", "/v1/http-endpoints", account.token(), body, "key-1");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+
+        Reply reused = SERVER.request("POST", "/v1/http-endpoints", account.token(), "{\"name\": \"other\", \"url\": \"https://example.com/\"}", "key-1");
+        assertProblem(reused, 422, "idempotency_key_reused", null);
+
+        Reply token = SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\":\"t\",\"scopes\":[\"read\"]}", "key-2");
+        Reply tokenRetry = SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\":\"t\",\"scopes\":[\"read\"]}", "key-2");
+        assertThat(tokenRetry.json().path("secret").asText()).isEqualTo(token.json().path("secret").asText());
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Reply>> racers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                racers.add(() -> SERVER.request("POST", "/v1/http-endpoints", account.token(), "{\"name\": \"raced\", \"url\": \"https://example.com/\"}", "key-race"));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<Reply> result : pool.invokeAll(racers)) {
+                Reply reply = result.get();
+                assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+                ids.add(reply.json().path("id").asText());
+            }
+            assertThat(ids).containsOnly(ids.get(0));
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data").size()).isEqualTo(2);
+    }
+
+    @Test
+    void listsArePaginatedByCursor()
+    {
+        Account account = SERVER.newAccount("pages");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(post(account, "{\"name\": \"e" + i + "\", \"url\": \"https://example.com/\"}").json().path("id").asText());
+        }
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            Reply page = SERVER.request("GET", "/v1/http-endpoints?limit=2" + (after == null ? "" : "&after=" + after), account.token(), null);
+            assertThat(page.json().path("data").size()).isLessThanOrEqualTo(2);
+            page.json().path("data").forEach(item -> seen.add(item.path("id").asText()));
+            after = page.json().hasNonNull("next_cursor") ? page.json().path("next_cursor").asText() : null;
+        }
+        while (after != null);
+        assertThat(seen).containsExactlyElementsOf(created);
+    }
+
+    private static Reply post(Account account, String body)
+    {
+        return SERVER.request("POST", "/v1/http-endpoints", account.token(), body);
+    }
+
+    private static void assertProblem(Reply reply, int status, String code, String field)
+    {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().path("code").asText()).as(reply.body()).isEqualTo(code);
+        assertThat(reply.json().path("detail").asText()).isNotBlank();
+        if (field != null) {
+            assertThat(reply.json().path("field").asText()).as(reply.body()).isEqualTo(field);
+        }
+    }
+}

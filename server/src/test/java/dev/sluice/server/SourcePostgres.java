@@ -1,0 +1,122 @@
+package dev.sluice.server;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real Postgres playing a user's source database: password authentication for everyone but the
+ * superuser, a chosen {@code wal_level}, and roles with and without the REPLICATION attribute.
+ */
+public final class SourcePostgres
+        implements AutoCloseable
+{
+    public static final String DATABASE = "app";
+    public static final String REPLICATOR = "replicator";
+    public static final String REPLICATOR_PASSWORD = "s3cret-replicator";
+    public static final String PLAIN_USER = "plain";
+    public static final String PLAIN_PASSWORD = "s3cret-plain";
+
+    private static SourcePostgres logical;
+    private static SourcePostgres replicaLevel;
+
+    private final EmbeddedPostgres postgres;
+
+    private SourcePostgres(String walLevel)
+            throws IOException, SQLException
+    {
+        Path dataDirectory = Files.createTempDirectory("sluice-source");
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(true)
+                .setServerConfig("wal_level", walLevel)
+                .setServerConfig("max_replication_slots", "10")
+                .setServerConfig("max_wal_senders", "10")
+                .start();
+        Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
+                local all all trust
+                host all postgres 127.0.0.1/32 trust
+                host all postgres ::1/128 trust
+                host all all 127.0.0.1/32 scram-sha-256
+                host all all ::1/128 scram-sha-256
+                host replication postgres 127.0.0.1/32 trust
+                host replication all 127.0.0.1/32 scram-sha-256
+                """);
+        execute("postgres", "select pg_reload_conf()");
+        execute("postgres", "set password_encryption = 'scram-sha-256'; create role " + REPLICATOR + " with login replication password '" + REPLICATOR_PASSWORD + "'");
+        execute("postgres", "set password_encryption = 'scram-sha-256'; create role " + PLAIN_USER + " with login password '" + PLAIN_PASSWORD + "'");
+        execute("postgres", "create database " + DATABASE + " owner " + REPLICATOR);
+        execute(DATABASE, "grant all on schema public to " + PLAIN_USER);
+    }
+
+    /** A source ready for logical replication. */
+    public static synchronized SourcePostgres logical()
+    {
+        if (logical == null) {
+            logical = start("logical");
+        }
+        return logical;
+    }
+
+    /** A source whose wal_level is replica: not ready for logical replication. */
+    public static synchronized SourcePostgres replicaLevel()
+    {
+        if (replicaLevel == null) {
+            replicaLevel = start("replica");
+        }
+        return replicaLevel;
+    }
+
+    private static SourcePostgres start(String walLevel)
+    {
+        try {
+            SourcePostgres source = new SourcePostgres(walLevel);
+            Runtime.getRuntime().addShutdownHook(new Thread(source::close));
+            return source;
+        }
+        catch (IOException | SQLException e) {
+            throw new IllegalStateException("cannot start a source Postgres", e);
+        }
+    }
+
+    public int port()
+    {
+        return postgres.getPort();
+    }
+
+    /** Runs SQL as the superuser in a database of this server. */
+    public void execute(String database, String sql)
+    {
+        try (Connection connection = postgres.getDatabase("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON body creating a source on this server, for the replicator role. */
+    public String sourceJson(String name, String extraFields)
+    {
+        return """
+                {"name": "%s", "host": "127.0.0.1", "port": %d, "database": "%s", "username": "%s", "password": "%s"%s}
+                """.formatted(name, port(), DATABASE, REPLICATOR, REPLICATOR_PASSWORD, extraFields.isEmpty() ? "" : ", " + extraFields);
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            postgres.close();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

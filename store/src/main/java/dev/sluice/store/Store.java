@@ -1,0 +1,115 @@
+package dev.sluice.store;
+
+import dev.sluice.core.id.AccountId;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+import javax.sql.DataSource;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Types;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The metadata store: one Postgres database shared by the control plane and the data plane.
+ */
+public final class Store
+{
+    public static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
+
+    private final Jdbi jdbi;
+
+    public Store(DataSource dataSource)
+    {
+        requireNonNull(dataSource, "dataSource is null");
+        this.jdbi = Jdbi.create(dataSource)
+                .installPlugin(new SqlObjectPlugin())
+                .installPlugin(new PostgresPlugin())
+                .registerArgument(new AccountIdArgumentFactory());
+    }
+
+    public Jdbi jdbi()
+    {
+        return jdbi;
+    }
+
+    public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback)
+            throws X
+    {
+        return jdbi.inTransaction(callback);
+    }
+
+    public <X extends Exception> void useTransaction(org.jdbi.v3.core.HandleConsumer<X> consumer)
+            throws X
+    {
+        jdbi.useTransaction(consumer);
+    }
+
+    public <X extends Exception> void useHandle(org.jdbi.v3.core.HandleConsumer<X> consumer)
+            throws X
+    {
+        jdbi.useHandle(consumer);
+    }
+
+    public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback)
+            throws X
+    {
+        return jdbi.withHandle(callback);
+    }
+
+    public <T> T onDemand(Class<T> dao)
+    {
+        return jdbi.onDemand(dao);
+    }
+
+    public static <T> T attach(Handle handle, Class<T> dao)
+    {
+        return handle.attach(dao);
+    }
+
+    /** Brings the schema up to date; safe to run on every start and from several nodes. */
+    public static void migrate(DataSource dataSource)
+    {
+        try (Connection connection = dataSource.getConnection()) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
+            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
+                liquibase.update("");
+            }
+        }
+        catch (SQLException | LiquibaseException e) {
+            throw new IllegalStateException("metadata store migration failed: " + e.getMessage(), e);
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("metadata store migration failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class AccountIdArgumentFactory
+            extends AbstractArgumentFactory<AccountId>
+    {
+        AccountIdArgumentFactory()
+        {
+            super(Types.VARCHAR);
+        }
+
+        @Override
+        protected Argument build(AccountId value, ConfigRegistry config)
+        {
+            return (position, statement, context) -> statement.setString(position, value.value());
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sluice.store.consumer;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.core.id.AccountId;
+import dev.sluice.store.Json;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.Define;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Consumers of an account. */
+@RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
+public interface ConsumerDao
+{
+    String COLUMNS_SET = """
+            name = :name, tables = cast(:tables as jsonb), actions = :actions, filter = :filter, transform = :transform,
+            endpoint_id = :endpointId, path = :path, batch_size = :batchSize, visibility_timeout_seconds = :visibilityTimeoutSeconds,
+            max_ack_pending = :maxAckPending, max_deliver = :maxDeliver, status = :status, updated_at = now()
+            """;
+
+    default void insert(Consumer consumer)
+    {
+        insertRow(consumer.accountId(), consumer.id(), consumer.name(), consumer.sourceId(), consumer.kind().name().toLowerCase(Locale.ROOT),
+                Json.write(consumer.tables()), consumer.actions().toArray(String[]::new), consumer.filter().orElse(null),
+                consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
+                consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
+                status(consumer));
+    }
+
+    @SqlUpdate("""
+            insert into consumers (account_id, id, name, source_id, kind, tables, actions, filter, transform, endpoint_id, path, batch_size,
+                                   visibility_timeout_seconds, max_ack_pending, max_deliver, start_position, status)
+            values (:accountId, :id, :name, :sourceId, :kind, cast(:tables as jsonb), :actions, :filter, :transform, :endpointId, :path, :batchSize,
+                    :visibilityTimeoutSeconds, :maxAckPending, :maxDeliver, cast(:start as jsonb), :status)
+            """)
+    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("sourceId") String sourceId,
+            @Bind("kind") String kind, @Bind("tables") String tables, @Bind("actions") String[] actions, @Bind("filter") String filter,
+            @Bind("transform") String transform, @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
+            @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,
+            @Bind("maxDeliver") int maxDeliver, @Bind("start") String start, @Bind("status") String status);
+
+    default int update(Consumer consumer)
+    {
+        return updateRow(consumer.accountId(), consumer.id(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
+                consumer.filter().orElse(null), consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null),
+                consumer.batchSize(), consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), status(consumer));
+    }
+
+    @SqlUpdate("update consumers set " + COLUMNS_SET + " where account_id = :accountId and id = :id")
+    int updateRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("tables") String tables,
+            @Bind("actions") String[] actions, @Bind("filter") String filter, @Bind("transform") String transform,
+            @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
+            @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,
+            @Bind("maxDeliver") int maxDeliver, @Bind("status") String status);
+
+    @SqlQuery("select * from consumers where account_id = :accountId and id = :id")
+    Optional<Consumer> findById(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+
+    @SqlQuery("select * from consumers where account_id = :accountId and name = :name")
+    Optional<Consumer> findByName(@Bind("accountId") AccountId accountId, @Bind("name") String name);
+
+    @SqlQuery("select * from consumers where account_id = :accountId and id > :after order by id limit :limit")
+    List<Consumer> list(@Bind("accountId") AccountId accountId, @Bind("after") String after, @Bind("limit") int limit);
+
+    @SqlQuery("select name from consumers where account_id = :accountId and <column> = :id order by name limit 10")
+    List<String> namesUsing(@Bind("accountId") AccountId accountId, @Define("column") String column, @Bind("id") String id);
+
+    @SqlUpdate("delete from consumers where account_id = :accountId and id = :id")
+    int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+
+    private static String status(Consumer consumer)
+    {
+        return consumer.active() ? "active" : "paused";
+    }
+
+    /** Maps a {@code consumers} row. */
+    final class ConsumerMapper
+            implements RowMapper<Consumer>
+    {
+        private static final TypeReference<List<TableSelection>> TABLES = new TypeReference<>() {};
+
+        @Override
+        public Consumer map(ResultSet rs, StatementContext ctx)
+                throws SQLException
+        {
+            return new Consumer(
+                    new AccountId(rs.getString("account_id")),
+                    rs.getString("id"),
+                    rs.getString("name"),
+                    rs.getString("source_id"),
+                    Consumer.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
+                    Json.read(rs.getString("tables"), TABLES),
+                    List.of((String[]) rs.getArray("actions").getArray()),
+                    Optional.ofNullable(rs.getString("filter")),
+                    Optional.ofNullable(rs.getString("transform")),
+                    Optional.ofNullable(rs.getString("endpoint_id")),
+                    Optional.ofNullable(rs.getString("path")),
+                    rs.getInt("batch_size"),
+                    rs.getInt("visibility_timeout_seconds"),
+                    rs.getInt("max_ack_pending"),
+                    rs.getInt("max_deliver"),
+                    Json.read(rs.getString("start_position"), StartPosition.class),
+                    "active".equals(rs.getString("status")),
+                    rs.getTimestamp("created_at").toInstant(),
+                    rs.getTimestamp("updated_at").toInstant());
+        }
+    }
+}

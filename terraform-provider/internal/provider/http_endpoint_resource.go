@@ -1,0 +1,296 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sluice-dev/terraform-provider-sluice/internal/client"
+)
+
+var (
+	_ resource.Resource                = (*httpEndpointResource)(nil)
+	_ resource.ResourceWithConfigure   = (*httpEndpointResource)(nil)
+	_ resource.ResourceWithImportState = (*httpEndpointResource)(nil)
+)
+
+// NewHTTPEndpointResource is the sluice_http_endpoint resource: where push
+// consumers POST their messages.
+func NewHTTPEndpointResource() resource.Resource {
+	return &httpEndpointResource{}
+}
+
+type httpEndpointResource struct {
+	client *apiClient
+}
+
+type httpEndpointResourceModel struct {
+	ID            types.String `tfsdk:"id"`
+	Name          types.String `tfsdk:"name"`
+	URL           types.String `tfsdk:"url"`
+	Headers       types.Map    `tfsdk:"headers"`
+	SecretHeaders types.Map    `tfsdk:"secret_headers"`
+	SigningSecret types.String `tfsdk:"signing_secret"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+}
+
+func (r *httpEndpointResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_http_endpoint"
+}
+
+func (r *httpEndpointResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = httpEndpointResourceSchema()
+}
+
+func httpEndpointResourceSchema() schema.Schema {
+	return schema.Schema{
+		Description: "An HTTP endpoint that push consumers deliver their messages to (webhooks, signed as in Standard Webhooks).",
+		Attributes: map[string]schema.Attribute{
+			"id":   idAttribute("HTTP endpoint"),
+			"name": nameAttribute("HTTP endpoint"),
+			"url": schema.StringAttribute{
+				Description: "Absolute http or https URL. A push consumer's `path` is appended to it.",
+				Required:    true,
+				Validators:  []validator.String{stringvalidator.LengthBetween(1, 2048)},
+			},
+			"headers": schema.MapAttribute{
+				Description: "Headers sent with every request. The API returns them; use `secret_headers` for credentials.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+				Validators:  []validator.Map{mapvalidator.SizeAtMost(50)},
+			},
+			"secret_headers": schema.MapAttribute{
+				Description: "Headers sent with every request whose values the API never returns (for example `Authorization`). " +
+					"Terraform keeps the configured values in state; it notices a header removed outside Terraform, not a changed value.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Sensitive:   true,
+				Validators:  []validator.Map{mapvalidator.SizeAtMost(50)},
+			},
+			"signing_secret": schema.StringAttribute{
+				Description: "Secret for webhook signatures: `whsec_` and base64, or any string of 24 to 256 characters. " +
+					"The API never returns it. A new value keeps the old one valid for 24 hours; removing it replaces the endpoint.",
+				Optional:  true,
+				Sensitive: true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.RequiresReplaceIf(requiresReplaceWhenRemoved,
+						"Removing the signing secret replaces the endpoint.",
+						"Removing the signing secret replaces the endpoint."),
+				},
+				Validators: []validator.String{stringvalidator.LengthBetween(24, 256)},
+			},
+			"created_at": createdAtAttribute("HTTP endpoint"),
+		},
+	}
+}
+
+// requiresReplaceWhenRemoved: the API can set or rotate a signing secret, not
+// remove it.
+func requiresReplaceWhenRemoved(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull() && req.PlanValue.IsNull()
+}
+
+func (r *httpEndpointResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = apiClientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *httpEndpointResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan httpEndpointResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := client.HttpEndpointCreate{
+		Name:          plan.Name.ValueString(),
+		Url:           plan.URL.ValueString(),
+		Headers:       stringMap(ctx, plan.Headers, &resp.Diagnostics),
+		SecretHeaders: stringMap(ctx, plan.SecretHeaders, &resp.Diagnostics),
+		SigningSecret: stringPointer(plan.SigningSecret),
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	result, err := r.client.api.CreateHttpEndpointWithResponse(ctx, &client.CreateHttpEndpointParams{IdempotencyKey: newIdempotencyKey()}, body)
+	if err = checkResponse("create HTTP endpoint", result, err, 201); err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot create the HTTP endpoint", err, httpEndpointResourceSchema().Attributes)
+		return
+	}
+	state := httpEndpointModelFromAPI(*result.JSON201, plan.SecretHeaders, plan.SigningSecret, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *httpEndpointResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state httpEndpointResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	result, err := r.client.api.GetHttpEndpointWithResponse(ctx, state.ID.ValueString())
+	if err = checkResponse("read HTTP endpoint", result, err, 200); err != nil {
+		if isNotFound(err) {
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		addAPIError(&resp.Diagnostics, "Cannot read the HTTP endpoint", err, nil)
+		return
+	}
+	newState := httpEndpointModelFromAPI(*result.JSON200, state.SecretHeaders, state.SigningSecret, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+func (r *httpEndpointResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state httpEndpointResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var body client.HttpEndpointUpdate
+	changed := false
+	if !plan.Name.Equal(state.Name) {
+		body.Name = stringPointer(plan.Name)
+		changed = true
+	}
+	if !plan.URL.Equal(state.URL) {
+		body.Url = stringPointer(plan.URL)
+		changed = true
+	}
+	if !plan.Headers.Equal(state.Headers) {
+		body.Headers = nonNilStringMap(ctx, plan.Headers, &resp.Diagnostics)
+		changed = true
+	}
+	if !plan.SecretHeaders.Equal(state.SecretHeaders) {
+		// The whole map replaces the server's: an empty one removes them all.
+		body.SecretHeaders = nonNilStringMap(ctx, plan.SecretHeaders, &resp.Diagnostics)
+		changed = true
+	}
+	if !plan.SigningSecret.Equal(state.SigningSecret) && !plan.SigningSecret.IsNull() {
+		body.SigningSecret = stringPointer(plan.SigningSecret)
+		changed = true
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var endpoint client.HttpEndpoint
+	if changed {
+		result, err := r.client.api.UpdateHttpEndpointWithResponse(ctx, state.ID.ValueString(), body)
+		if err = checkResponse("update HTTP endpoint", result, err, 200); err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot update the HTTP endpoint", err, httpEndpointResourceSchema().Attributes)
+			return
+		}
+		endpoint = *result.JSON200
+	} else {
+		result, err := r.client.api.GetHttpEndpointWithResponse(ctx, state.ID.ValueString())
+		if err = checkResponse("read HTTP endpoint", result, err, 200); err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot read the HTTP endpoint", err, nil)
+			return
+		}
+		endpoint = *result.JSON200
+	}
+	newState := httpEndpointModelFromAPI(endpoint, plan.SecretHeaders, plan.SigningSecret, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+}
+
+func (r *httpEndpointResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state httpEndpointResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := deleteWithRetryOnConflict(ctx, 2*time.Minute, func() error {
+		result, err := r.client.api.DeleteHttpEndpointWithResponse(ctx, state.ID.ValueString())
+		return checkResponse("delete HTTP endpoint", result, err, 204)
+	})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot delete the HTTP endpoint", err, nil)
+	}
+}
+
+func (r *httpEndpointResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// httpEndpointModelFromAPI maps the API's endpoint to state. Secret header
+// values and the signing secret are write-only: the caller passes the values
+// to keep, and they are reconciled with what the API does tell (the secret
+// headers' names, whether a signing secret is set), so a secret removed
+// outside Terraform shows as a change.
+func httpEndpointModelFromAPI(endpoint client.HttpEndpoint, secretHeaders types.Map, signingSecret types.String, diags *diag.Diagnostics) httpEndpointResourceModel {
+	headers := make(map[string]attr.Value, len(endpoint.Headers))
+	for name, value := range endpoint.Headers {
+		headers[name] = types.StringValue(value)
+	}
+	headersValue, mapDiags := types.MapValue(types.StringType, headers)
+	diags.Append(mapDiags...)
+
+	if !endpoint.HasSigningSecret {
+		signingSecret = types.StringNull()
+	}
+	return httpEndpointResourceModel{
+		ID:            types.StringValue(endpoint.Id),
+		Name:          types.StringValue(endpoint.Name),
+		URL:           types.StringValue(endpoint.Url),
+		Headers:       headersValue,
+		SecretHeaders: reconcileSecretHeaders(secretHeaders, endpoint.SecretHeaderNames, diags),
+		SigningSecret: signingSecret,
+		CreatedAt:     timeValue(endpoint.CreatedAt),
+	}
+}
+
+// reconcileSecretHeaders keeps the known values of the secret headers the
+// server still has, drops those it no longer has, and adds the ones it has
+// that Terraform does not know with an empty value (so the plan removes or
+// sets them).
+func reconcileSecretHeaders(known types.Map, serverNames []string, diags *diag.Diagnostics) types.Map {
+	if len(serverNames) == 0 {
+		if known.IsNull() || len(known.Elements()) == 0 {
+			return known
+		}
+		return types.MapValueMust(types.StringType, map[string]attr.Value{})
+	}
+	values := make(map[string]attr.Value, len(serverNames))
+	elements := known.Elements()
+	for _, name := range serverNames {
+		if value, ok := elements[name]; ok {
+			values[name] = value
+		} else {
+			values[name] = types.StringValue("")
+		}
+	}
+	result, mapDiags := types.MapValue(types.StringType, values)
+	diags.Append(mapDiags...)
+	return result
+}
+
+// stringMap is the API value of an optional map attribute: nil when unset.
+func stringMap(ctx context.Context, value types.Map, diags *diag.Diagnostics) *map[string]string {
+	if value.IsNull() || value.IsUnknown() {
+		return nil
+	}
+	result := map[string]string{}
+	diags.Append(value.ElementsAs(ctx, &result, false)...)
+	return &result
+}
+
+// nonNilStringMap is like stringMap, but an unset map is sent as empty: in a
+// PATCH that clears the field.
+func nonNilStringMap(ctx context.Context, value types.Map, diags *diag.Diagnostics) *map[string]string {
+	if result := stringMap(ctx, value, diags); result != nil {
+		return result
+	}
+	return &map[string]string{}
+}

@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sluice-dev/terraform-provider-sluice/internal/client"
+)
+
+func testAccHTTPEndpointConfig(name, url, headers, secretHeaders, signingSecret string) string {
+	return fmt.Sprintf(`
+resource "sluice_http_endpoint" "test" {
+  name           = %q
+  url            = %q
+  headers        = %s
+  secret_headers = %s
+  signing_secret = %q
+}
+`, name, url, headers, secretHeaders, signingSecret)
+}
+
+func TestAccHTTPEndpointResource(t *testing.T) {
+	environment := testAccPreCheck(t)
+	api := testAccAPI(t, environment)
+	name := acctest.RandomWithPrefix("tf-acc-endpoint")
+	const address = "sluice_http_endpoint.test"
+	firstSecret := "whsec_" + "c2x1aWNlLXRmLWFjYy1maXJzdC1zZWNyZXQ="
+	secondSecret := "a-rotated-signing-secret-of-enough-length"
+	created := testAccProviderConfig(environment) + testAccHTTPEndpointConfig(name, "http://127.0.0.1:9/hooks/orders",
+		`{ "X-Team" = "data" }`, `{ "Authorization" = "Bearer first", "X-Api-Key" = "k1" }`, firstSecret)
+	updated := testAccProviderConfig(environment) + testAccHTTPEndpointConfig(name, "http://127.0.0.1:9/hooks/v2/orders",
+		`{ "X-Team" = "data", "X-Env" = "test" }`, `{ "Authorization" = "Bearer second" }`, secondSecret)
+	var id string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: testAccCheckGone(t, environment, "sluice_http_endpoint", func(ctx context.Context, api *client.ClientWithResponses, id string) (any, error) {
+			return api.GetHttpEndpointWithResponse(ctx, id)
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: created,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^end_`))),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("headers"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"X-Team": knownvalue.StringExact("data"),
+					})),
+					// Write-only in the API: the configured values stay in state.
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("secret_headers").AtMapKey("Authorization"), knownvalue.StringExact("Bearer first")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("signing_secret"), knownvalue.StringExact(firstSecret)),
+					statecheck.ExpectSensitiveValue(address, tfjsonpath.New("secret_headers")),
+					statecheck.ExpectSensitiveValue(address, tfjsonpath.New("signing_secret")),
+				},
+				Check: testAccIDFrom(address, &id),
+			},
+			{
+				Config:   created,
+				PlanOnly: true,
+			},
+			{
+				ResourceName:      address,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The API never returns secret values.
+				ImportStateVerifyIgnore: []string{"secret_headers", "signing_secret"},
+			},
+			// Update in place: URL, headers, one secret header removed, the
+			// signing secret rotated.
+			{
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("url"), knownvalue.StringExact("http://127.0.0.1:9/hooks/v2/orders")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("secret_headers"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"Authorization": knownvalue.StringExact("Bearer second"),
+					})),
+				},
+			},
+			{
+				PreConfig: func() {
+					testAccDeleteOutsideTerraform(t, "HTTP endpoint "+id, func() (any, error) {
+						return api.DeleteHttpEndpointWithResponse(context.Background(), id)
+					})
+				},
+				Config: updated,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,38 @@
+// Command terraform-provider-sluice is the Terraform provider for Sluice.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	tfaddr "github.com/hashicorp/terraform-registry-address"
+
+	"github.com/sluice-dev/terraform-provider-sluice/internal/provider"
+)
+
+// The API client is generated from the OpenAPI spec, the docs from the
+// provider's schema and examples. Both are committed; `go generate ./...`
+// brings them up to date (see README.md).
+//go:generate go generate ./internal/client
+//go:generate ./scripts/generate-docs.sh
+
+// version is set by the release build with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		// sluice-dev/sluice on the default provider registry, the source
+		// address in examples/provider/provider.tf.
+		Address: tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "sluice-dev", "sluice").String(),
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
