@@ -12,10 +12,9 @@ import (
 	"github.com/sluice-dev/terraform-provider-sluice/internal/provider"
 )
 
-// The API client is generated from the OpenAPI spec, the docs from the
-// provider's schema and examples. Both are committed; `go generate ./...`
-// brings them up to date (see README.md).
-//go:generate go generate ./internal/client
+// The docs are generated from the provider's schema and the examples, and
+// the API client (internal/client) from the OpenAPI spec; both are
+// committed. `go generate ./...` brings both up to date (see README.md).
 //go:generate ./scripts/generate-docs.sh
 
 // version is set by the release build with -ldflags "-X main.version=...".

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -29,11 +31,15 @@ import (
 //
 // Environment:
 //   - TF_ACC=1 runs them (terraform-plugin-testing's switch).
-//   - TF_ACC_TERRAFORM_PATH names the terraform binary; scripts/terraform.sh
-//     prints one, so that nothing is downloaded.
+//   - TF_ACC_TERRAFORM_PATH names the terraform binary; when it is unset the
+//     harness sets it to what scripts/terraform.sh prints, so that nothing is
+//     downloaded.
 //   - SLUICE_JAR overrides the jar's path.
 //   - SLUICE_DEV_JSON names the dev.json of a dev server you started
 //     yourself; then none is started.
+//   - SLUICE_ACC_FAKE=1 runs them against the in-process fake API
+//     (fake_api_test.go) instead: a quick check of the provider's own logic
+//     with the real terraform CLI, no substitute for the real server.
 
 const (
 	devServerStartTimeout = 3 * time.Minute
@@ -74,12 +80,18 @@ var devServer struct {
 	err         error
 	process     *exec.Cmd
 	exited      chan struct{}
+	dataDir     string
 	logPath     string
+	stopFake    func()
+}
+
+func testAccUsesFake() bool {
+	return os.Getenv("SLUICE_ACC_FAKE") != ""
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	stopDevServer()
+	stopDevServer(code == 0)
 	os.Exit(code)
 }
 
@@ -90,17 +102,36 @@ func testAccPreCheck(t *testing.T) *devEnvironment {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skipf("acceptance test skipped: set TF_ACC=1 to run it against the dev server of %s (%s)", serverJarPath(), jarState())
 	}
-	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
-		t.Log("TF_ACC_TERRAFORM_PATH is not set: terraform-plugin-testing looks for terraform on PATH; " +
-			"set it to the output of scripts/terraform.sh so that nothing is downloaded")
-	}
 	devServer.once.Do(func() {
+		if devServer.err = useLocalTerraform(); devServer.err != nil {
+			return
+		}
 		devServer.environment, devServer.err = startDevServer()
 	})
 	if devServer.err != nil {
 		t.Fatalf("cannot start the Sluice dev server: %v", devServer.err)
 	}
 	return devServer.environment
+}
+
+// useLocalTerraform sets TF_ACC_TERRAFORM_PATH, when unset, to the CLI that
+// scripts/terraform.sh finds or builds: without it terraform-plugin-testing
+// would download one when none is on PATH.
+func useLocalTerraform() error {
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") != "" {
+		return nil
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "terraform.sh"))
+	if err != nil {
+		return err
+	}
+	command := exec.Command(script)
+	command.Stderr = os.Stderr
+	output, err := command.Output()
+	if err != nil {
+		return fmt.Errorf("finding a terraform CLI with %s: %w", script, err)
+	}
+	return os.Setenv("TF_ACC_TERRAFORM_PATH", strings.TrimSpace(string(output)))
 }
 
 func serverJarPath() string {
@@ -122,6 +153,17 @@ func jarState() string {
 }
 
 func startDevServer() (*devEnvironment, error) {
+	if testAccUsesFake() {
+		server := newFakeAPI().start()
+		devServer.stopFake = server.Close
+		return &devEnvironment{
+			BaseURL: server.URL,
+			Token:   fakeManageToken,
+			DemoDatabase: demoDatabase{
+				Host: "127.0.0.1", Port: 5432, Database: "demo", Username: "demo", Password: "demo-password",
+			},
+		}, nil
+	}
 	if devJSON := os.Getenv("SLUICE_DEV_JSON"); devJSON != "" {
 		environment, err := readDevJSON(devJSON)
 		if err != nil {
@@ -141,6 +183,7 @@ func startDevServer() (*devEnvironment, error) {
 	if err != nil {
 		return nil, err
 	}
+	devServer.dataDir = dataDir
 	devServer.logPath = filepath.Join(dataDir, "server.log")
 	logFile, err := os.Create(devServer.logPath)
 	if err != nil {
@@ -200,9 +243,13 @@ func readDevJSON(file string) (*devEnvironment, error) {
 }
 
 // waitForAPI waits until the API answers GET /v1/me with the manage token.
+// A server that answers, but not with 200, gets a short grace period (it may
+// still be preparing the dev account) and then counts as broken.
 func waitForAPI(environment *devEnvironment, deadline time.Time) error {
+	const grace = 15 * time.Second
 	httpClient := &http.Client{Timeout: 5 * time.Second}
 	var lastErr error
+	var failingSince time.Time
 	for time.Now().Before(deadline) {
 		request, err := http.NewRequest(http.MethodGet, environment.BaseURL+"/v1/me", nil)
 		if err != nil {
@@ -211,11 +258,17 @@ func waitForAPI(environment *devEnvironment, deadline time.Time) error {
 		request.Header.Set("Authorization", "Bearer "+environment.Token)
 		response, err := httpClient.Do(request)
 		if err == nil {
+			body, _ := io.ReadAll(io.LimitReader(response.Body, 2048))
 			_ = response.Body.Close()
 			if response.StatusCode == http.StatusOK {
 				return nil
 			}
-			lastErr = fmt.Errorf("GET /v1/me: %s", response.Status)
+			lastErr = fmt.Errorf("GET /v1/me: %s: %s", response.Status, body)
+			if failingSince.IsZero() {
+				failingSince = time.Now()
+			} else if time.Since(failingSince) > grace {
+				return fmt.Errorf("the API at %s answers, but not as expected: %v", environment.BaseURL, lastErr)
+			}
 		} else {
 			lastErr = err
 		}
@@ -224,7 +277,13 @@ func waitForAPI(environment *devEnvironment, deadline time.Time) error {
 	return fmt.Errorf("the API at %s did not answer in time: %v", environment.BaseURL, lastErr)
 }
 
-func stopDevServer() {
+// stopDevServer stops the dev server the tests started, with everything it
+// started, and removes its data directory unless a test failed (then its log
+// is worth reading).
+func stopDevServer(passed bool) {
+	if devServer.stopFake != nil {
+		devServer.stopFake()
+	}
 	if devServer.process == nil || devServer.process.Process == nil {
 		return
 	}
@@ -235,6 +294,11 @@ func stopDevServer() {
 	case <-time.After(devServerStopTimeout):
 		_ = syscall.Kill(processGroup, syscall.SIGKILL)
 		<-devServer.exited
+	}
+	if passed {
+		_ = os.RemoveAll(devServer.dataDir)
+	} else {
+		fmt.Fprintf(os.Stderr, "the dev server's data and log are kept in %s\n", devServer.dataDir)
 	}
 }
 
@@ -278,6 +342,9 @@ resource "sluice_source" %q {
 // consumer tests stream, with a primary key.
 func testAccCreateDemoTable(t *testing.T, database demoDatabase, table string) {
 	t.Helper()
+	if testAccUsesFake() {
+		return // the fake lists this table for every source
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	connection, err := pgx.Connect(ctx, database.connectionString())

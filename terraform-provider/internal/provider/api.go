@@ -21,7 +21,8 @@ import (
 // the generated client, already pointed at the endpoint, authenticated and
 // wrapped in retries.
 type apiClient struct {
-	api *client.ClientWithResponses
+	api      *client.ClientWithResponses
+	retrying *retryingDoer
 }
 
 // newAPIClient builds a client for the Sluice API at endpoint, authenticating
@@ -44,7 +45,7 @@ func newAPIClient(endpoint, token, userAgent string, httpClient *http.Client) (*
 	if err != nil {
 		return nil, err
 	}
-	return &apiClient{api: api}, nil
+	return &apiClient{api: api, retrying: doer}, nil
 }
 
 // newIdempotencyKey returns a fresh key for one create call. The retrying

@@ -315,6 +315,10 @@ func (r *consumerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	newState.EndpointID = spellings.afterRead("endpoint_id", state.EndpointID, consumer.EndpointId)
 	newState.Filter = spellings.afterRead("filter", state.Filter, consumer.Filter)
 	newState.Transform = spellings.afterRead("transform", state.Transform, consumer.Transform)
+	if !state.Start.IsNull() && !state.Start.IsUnknown() {
+		// Immutable: what is in state still holds (see keepWrittenSpellings).
+		newState.Start = state.Start
+	}
 	spellings.write(ctx, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
@@ -427,6 +431,11 @@ func keepWrittenSpellings(state *consumerResourceModel, plan consumerResourceMod
 	state.EndpointID = spellings.afterWrite("endpoint_id", plan.EndpointID, consumer.EndpointId)
 	state.Filter = spellings.afterWrite("filter", plan.Filter, consumer.Filter)
 	state.Transform = spellings.afterWrite("transform", plan.Transform, consumer.Transform)
+	// The start position never changes after the create, and the server may
+	// add what it resolved (a position in the log): keep it as configured.
+	if !plan.Start.IsNull() && !plan.Start.IsUnknown() {
+		state.Start = plan.Start
+	}
 }
 
 // consumerModelFromAPI maps the API's consumer to state. known holds the

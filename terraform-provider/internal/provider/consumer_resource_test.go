@@ -3,9 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"reflect"
 	"regexp"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -170,4 +174,93 @@ func TestAccConsumerResource(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestConsumerKeepsTheFilterAsWrittenUntilItChangesOnTheServer(t *testing.T) {
+	fake, apiClient := startFake(t)
+	source := createFakeSource(t, fake, apiClient)
+	planned := plannedConsumer(source.Name.ValueString(), testAccDemoTable)
+	planned.Filter = types.StringValue("status = 'paid' and amount > 10")
+	consumers := &consumerResource{client: apiClient}
+
+	var created consumerResourceModel
+	createResponse := create(t, consumers, consumerResourceSchema(), planned, &created)
+	if createResponse.Diagnostics.HasError() {
+		t.Fatal(createResponse.Diagnostics)
+	}
+	if created.Filter.ValueString() != "status = 'paid' and amount > 10" {
+		t.Fatalf("filter after create = %s, want the text as written", created.Filter)
+	}
+	// The source was named, not given by id: the name stays.
+	if created.SourceID.ValueString() != "orders" {
+		t.Errorf("source_id after create = %s, want the name as written", created.SourceID)
+	}
+	// The server filled in the primary key as group columns.
+	var tables []tableSelectionModel
+	created.Tables.ElementsAs(context.Background(), &tables, false)
+	if !tables[0].GroupColumns.IsNull() {
+		t.Errorf("group_columns = %s, want them left unset", tables[0].GroupColumns)
+	}
+
+	refreshed := readConsumer(t, consumers, created, createResponse.Private)
+	if !refreshed.Filter.Equal(created.Filter) || !refreshed.SourceID.Equal(created.SourceID) {
+		t.Fatalf("a refresh changed filter or source_id: %s, %s", refreshed.Filter, refreshed.SourceID)
+	}
+
+	changed := "(status = 'refunded')"
+	fake.consumers[created.ID.ValueString()].Filter = &changed
+	drifted := readConsumer(t, consumers, created, createResponse.Private)
+	if drifted.Filter.ValueString() != changed {
+		t.Fatalf("after a change outside Terraform the filter is %s, want %s", drifted.Filter, changed)
+	}
+}
+
+func TestConsumerUpdateRemovingTheFilterSendsAnEmptyOne(t *testing.T) {
+	fake, apiClient := startFake(t)
+	source := createFakeSource(t, fake, apiClient)
+	planned := plannedConsumer(source.ID.ValueString(), testAccDemoTable)
+	planned.Filter = types.StringValue("status = 'paid'")
+	consumers := &consumerResource{client: apiClient}
+	var prior consumerResourceModel
+	if response := create(t, consumers, consumerResourceSchema(), planned, &prior); response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+	withoutFilter := prior
+	withoutFilter.Filter = types.StringNull()
+	withoutFilter.MaxDeliver = types.Int64Value(3)
+
+	var state consumerResourceModel
+	if response := update(t, consumers, consumerResourceSchema(), prior, withoutFilter, &state); response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+
+	patches := fake.requestsTo(http.MethodPatch, "/v1/consumers/"+prior.ID.ValueString())
+	if len(patches) != 1 {
+		t.Fatalf("got %d PATCHes, want 1", len(patches))
+	}
+	if want := map[string]any{"filter": "", "max_deliver": float64(3)}; !reflect.DeepEqual(patches[0].Body, want) {
+		t.Errorf("PATCH body = %v, want %v", patches[0].Body, want)
+	}
+	if !state.Filter.IsNull() || state.MaxDeliver.ValueInt64() != 3 {
+		t.Errorf("state after update: filter %s, max_deliver %s", state.Filter, state.MaxDeliver)
+	}
+}
+
+func readConsumer(t *testing.T, consumers *consumerResource, prior consumerResourceModel, private any) consumerResourceModel {
+	t.Helper()
+	ctx := context.Background()
+	state := stateOf(t, consumerResourceSchema(), prior)
+	request := fwresource.ReadRequest{State: state}
+	reflect.ValueOf(&request.Private).Elem().Set(reflect.ValueOf(private))
+	response := fwresource.ReadResponse{State: state}
+	reflect.ValueOf(&response.Private).Elem().Set(reflect.ValueOf(private))
+	consumers.Read(ctx, request, &response)
+	if response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+	var refreshed consumerResourceModel
+	if diags := response.State.Get(ctx, &refreshed); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return refreshed
 }

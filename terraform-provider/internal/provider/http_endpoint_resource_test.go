@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -104,4 +106,52 @@ func TestAccHTTPEndpointResource(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestHTTPEndpointSecretsStayInStateAndRemovalOutsideTerraformShows(t *testing.T) {
+	fake, apiClient := startFake(t)
+	endpoints := &httpEndpointResource{client: apiClient}
+	planned := httpEndpointResourceModel{
+		ID:   types.StringUnknown(),
+		Name: types.StringValue("hooks"),
+		URL:  types.StringValue("https://hooks.example.com/orders"),
+		Headers: types.MapValueMust(types.StringType, map[string]attr.Value{
+			"X-Team": types.StringValue("data"),
+		}),
+		SecretHeaders: types.MapValueMust(types.StringType, map[string]attr.Value{
+			"Authorization": types.StringValue("Bearer abc"),
+			"X-Api-Key":     types.StringValue("k1"),
+		}),
+		SigningSecret: types.StringValue("a-signing-secret-of-enough-length"),
+		CreatedAt:     types.StringUnknown(),
+	}
+	var created httpEndpointResourceModel
+	if response := create(t, endpoints, httpEndpointResourceSchema(), planned, &created); response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+	if !created.SecretHeaders.Equal(planned.SecretHeaders) || !created.SigningSecret.Equal(planned.SigningSecret) {
+		t.Fatalf("write-only values not kept: %s, %s", created.SecretHeaders, created.SigningSecret)
+	}
+
+	stored := fake.endpoints[created.ID.ValueString()]
+	delete(stored.secretHeaders, "X-Api-Key")
+	stored.secretHeaders["X-Other"] = "set elsewhere"
+	stored.signingSecret = ""
+	response := read(t, endpoints, httpEndpointResourceSchema(), created)
+	if response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+	var refreshed httpEndpointResourceModel
+	response.State.Get(context.Background(), &refreshed)
+
+	want := types.MapValueMust(types.StringType, map[string]attr.Value{
+		"Authorization": types.StringValue("Bearer abc"),
+		"X-Other":       types.StringValue(""),
+	})
+	if !refreshed.SecretHeaders.Equal(want) {
+		t.Errorf("secret_headers after the refresh = %s, want %s", refreshed.SecretHeaders, want)
+	}
+	if !refreshed.SigningSecret.IsNull() {
+		t.Errorf("signing_secret after it was removed = %s, want null", refreshed.SigningSecret)
+	}
 }

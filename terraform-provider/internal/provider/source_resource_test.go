@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"reflect"
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -86,4 +89,57 @@ func TestAccSourceResource(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestSourceUpdateSendsOnlyWhatChanged(t *testing.T) {
+	fake, apiClient := startFake(t)
+	prior := createFakeSource(t, fake, apiClient)
+	planned := prior
+	planned.Name = types.StringValue("orders-renamed")
+
+	var state sourceResourceModel
+	response := update(t, &sourceResource{client: apiClient}, sourceResourceSchema(), prior, planned, &state)
+	if response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+
+	patches := fake.requestsTo(http.MethodPatch, "/v1/sources/"+prior.ID.ValueString())
+	if len(patches) != 1 {
+		t.Fatalf("got %d PATCHes, want 1", len(patches))
+	}
+	if want := map[string]any{"name": "orders-renamed"}; !reflect.DeepEqual(patches[0].Body, want) {
+		t.Errorf("PATCH body = %v, want %v", patches[0].Body, want)
+	}
+	if state.Name.ValueString() != "orders-renamed" || !state.Password.Equal(prior.Password) {
+		t.Errorf("state after update = %+v", state)
+	}
+}
+
+func TestSourceCreateFillsInServerDefaultsAndKeepsThePassword(t *testing.T) {
+	fake, apiClient := startFake(t)
+
+	state := createFakeSource(t, fake, apiClient)
+
+	if state.Port.ValueInt64() != 5432 || state.SslMode.ValueString() != "prefer" || state.SlotName.ValueString() != "sluice_orders" ||
+		!state.ManageSlot.ValueBool() || state.CreatedAt.IsNull() {
+		t.Errorf("server defaults missing from state: %+v", state)
+	}
+	if state.Password.ValueString() != "secret" {
+		t.Errorf("password = %s, want the configured value", state.Password)
+	}
+}
+
+func TestSourceDeletedOutsideTerraformLeavesTheState(t *testing.T) {
+	fake, apiClient := startFake(t)
+	prior := createFakeSource(t, fake, apiClient)
+	delete(fake.sources, prior.ID.ValueString())
+
+	response := read(t, &sourceResource{client: apiClient}, sourceResourceSchema(), prior)
+
+	if response.Diagnostics.HasError() {
+		t.Fatal(response.Diagnostics)
+	}
+	if !response.State.Raw.IsNull() {
+		t.Error("the deleted source is still in state")
+	}
 }

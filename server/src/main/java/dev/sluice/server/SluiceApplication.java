@@ -90,9 +90,10 @@ public class SluiceApplication
     /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */
     static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment)
     {
-        DataSourceFactory factory = configuration.getDatabase();
         SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
+        DataSourceFactory factory = configuration.getDatabase();
         if (embedded.isEnabled()) {
+            factory = new DataSourceFactory();
             EmbeddedMetadataPostgres postgres = EmbeddedMetadataPostgres.start(embedded.getDataDirectory(), embedded.getPort());
             environment.lifecycle().manage(new Managed()
             {
@@ -106,9 +107,10 @@ public class SluiceApplication
             factory.setUser("postgres");
             factory.setPassword("");
         }
-        if (factory.getUrl() == null) {
+        if (factory == null || factory.getUrl() == null) {
             throw new IllegalStateException("database.url is not set: configure the metadata store (database.url, user, password) or enable embeddedPostgres");
         }
+        factory.setDriverClass("org.postgresql.Driver");
         ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
         environment.lifecycle().manage(dataSource);
         return dataSource;

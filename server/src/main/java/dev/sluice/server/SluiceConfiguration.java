@@ -20,10 +20,9 @@ import java.time.Duration;
 public class SluiceConfiguration
         extends Configuration
 {
-    /** The metadata store; ignored when {@code embeddedPostgres.enabled} is true. */
+    /** The metadata store; not needed when {@code embeddedPostgres.enabled} is true. */
     @Valid
-    @NotNull
-    private DataSourceFactory database = new DataSourceFactory();
+    private DataSourceFactory database;
 
     @Valid
     @NotNull
@@ -40,7 +39,7 @@ public class SluiceConfiguration
 
     /** Largest accepted request body. */
     @NotNull
-    private DataSize maxRequestSize = DataSize.megabytes(1);
+    private DataSize maxRequestSize = DataSize.mebibytes(1);
 
     /** How long to wait when connecting to a source database. */
     @NotNull
@@ -59,7 +58,6 @@ public class SluiceConfiguration
         server.setConnector(connector);
         server.setRegisterDefaultExceptionMappers(false);
         setServerFactory(server);
-        database.setDriverClass("org.postgresql.Driver");
     }
 
     @JsonProperty

@@ -10,9 +10,7 @@ import dev.sluice.control.auth.Callers;
 import dev.sluice.control.token.TokenResource;
 import dev.sluice.store.Page;
 import dev.sluice.store.account.Account;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.Optional;
 
@@ -24,9 +22,6 @@ public final class AccountResource
 {
     private final AccountService accounts;
 
-    @Context
-    private SecurityContext security;
-
     public AccountResource(AccountService accounts)
     {
         this.accounts = requireNonNull(accounts, "accounts is null");
@@ -35,7 +30,7 @@ public final class AccountResource
     @Override
     public Response createAccount(AccountCreate request, String idempotencyKey)
     {
-        Callers.operator(security);
+        Callers.operator();
         AccountService.CreatedAccount created = accounts.create(Optional.ofNullable(idempotencyKey), request.getName(), request);
         AccountCreated body = new AccountCreated(toDto(created.account()), TokenResource.toCreatedDto(created.token()));
         return Response.status(Response.Status.CREATED).entity(body).build();
@@ -44,7 +39,7 @@ public final class AccountResource
     @Override
     public Response listAccounts(Integer limit, String after)
     {
-        Callers.operator(security);
+        Callers.operator();
         Page<Account> page = accounts.list(Lookup.after(after), Lookup.limit(limit));
         AccountList body = new AccountList(page.items().stream().map(AccountResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -54,21 +49,21 @@ public final class AccountResource
     @Override
     public Response getAccount(String accountId)
     {
-        Callers.operator(security);
+        Callers.operator();
         return Response.ok(toDto(accounts.get(accountId))).build();
     }
 
     @Override
     public Response disableAccount(String accountId)
     {
-        Callers.operator(security);
+        Callers.operator();
         return Response.ok(toDto(accounts.setActive(accountId, false))).build();
     }
 
     @Override
     public Response enableAccount(String accountId)
     {
-        Callers.operator(security);
+        Callers.operator();
         return Response.ok(toDto(accounts.setActive(accountId, true))).build();
     }
 

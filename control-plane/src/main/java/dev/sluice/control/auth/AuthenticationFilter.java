@@ -11,11 +11,9 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.Principal;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -40,6 +38,7 @@ public final class AuthenticationFilter
     @Override
     public void filter(ContainerRequestContext request)
     {
+        Callers.clear();
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("v1/") && !path.startsWith("/v1/")) {
             return;
@@ -53,8 +52,7 @@ public final class AuthenticationFilter
         }
         String secret = header.substring(7).trim();
         Caller caller = authenticate(secret);
-        boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
-        request.setSecurityContext(new CallerSecurityContext(caller, secure));
+        Callers.set(caller);
     }
 
     private Caller authenticate(String secret)
@@ -86,33 +84,5 @@ public final class AuthenticationFilter
     private static boolean constantTimeEquals(String expected, String actual)
     {
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private record CallerSecurityContext(Caller caller, boolean secure)
-            implements SecurityContext
-    {
-        @Override
-        public Principal getUserPrincipal()
-        {
-            return caller;
-        }
-
-        @Override
-        public boolean isUserInRole(String role)
-        {
-            return false;
-        }
-
-        @Override
-        public boolean isSecure()
-        {
-            return secure;
-        }
-
-        @Override
-        public String getAuthenticationScheme()
-        {
-            return "Bearer";
-        }
     }
 }

@@ -3,26 +3,64 @@ package dev.sluice.control.auth;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.token.Scope;
-import jakarta.ws.rs.core.SecurityContext;
 
-/** Scope checks for resources: each method names the scope its operation needs. */
+/**
+ * The caller of the request being served, and scope checks for resources: each method names the scope
+ * its operation needs. Jersey serves a request's filters and resource method on one thread, so the
+ * authentication filter hands the caller over in a thread-local that it sets (or clears) on every request.
+ */
 public final class Callers
 {
+    private static final ThreadLocal<Caller> CURRENT = new ThreadLocal<>();
+
     private Callers() {}
 
-    public static Caller.Operator operator(SecurityContext security)
+    static void set(Caller caller)
     {
-        if (caller(security) instanceof Caller.Operator operator) {
+        CURRENT.set(caller);
+    }
+
+    static void clear()
+    {
+        CURRENT.remove();
+    }
+
+    public static Caller.Operator operator()
+    {
+        if (caller() instanceof Caller.Operator operator) {
             return operator;
         }
         throw new SluiceException(ErrorCode.OPERATOR_ONLY, "only the operator token may manage accounts");
     }
 
-    /** The account caller, if its token carries {@code scope}; {@code manage} implies {@code read}. */
-    public static Caller.AccountToken require(SecurityContext security, Scope scope)
+    public static Caller.AccountToken manage()
     {
-        Caller caller = caller(security);
-        if (!(caller instanceof Caller.AccountToken token)) {
+        return require(Scope.MANAGE);
+    }
+
+    public static Caller.AccountToken read()
+    {
+        return require(Scope.READ);
+    }
+
+    public static Caller.AccountToken consume()
+    {
+        return require(Scope.CONSUME);
+    }
+
+    /** The account behind the caller's token, whatever its scopes. */
+    public static Caller.AccountToken account()
+    {
+        if (caller() instanceof Caller.AccountToken token) {
+            return token;
+        }
+        throw new SluiceException(ErrorCode.INSUFFICIENT_SCOPE, "the operator token belongs to no account");
+    }
+
+    /** The account caller, if its token carries {@code scope}; {@code manage} implies {@code read}. */
+    private static Caller.AccountToken require(Scope scope)
+    {
+        if (!(caller() instanceof Caller.AccountToken token)) {
             throw new SluiceException(ErrorCode.INSUFFICIENT_SCOPE, "the operator token cannot act inside an account; use an account's API token");
         }
         boolean allowed = token.scopes().contains(scope) || (scope == Scope.READ && token.scopes().contains(Scope.MANAGE));
@@ -32,24 +70,10 @@ public final class Callers
         return token;
     }
 
-    public static Caller.AccountToken manage(SecurityContext security)
+    private static Caller caller()
     {
-        return require(security, Scope.MANAGE);
-    }
-
-    public static Caller.AccountToken read(SecurityContext security)
-    {
-        return require(security, Scope.READ);
-    }
-
-    public static Caller.AccountToken consume(SecurityContext security)
-    {
-        return require(security, Scope.CONSUME);
-    }
-
-    private static Caller caller(SecurityContext security)
-    {
-        if (security == null || !(security.getUserPrincipal() instanceof Caller caller)) {
+        Caller caller = CURRENT.get();
+        if (caller == null) {
             throw new SluiceException(ErrorCode.UNAUTHENTICATED, "authentication required");
         }
         return caller;

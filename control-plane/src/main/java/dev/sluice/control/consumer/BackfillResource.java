@@ -9,9 +9,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.store.Page;
 import dev.sluice.store.backfill.Backfill;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.Optional;
 
@@ -23,9 +21,6 @@ public final class BackfillResource
 {
     private final BackfillService backfills;
 
-    @Context
-    private SecurityContext security;
-
     public BackfillResource(BackfillService backfills)
     {
         this.backfills = requireNonNull(backfills, "backfills is null");
@@ -34,7 +29,7 @@ public final class BackfillResource
     @Override
     public Response createBackfill(String consumerId, BackfillCreate request, String idempotencyKey)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         Backfill backfill = backfills.create(caller.accountId(), consumerId, Optional.ofNullable(idempotencyKey),
                 Optional.ofNullable(request.getStart()).map(ConsumerResource::start),
                 Optional.ofNullable(request.getFilter()).map(String::strip).filter(text -> !text.isEmpty()),
@@ -48,7 +43,7 @@ public final class BackfillResource
     @Override
     public Response listBackfills(String consumerId, Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         Page<Backfill> page = backfills.list(caller.accountId(), consumerId, Lookup.after(after), Lookup.limit(limit));
         BackfillList body = new BackfillList(page.items().stream().map(BackfillResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -58,28 +53,28 @@ public final class BackfillResource
     @Override
     public Response getBackfill(String consumerId, String backfillId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         return Response.ok(toDto(backfills.get(caller.accountId(), consumerId, backfillId))).build();
     }
 
     @Override
     public Response pauseBackfill(String consumerId, String backfillId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         return Response.ok(toDto(backfills.pause(caller.accountId(), consumerId, backfillId))).build();
     }
 
     @Override
     public Response resumeBackfill(String consumerId, String backfillId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         return Response.ok(toDto(backfills.resume(caller.accountId(), consumerId, backfillId))).build();
     }
 
     @Override
     public Response cancelBackfill(String consumerId, String backfillId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         return Response.ok(toDto(backfills.cancel(caller.accountId(), consumerId, backfillId))).build();
     }
 

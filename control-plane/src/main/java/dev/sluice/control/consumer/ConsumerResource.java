@@ -16,9 +16,7 @@ import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +30,6 @@ public final class ConsumerResource
 {
     private final ConsumerService consumers;
 
-    @Context
-    private SecurityContext security;
-
     public ConsumerResource(ConsumerService consumers)
     {
         this.consumers = requireNonNull(consumers, "consumers is null");
@@ -43,7 +38,7 @@ public final class ConsumerResource
     @Override
     public Response createConsumer(ConsumerCreate request, String idempotencyKey)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         ConsumerInput input = new ConsumerInput(
                 Optional.of(request.getName()),
                 Optional.of(request.getSourceId()),
@@ -67,7 +62,7 @@ public final class ConsumerResource
     @Override
     public Response listConsumers(Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         Page<Consumer> page = consumers.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
         ConsumerList body = new ConsumerList(page.items().stream().map(ConsumerResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -77,14 +72,14 @@ public final class ConsumerResource
     @Override
     public Response getConsumer(String consumerId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         return Response.ok(toDto(consumers.get(caller.accountId(), consumerId))).build();
     }
 
     @Override
     public Response updateConsumer(String consumerId, ConsumerUpdate request)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         ConsumerInput changes = new ConsumerInput(
                 Optional.ofNullable(request.getName()),
                 Optional.empty(),
@@ -107,7 +102,7 @@ public final class ConsumerResource
     @Override
     public Response deleteConsumer(String consumerId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         consumers.delete(caller.accountId(), consumerId);
         return Response.noContent().build();
     }
@@ -115,7 +110,7 @@ public final class ConsumerResource
     @Override
     public Response getConsumerStatus(String consumerId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         consumers.get(caller.accountId(), consumerId);
         // The message store arrives with delivery; until then no consumer holds messages.
         return Response.ok(new ConsumerStatus(0L, 0L, 0L)).build();

@@ -6,9 +6,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,9 +19,6 @@ public final class DeadLetterResource
 {
     private final ConsumerService consumers;
 
-    @Context
-    private SecurityContext security;
-
     public DeadLetterResource(ConsumerService consumers)
     {
         this.consumers = requireNonNull(consumers, "consumers is null");
@@ -32,21 +27,21 @@ public final class DeadLetterResource
     @Override
     public Response listDeadLetters(String consumerId, Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         throw notYet(caller, consumerId);
     }
 
     @Override
     public Response redriveDeadLetters(String consumerId, DeadLetterSelection selection)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         throw notYet(caller, consumerId);
     }
 
     @Override
     public Response discardDeadLetters(String consumerId, DeadLetterSelection selection)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         throw notYet(caller, consumerId);
     }
 

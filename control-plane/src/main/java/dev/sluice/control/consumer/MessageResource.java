@@ -8,9 +8,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,9 +21,6 @@ public final class MessageResource
 {
     private final ConsumerService consumers;
 
-    @Context
-    private SecurityContext security;
-
     public MessageResource(ConsumerService consumers)
     {
         this.consumers = requireNonNull(consumers, "consumers is null");
@@ -34,21 +29,21 @@ public final class MessageResource
     @Override
     public Response receiveMessages(String consumerId, ReceiveRequest request)
     {
-        Caller.AccountToken caller = Callers.consume(security);
+        Caller.AccountToken caller = Callers.consume();
         throw notYet(caller, consumerId);
     }
 
     @Override
     public Response ackMessages(String consumerId, AckRequest request)
     {
-        Caller.AccountToken caller = Callers.consume(security);
+        Caller.AccountToken caller = Callers.consume();
         throw notYet(caller, consumerId);
     }
 
     @Override
     public Response nackMessages(String consumerId, NackRequest request)
     {
-        Caller.AccountToken caller = Callers.consume(security);
+        Caller.AccountToken caller = Callers.consume();
         throw notYet(caller, consumerId);
     }
 

@@ -10,9 +10,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.store.Page;
 import dev.sluice.store.endpoint.HttpEndpoint;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.Optional;
 import java.util.TreeMap;
@@ -25,9 +23,6 @@ public final class HttpEndpointResource
 {
     private final HttpEndpointService endpoints;
 
-    @Context
-    private SecurityContext security;
-
     public HttpEndpointResource(HttpEndpointService endpoints)
     {
         this.endpoints = requireNonNull(endpoints, "endpoints is null");
@@ -36,7 +31,7 @@ public final class HttpEndpointResource
     @Override
     public Response createHttpEndpoint(HttpEndpointCreate request, String idempotencyKey)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         HttpEndpointService.EndpointInput input = new HttpEndpointService.EndpointInput(Optional.of(request.getName()), Optional.of(request.getUrl().trim()),
                 Optional.ofNullable(request.getHeaders()), Optional.ofNullable(request.getSecretHeaders()), Optional.ofNullable(request.getSigningSecret()));
         HttpEndpoint endpoint = endpoints.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
@@ -46,7 +41,7 @@ public final class HttpEndpointResource
     @Override
     public Response listHttpEndpoints(Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         Page<HttpEndpoint> page = endpoints.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
         HttpEndpointList body = new HttpEndpointList(page.items().stream().map(HttpEndpointResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -56,14 +51,14 @@ public final class HttpEndpointResource
     @Override
     public Response getHttpEndpoint(String endpointId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         return Response.ok(toDto(endpoints.get(caller.accountId(), endpointId))).build();
     }
 
     @Override
     public Response updateHttpEndpoint(String endpointId, HttpEndpointUpdate request)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         HttpEndpointService.EndpointInput changes = new HttpEndpointService.EndpointInput(Optional.ofNullable(request.getName()),
                 Optional.ofNullable(request.getUrl()).map(String::trim), Optional.ofNullable(request.getHeaders()),
                 Optional.ofNullable(request.getSecretHeaders()), Optional.ofNullable(request.getSigningSecret()));
@@ -73,7 +68,7 @@ public final class HttpEndpointResource
     @Override
     public Response deleteHttpEndpoint(String endpointId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         endpoints.delete(caller.accountId(), endpointId);
         return Response.noContent().build();
     }

@@ -27,6 +27,12 @@ public final class JsonExceptionMapper
     @Override
     public Response toResponse(JsonProcessingException exception)
     {
+        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof dev.sluice.core.error.SluiceException sluice) {
+                // e.g. the body grew past the size limit while it was being parsed
+                return new SluiceExceptionMapper().toResponse(sluice);
+            }
+        }
         if (exception instanceof StreamConstraintsException) {
             return Problems.response(Problems.problem(ErrorCode.MALFORMED_REQUEST, "request body is nested too deeply or too large: " + exception.getOriginalMessage()));
         }
@@ -35,6 +41,13 @@ public final class JsonExceptionMapper
         }
         String field = path(mapping);
         String message;
+        if (exception instanceof MismatchedInputException && String.valueOf(exception.getOriginalMessage()).startsWith("Missing required creator property")) {
+            // a required field that is absent is a validation error, like one that is present but null
+            Problem problem = Problems.problem(ErrorCode.VALIDATION_FAILED, field + ": is required");
+            problem.setField(field);
+            problem.setErrors(List.of(new FieldError(field, "is required")));
+            return Problems.response(problem);
+        }
         if (exception instanceof UnrecognizedPropertyException unrecognized) {
             message = "unknown field '" + unrecognized.getPropertyName() + "'";
         }

@@ -25,6 +25,8 @@ public final class Problems
         problem.setStatus(code.status());
         problem.setCode(code.code());
         problem.setDetail(detail);
+        problem.setErrors(null);
+        problem.setChecks(null);
         return problem;
     }
 

@@ -55,10 +55,12 @@ public final class ValidationExceptionMapper
     {
         StringBuilder field = new StringBuilder();
         String parameter = null;
+        Path.MethodNode method = null;
         for (Path.Node node : violation.getPropertyPath()) {
             switch (node.getKind()) {
-                case METHOD, CONSTRUCTOR, RETURN_VALUE, CROSS_PARAMETER -> { }
-                case PARAMETER -> parameter = node.getName();
+                case METHOD -> method = node.as(Path.MethodNode.class);
+                case CONSTRUCTOR, RETURN_VALUE, CROSS_PARAMETER -> { }
+                case PARAMETER -> parameter = method == null ? null : httpName(violation.getRootBeanClass(), method, node.as(Path.ParameterNode.class).getParameterIndex());
                 default -> {
                     if (node.isInIterable() && node.getIndex() != null) {
                         field.append('[').append(node.getIndex()).append(']');
@@ -78,14 +80,34 @@ public final class ValidationExceptionMapper
         if (field.length() > 0) {
             return field.toString();
         }
-        if (parameter == null) {
-            return "body";
+        return parameter == null ? "body" : parameter;
+    }
+
+    /** The query, header or path parameter's HTTP name from the JAX-RS annotation on the (interface) method. */
+    private static String httpName(Class<?> resource, Path.MethodNode method, int index)
+    {
+        java.util.List<Class<?>> types = new java.util.ArrayList<>(java.util.List.of(resource));
+        types.addAll(java.util.List.of(resource.getInterfaces()));
+        for (Class<?> type : types) {
+            try {
+                java.lang.reflect.Method candidate = type.getMethod(method.getName(), method.getParameterTypes().toArray(Class<?>[]::new));
+                for (java.lang.annotation.Annotation annotation : candidate.getParameterAnnotations()[index]) {
+                    if (annotation instanceof jakarta.ws.rs.QueryParam query) {
+                        return query.value();
+                    }
+                    if (annotation instanceof jakarta.ws.rs.HeaderParam header) {
+                        return header.value();
+                    }
+                    if (annotation instanceof jakarta.ws.rs.PathParam path) {
+                        return path.value();
+                    }
+                }
+            }
+            catch (NoSuchMethodException e) {
+                // not declared here; try the next type
+            }
         }
-        return switch (parameter) {
-            case "idempotencyKey" -> "Idempotency-Key";
-            case "limit", "after" -> parameter;
-            default -> "body";
-        };
+        return null;
     }
 
     static String snakeCase(String name)

@@ -15,9 +15,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.store.Page;
 import dev.sluice.store.source.Source;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.Optional;
 
@@ -29,9 +27,6 @@ public final class SourceResource
 {
     private final SourceService sources;
 
-    @Context
-    private SecurityContext security;
-
     public SourceResource(SourceService sources)
     {
         this.sources = requireNonNull(sources, "sources is null");
@@ -40,7 +35,7 @@ public final class SourceResource
     @Override
     public Response createSource(SourceCreate request, String idempotencyKey)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         SourceService.NewSource input = new SourceService.NewSource(request.getName(), request.getHost().trim(), request.getPort(), request.getDatabase(),
                 request.getUsername(), request.getPassword(), request.getSslMode().toString(), Optional.ofNullable(request.getPublicationName()),
                 Optional.ofNullable(request.getSlotName()), request.getManagePublication(), request.getManageSlot());
@@ -51,7 +46,7 @@ public final class SourceResource
     @Override
     public Response listSources(Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         Page<Source> page = sources.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
         SourceList body = new SourceList(page.items().stream().map(SourceResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -61,14 +56,14 @@ public final class SourceResource
     @Override
     public Response getSource(String sourceId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         return Response.ok(toDto(sources.get(caller.accountId(), sourceId))).build();
     }
 
     @Override
     public Response updateSource(String sourceId, SourceUpdate request)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         SourceService.SourceChanges changes = new SourceService.SourceChanges(
                 Optional.ofNullable(request.getName()),
                 Optional.ofNullable(request.getHost()).map(String::trim),
@@ -82,7 +77,7 @@ public final class SourceResource
     @Override
     public Response deleteSource(String sourceId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         sources.delete(caller.accountId(), sourceId);
         return Response.noContent().build();
     }
@@ -90,7 +85,7 @@ public final class SourceResource
     @Override
     public Response checkSource(String sourceId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         CheckResult result = sources.check(caller.accountId(), sourceId);
         SourceCheck body = new SourceCheck(result.ok(), Dtos.time(result.checkedAt()),
                 result.checks().stream().map(SourceCheckFailedException::toDto).toList());
@@ -101,7 +96,7 @@ public final class SourceResource
     @Override
     public Response listSourceTables(String sourceId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         SourceTableList body = new SourceTableList(sources.tables(caller.accountId(), sourceId).stream().map(SourceResource::toDto).toList());
         return Response.ok(body).build();
     }
@@ -109,7 +104,7 @@ public final class SourceResource
     @Override
     public Response getSourceStatus(String sourceId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         sources.get(caller.accountId(), sourceId);
         // No data-plane worker streams sources yet: every source is idle until extraction holds its lease.
         return Response.ok(new SourceStatus(SourceStatus.StateEnum.IDLE)).build();

@@ -11,9 +11,7 @@ import dev.sluice.control.auth.Callers;
 import dev.sluice.store.Page;
 import dev.sluice.store.token.ApiToken;
 import dev.sluice.store.token.Scope;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.SecurityContext;
 
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -30,9 +28,6 @@ public final class TokenResource
 {
     private final TokenService tokens;
 
-    @Context
-    private SecurityContext security;
-
     public TokenResource(TokenService tokens)
     {
         this.tokens = requireNonNull(tokens, "tokens is null");
@@ -41,7 +36,7 @@ public final class TokenResource
     @Override
     public Response createToken(ApiTokenCreate request, String idempotencyKey)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         Set<Scope> scopes = request.getScopes().stream()
                 .map(scope -> Scope.fromValue(scope.toString()))
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(Scope.class)));
@@ -52,7 +47,7 @@ public final class TokenResource
     @Override
     public Response listTokens(Integer limit, String after)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         Page<ApiToken> page = tokens.list(caller.accountId(), Lookup.after(after), Lookup.limit(limit));
         ApiTokenList body = new ApiTokenList(page.items().stream().map(TokenResource::toDto).toList());
         body.setNextCursor(page.nextCursor().orElse(null));
@@ -62,14 +57,14 @@ public final class TokenResource
     @Override
     public Response getToken(String tokenId)
     {
-        Caller.AccountToken caller = Callers.read(security);
+        Caller.AccountToken caller = Callers.read();
         return Response.ok(toDto(tokens.get(caller.accountId(), tokenId))).build();
     }
 
     @Override
     public Response revokeToken(String tokenId)
     {
-        Caller.AccountToken caller = Callers.manage(security);
+        Caller.AccountToken caller = Callers.manage();
         tokens.revoke(caller.accountId(), tokenId);
         return Response.noContent().build();
     }

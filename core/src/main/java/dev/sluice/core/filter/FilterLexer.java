@@ -126,7 +126,7 @@ final class FilterLexer
             }
             case ';' -> throw new FilterException("only one expression is allowed; found ';' at position " + (start + 1));
             case '$' -> throw new FilterException("'$' is not allowed in filters (dollar-quoted strings and positional parameters are not supported): at position " + (start + 1));
-            case '[', ']' -> throw new FilterException("array subscripts are not supported in filters: found '" + character + "' at position " + (start + 1));
+            case '[', ']' -> throw new FilterException("arrays are not supported in filters: found '" + character + "' at position " + (start + 1));
             case '.' -> throw new FilterException("qualified names are not supported in filters; write the column name alone: found '.' at position " + (start + 1));
             case '\u0000' -> throw new FilterException("filter contains a NUL character at position " + (start + 1));
             default -> throw new FilterException("unexpected character '" + new String(Character.toChars(source.codePointAt(start))) + "' at position " + (start + 1));

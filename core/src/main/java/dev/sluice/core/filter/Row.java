@@ -14,8 +14,9 @@ import static java.util.Objects.requireNonNull;
  * {@link Boolean}; {@link String} for text types; {@link java.time.OffsetDateTime} for {@code timestamptz},
  * {@link java.time.LocalDateTime} for {@code timestamp}, {@link java.time.LocalDate} for {@code date};
  * {@link com.fasterxml.jackson.databind.JsonNode} for {@code json}/{@code jsonb}, read with decimals as
- * {@link java.math.BigDecimal} (a JSON {@code null} is a {@link com.fasterxml.jackson.databind.node.NullNode},
- * not SQL NULL). {@link Short}, {@link Float}, {@link java.math.BigInteger} and {@link java.time.Instant}
+ * {@link java.math.BigDecimal} that keep their trailing zeros ({@code USE_BIG_DECIMAL_FOR_FLOATS}, without
+ * {@code STRIP_TRAILING_BIGDECIMAL_ZEROES}), and where a JSON {@code null} is a
+ * {@link com.fasterxml.jackson.databind.node.NullNode}, not SQL NULL. {@link Short}, {@link Float}, {@link java.math.BigInteger} and {@link java.time.Instant}
  * are accepted and widened.
  */
 public interface Row

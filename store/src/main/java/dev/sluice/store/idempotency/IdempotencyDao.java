@@ -1,5 +1,6 @@
 package dev.sluice.store.idempotency;
 
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -19,6 +20,7 @@ public interface IdempotencyDao
     @SqlUpdate("update idempotency_keys set result_encrypted = :result where scope = :scope and key = :key")
     void complete(@Bind("scope") String scope, @Bind("key") String key, @Bind("result") String resultEncrypted);
 
+    @RegisterConstructorMapper(StoredResult.class)
     @SqlQuery("select operation, fingerprint, result_encrypted from idempotency_keys where scope = :scope and key = :key and created_at > now() - interval '24 hours'")
     Optional<StoredResult> find(@Bind("scope") String scope, @Bind("key") String key);
 

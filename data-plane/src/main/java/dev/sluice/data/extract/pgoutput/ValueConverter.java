@@ -208,7 +208,11 @@ public final class ValueConverter
     private JsonNode parseJson(String text)
     {
         try {
-            return objectMapper.readTree(text);
+            JsonNode document = objectMapper.readTree(text);
+            if (document.isMissingNode()) {
+                throw new PgOutputException("malformed json value: empty");
+            }
+            return document;
         }
         catch (JsonProcessingException e) {
             throw new PgOutputException("malformed json value at " + e.getLocation(), e);

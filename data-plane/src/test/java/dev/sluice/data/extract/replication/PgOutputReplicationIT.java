@@ -13,6 +13,8 @@ import dev.sluice.data.extract.pgoutput.PgOutputMessage.Delete;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Insert;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.LogicalMessage;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Relation;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.StreamCommit;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.StreamStart;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Truncate;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Update;
 import dev.sluice.data.extract.pgoutput.RelationColumn;
@@ -91,6 +93,8 @@ class PgOutputReplicationIT
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "10")
                 .setServerConfig("max_wal_senders", "10")
+                // The smallest allowed, so that a modest transaction is streamed before it commits.
+                .setServerConfig("logical_decoding_work_mem", "64kB")
                 .start();
         jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
     }
@@ -370,6 +374,41 @@ class PgOutputReplicationIT
     }
 
     @Test
+    void streamsLargeTransactionsInProgressWithProtocolTwo()
+            throws Exception
+    {
+        execute("CREATE TABLE bulk (id integer PRIMARY KEY, payload text)");
+        ChangeCapture capture = startCapture(List.of("bulk"), 2);
+
+        execute("INSERT INTO bulk SELECT id, repeat('x', 100) FROM generate_series(1, 5000) id");
+
+        PgOutputMessage first = capture.next().message();
+        assertThat(first).isInstanceOfSatisfying(StreamStart.class, start -> assertThat(start.firstSegment()).isTrue());
+        long xid = ((StreamStart) first).xid();
+        int inserts = 0;
+        int blocks = 1;
+        PgOutputMessage message = capture.next().message();
+        while (!(message instanceof StreamCommit)) {
+            if (message instanceof Insert insert) {
+                assertThat(insert.streamedXid()).hasValue(xid);
+                inserts++;
+            }
+            else if (message instanceof StreamStart start) {
+                assertThat(start.xid()).isEqualTo(xid);
+                assertThat(start.firstSegment()).isFalse();
+                blocks++;
+            }
+            message = capture.next().message();
+        }
+        StreamCommit commit = (StreamCommit) message;
+
+        assertThat(inserts).isEqualTo(5000);
+        assertThat(blocks).isGreaterThan(1);
+        assertThat(commit.xid()).isEqualTo(xid);
+        assertThat(commit.endLsn()).isGreaterThan(commit.commitLsn());
+    }
+
+    @Test
     void onlyConfirmedTransactionsAreNotSentAgain()
             throws Exception
     {
@@ -464,10 +503,18 @@ class PgOutputReplicationIT
     private ChangeCapture startCapture(List<String> tables)
             throws SQLException
     {
+        return startCapture(tables, 1);
+    }
+
+    private ChangeCapture startCapture(List<String> tables, int protocolVersion)
+            throws SQLException
+    {
         ReplicationConnection connection = openConnection();
         connection.createPublicationIfAbsent(publicationName, tables.stream().map(table -> new TableName(schema, table)).toList(), false);
         connection.createSlotIfAbsent(slotName);
-        ReplicationStream stream = connection.startStream(StreamOptions.of(slotName, publicationName, Lsn.INVALID));
+        boolean streamInProgressTransactions = protocolVersion >= 2;
+        ReplicationStream stream = connection.startStream(
+                new StreamOptions(slotName, List.of(publicationName), Lsn.INVALID, protocolVersion, streamInProgressTransactions, Duration.ofSeconds(10)));
         cleanup.add(stream);
         return new ChangeCapture(stream, TIMEOUT);
     }

@@ -1,0 +1,235 @@
+package dev.sluice.core.filter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON values with {@code jsonb} semantics: element access, equality (numbers compare by value, so
+ * {@code 1.0} equals {@code 1}), and the text Postgres prints for a {@code jsonb} (keys ordered
+ * shortest first, then bytewise; {@code ", "} and {@code ": "} separators).
+ */
+final class JsonValues
+{
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // jsonb keeps a number's scale: 2.50 prints as 2.50
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private JsonValues() {}
+
+    static JsonNode parse(String text)
+    {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new FilterEvaluationException("invalid input syntax for type json: \"" + text + "\"");
+            }
+            return node;
+        }
+        catch (JsonProcessingException e) {
+            throw new FilterEvaluationException("invalid input syntax for type json: \"" + text + "\"");
+        }
+    }
+
+    /** {@code node -> key}: the member of an object, or null when missing or not an object. */
+    static JsonNode field(JsonNode node, String key)
+    {
+        return node.isObject() ? node.get(key) : null;
+    }
+
+    /** {@code node -> index}: an array element, counting from the end when negative, or null when out of range. */
+    static JsonNode element(JsonNode node, long index)
+    {
+        if (node.isArray()) {
+            long position = index < 0 ? node.size() + index : index;
+            if (position < 0 || position >= node.size()) {
+                return null;
+            }
+            return node.get((int) position);
+        }
+        if (node.isValueNode() && (index == 0 || index == -1)) {
+            // jsonb stores a scalar document as a one-element array, so element 0 of "x" is "x"
+            return node;
+        }
+        return null;
+    }
+
+    /** {@code ->>}: the value as text; strings unquoted, JSON null as SQL NULL. */
+    static String text(JsonNode node)
+    {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        return format(node);
+    }
+
+    static boolean equal(JsonNode left, JsonNode right)
+    {
+        if (left.isNumber() && right.isNumber()) {
+            return number(left).compareTo(number(right)) == 0;
+        }
+        if (left.getNodeType() != right.getNodeType()) {
+            return false;
+        }
+        if (left.isArray()) {
+            if (left.size() != right.size()) {
+                return false;
+            }
+            for (int index = 0; index < left.size(); index++) {
+                if (!equal(left.get(index), right.get(index))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (left.isObject()) {
+            if (left.size() != right.size()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonNode> field : left.properties()) {
+                JsonNode other = right.get(field.getKey());
+                if (other == null || !equal(field.getValue(), other)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return left.equals(right);
+    }
+
+    /** A JSON number as {@code numeric}. */
+    static BigDecimal number(JsonNode node)
+    {
+        if (node.isIntegralNumber()) {
+            return new BigDecimal(node.bigIntegerValue());
+        }
+        return PostgresText.normalizeScale(node.decimalValue());
+    }
+
+    /** The text of a value as {@code jsonb} prints it. */
+    static String format(JsonNode node)
+    {
+        StringBuilder text = new StringBuilder();
+        format(node, text);
+        return text.toString();
+    }
+
+    private static void format(JsonNode node, StringBuilder text)
+    {
+        if (node.isObject()) {
+            List<String> keys = new ArrayList<>();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                keys.add(field.getKey());
+            }
+            // jsonb keeps object keys sorted: shorter first, then by their bytes
+            keys.sort((left, right) -> {
+                byte[] leftBytes = left.getBytes(StandardCharsets.UTF_8);
+                byte[] rightBytes = right.getBytes(StandardCharsets.UTF_8);
+                if (leftBytes.length != rightBytes.length) {
+                    return Integer.compare(leftBytes.length, rightBytes.length);
+                }
+                return Arrays.compareUnsigned(leftBytes, rightBytes);
+            });
+            text.append('{');
+            for (int index = 0; index < keys.size(); index++) {
+                if (index > 0) {
+                    text.append(", ");
+                }
+                appendString(keys.get(index), text);
+                text.append(": ");
+                format(node.get(keys.get(index)), text);
+            }
+            text.append('}');
+        }
+        else if (node.isArray()) {
+            text.append('[');
+            for (int index = 0; index < node.size(); index++) {
+                if (index > 0) {
+                    text.append(", ");
+                }
+                format(node.get(index), text);
+            }
+            text.append(']');
+        }
+        else if (node.isTextual()) {
+            appendString(node.textValue(), text);
+        }
+        else if (node.isNumber()) {
+            text.append(PostgresText.formatNumeric(number(node)));
+        }
+        else if (node.isBoolean()) {
+            text.append(node.booleanValue());
+        }
+        else if (node.isNull()) {
+            text.append("null");
+        }
+        else {
+            throw new FilterEvaluationException("unsupported JSON value: " + node.getNodeType());
+        }
+    }
+
+    // as Postgres's escape_json
+    private static void appendString(String value, StringBuilder text)
+    {
+        text.append('"');
+        for (int index = 0; index < value.length(); index++) {
+            char character = value.charAt(index);
+            switch (character) {
+                case '\b' -> text.append("\\b");
+                case '\f' -> text.append("\\f");
+                case '\n' -> text.append("\\n");
+                case '\r' -> text.append("\\r");
+                case '\t' -> text.append("\\t");
+                case '"' -> text.append("\\\"");
+                case '\\' -> text.append("\\\\");
+                default -> {
+                    if (character < ' ') {
+                        text.append(String.format("\\u%04x", (int) character));
+                    }
+                    else {
+                        text.append(character);
+                    }
+                }
+            }
+        }
+        text.append('"');
+    }
+
+    /** A description of the JSON type for error messages, as Postgres names it ("jsonb string"). */
+    static String typeName(JsonNode node)
+    {
+        if (node.isObject()) {
+            return "object";
+        }
+        if (node.isArray()) {
+            return "array";
+        }
+        if (node.isTextual()) {
+            return "string";
+        }
+        if (node.isNumber()) {
+            return "numeric";
+        }
+        if (node.isBoolean()) {
+            return "boolean";
+        }
+        return "null";
+    }
+}
