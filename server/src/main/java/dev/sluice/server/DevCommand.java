@@ -53,6 +53,15 @@ final class DevCommand
             http.setPort(namespace.getInt("port"));
             http.setBindHost("127.0.0.1");
         }
+        if (configuration.getLoggingFactory() instanceof io.dropwizard.logging.common.DefaultLoggingFactory logging) {
+            // a newcomer should see the banner, not Jetty's start-up chatter; warnings and errors still show
+            logging.setLevel("WARN");
+            logging.configure(bootstrap.getMetricRegistry(), bootstrap.getApplication().getName());
+        }
+        if (configuration.getServerFactory() instanceof SimpleServerFactory server
+                && server.getRequestLogFactory() instanceof io.dropwizard.request.logging.LogbackAccessRequestLogFactory requestLog) {
+            requestLog.setAppenders(java.util.List.of());
+        }
         application.enableDevMode(devMode);
         super.run(bootstrap, namespace, configuration);
     }

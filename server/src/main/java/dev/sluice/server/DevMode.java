@@ -113,7 +113,7 @@ final class DevMode
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        System.out.println(banner(baseUrl, token));
+        System.out.println(banner(baseUrl, token, dataDirectory.resolve("dev.json")));
     }
 
     private String devToken(Store store, ControlPlane controlPlane)
@@ -156,7 +156,7 @@ final class DevMode
         }
     }
 
-    private static String banner(String baseUrl, String token)
+    private static String banner(String baseUrl, String token, Path state)
     {
         return """
 
@@ -171,10 +171,11 @@ final class DevMode
                    export SLUICE_TOKEN=%2$s
                    curl -s -H "Authorization: Bearer $SLUICE_TOKEN" %1$s/v1/me
 
-                 A demo source database runs in the same Postgres; connection details,
-                 the token and the operator token are in .sluice/dev.json.
+                 A demo source database runs in the same Postgres; its connection
+                 details, the token and the operator token are in
+                   %3$s
                 ======================================================================
-                """.formatted(baseUrl, token);
+                """.formatted(baseUrl, token, state);
     }
 
     private static int freePort()

@@ -49,8 +49,12 @@ class SourcesIT
         assertThat(SERVER.request("GET", "/v1/sources/main-db", account.token(), null).json().path("id").asText()).isEqualTo(id);
         assertThat(SERVER.request("GET", "/v1/sources", account.token(), null).body()).doesNotContain(SourcePostgres.REPLICATOR_PASSWORD);
 
+        Reply tls = SERVER.request("PATCH", "/v1/sources/" + id, account.token(), "{\"ssl_mode\":\"disable\"}");
+        assertThat(tls.status()).as(tls.body()).isEqualTo(200);
+        assertThat(tls.json().path("ssl_mode").asText()).isEqualTo("disable");
         Reply renamed = SERVER.request("PATCH", "/v1/sources/" + id, account.token(), "{\"name\":\"primary-db\"}");
         assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.json().path("ssl_mode").asText()).as("fields not sent keep their value").isEqualTo("disable");
         assertThat(renamed.json().path("name").asText()).isEqualTo("primary-db");
         assertThat(renamed.json().path("database").asText()).isEqualTo(SourcePostgres.DATABASE);
 

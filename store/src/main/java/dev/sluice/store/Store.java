@@ -86,8 +86,9 @@ public final class Store
     {
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
-                liquibase.update("");
+            try (Liquibase migration = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
+                // progress goes to the log, not straight to the console
+                liquibase.Scope.child(java.util.Map.of(liquibase.Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService()), () -> migration.update(""));
             }
         }
         catch (SQLException | LiquibaseException e) {

@@ -37,7 +37,7 @@ public final class SourceResource
     {
         Caller.AccountToken caller = Callers.manage();
         SourceService.NewSource input = new SourceService.NewSource(request.getName(), request.getHost().trim(), request.getPort(), request.getDatabase(),
-                request.getUsername(), request.getPassword(), request.getSslMode().toString(), Optional.ofNullable(request.getPublicationName()),
+                request.getUsername(), request.getPassword(), request.getSslMode() == null ? "prefer" : request.getSslMode().toString(), Optional.ofNullable(request.getPublicationName()),
                 Optional.ofNullable(request.getSlotName()), request.getManagePublication(), request.getManageSlot());
         Source source = sources.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
         return Response.status(Response.Status.CREATED).entity(toDto(source)).build();

@@ -19,6 +19,7 @@ import dev.sluice.core.filter.Expression.Not;
 import dev.sluice.core.filter.Expression.NullLiteral;
 import dev.sluice.core.filter.Expression.Or;
 import dev.sluice.core.filter.Expression.StringLiteral;
+import dev.sluice.core.filter.ExpressionKinds.Kind;
 import dev.sluice.core.filter.FilterLexer.Token;
 import dev.sluice.core.filter.FilterLexer.TokenType;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
@@ -75,13 +76,17 @@ import net.sf.jsqlparser.statement.select.Select;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static dev.sluice.core.filter.ExpressionKinds.requireComparable;
+import static dev.sluice.core.filter.ExpressionKinds.requireCondition;
+import static dev.sluice.core.filter.ExpressionKinds.requireKind;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -110,6 +115,7 @@ import static java.util.Objects.requireNonNull;
 final class FilterParser
 {
     private static final int MAXIMUM_IDENTIFIER_BYTES = 63;
+    private static final int MAXIMUM_DEPTH = 100;
 
     // Postgres's reserved key words, which cannot name a column without double quotes
     private static final Set<String> RESERVED_WORDS = Set.of(
@@ -136,6 +142,8 @@ final class FilterParser
     private static final int UNARY = 10;
     private static final int CAST = 11;
     private static final int PRIMARY = 12;
+
+    private int depth;
 
     private FilterParser() {}
 
@@ -183,6 +191,7 @@ final class FilterParser
                 failure = syntaxError(tokens, starts, column, e);
             }
             catch (RuntimeException | StackOverflowError e) {
+                // JSqlParser's recursive descent can fail in other ways on pathological input; it has touched nothing shared
                 failure = new FilterException("cannot parse filter", e);
             }
         }
@@ -227,6 +236,21 @@ final class FilterParser
 
     private Expression convert(net.sf.jsqlparser.expression.Expression node)
     {
+        // bounds the recursion here and in everything that walks the tree later
+        depth++;
+        try {
+            if (depth > MAXIMUM_DEPTH) {
+                throw new FilterException("filter nests operators too deeply: at most " + MAXIMUM_DEPTH + " levels are allowed");
+            }
+            return convertNode(node);
+        }
+        finally {
+            depth--;
+        }
+    }
+
+    private Expression convertNode(net.sf.jsqlparser.expression.Expression node)
+    {
         if (node instanceof ExpressionList<?> list) {
             // JSqlParser 5 represents a parenthesized expression as a one-element list
             if (list.size() != 1) {
@@ -255,11 +279,8 @@ final class FilterParser
         if (node instanceof StringValue value) {
             return stringLiteral(value);
         }
-        if (node instanceof AndExpression and) {
-            return convertAnd(and);
-        }
-        if (node instanceof OrExpression or) {
-            return convertOr(or);
+        if (node instanceof AndExpression || node instanceof OrExpression) {
+            return convertLogical((net.sf.jsqlparser.expression.BinaryExpression) node);
         }
         if (node instanceof NotExpression not) {
             if (not.isExclamationMark()) {
@@ -267,7 +288,7 @@ final class FilterParser
             }
             requirePrecedence(not, not.getExpression(), NOT);
             Expression operand = convert(not.getExpression());
-            requireCondition(operand, "NOT");
+            requireCondition(operand, "argument of NOT");
             return new Not(operand);
         }
         if (node instanceof OldOracleJoinBinaryExpression comparison && comparisonOperator(comparison) != null) {
@@ -286,13 +307,13 @@ final class FilterParser
         if (node instanceof IsUnknownExpression isUnknown) {
             requirePrecedence(isUnknown, isUnknown.getLeftExpression(), COMPARISON);
             Expression operand = convert(isUnknown.getLeftExpression());
-            requireCondition(operand, "IS UNKNOWN");
+            requireCondition(operand, "argument of IS UNKNOWN");
             return new IsNull(operand, isUnknown.isNot());
         }
         if (node instanceof IsBooleanExpression isBoolean) {
             requirePrecedence(isBoolean, isBoolean.getLeftExpression(), COMPARISON);
             Expression operand = convert(isBoolean.getLeftExpression());
-            requireCondition(operand, isBoolean.isTrue() ? "IS TRUE" : "IS FALSE");
+            requireCondition(operand, isBoolean.isTrue() ? "argument of IS TRUE" : "argument of IS FALSE");
             return new IsBoolean(operand, isBoolean.isTrue(), isBoolean.isNot());
         }
         if (node instanceof IsDistinctExpression distinct) {
@@ -350,38 +371,36 @@ final class FilterParser
         return new FilterException("not supported in filters: " + describe(node));
     }
 
-    private Expression convertAnd(AndExpression and)
+    private Expression convertLogical(net.sf.jsqlparser.expression.BinaryExpression root)
     {
-        requirePrecedence(and, and.getLeftExpression(), AND);
-        requirePrecedence(and, and.getRightExpression(), AND);
+        boolean and = root instanceof AndExpression;
+        Class<?> type = root.getClass();
+        // JSqlParser nests a chain of ANDs (or ORs) to the left; walk it without recursion, so long chains stay shallow
+        Deque<net.sf.jsqlparser.expression.Expression> children = new ArrayDeque<>();
+        net.sf.jsqlparser.expression.Expression current = root;
+        while (type.isInstance(current)) {
+            net.sf.jsqlparser.expression.BinaryExpression binary = (net.sf.jsqlparser.expression.BinaryExpression) current;
+            requirePrecedence(binary, binary.getRightExpression(), and ? AND : OR);
+            children.push(binary.getRightExpression());
+            current = binary.getLeftExpression();
+        }
+        requirePrecedence(root, current, and ? AND : OR);
+        children.push(current);
         List<Expression> operands = new ArrayList<>();
-        for (net.sf.jsqlparser.expression.Expression child : List.of(and.getLeftExpression(), and.getRightExpression())) {
+        for (net.sf.jsqlparser.expression.Expression child : children) {
             Expression operand = convert(child);
-            requireCondition(operand, "AND");
-            if (operand instanceof And nested) {
+            requireCondition(operand, "argument of " + (and ? "AND" : "OR"));
+            if (and && operand instanceof And nested) {
+                operands.addAll(nested.operands());
+            }
+            else if (!and && operand instanceof Or nested) {
                 operands.addAll(nested.operands());
             }
             else {
                 operands.add(operand);
             }
         }
-        return new And(operands);
-    }
-
-    private Expression convertOr(OrExpression or)
-    {
-        List<Expression> operands = new ArrayList<>();
-        for (net.sf.jsqlparser.expression.Expression child : List.of(or.getLeftExpression(), or.getRightExpression())) {
-            Expression operand = convert(child);
-            requireCondition(operand, "OR");
-            if (operand instanceof Or nested) {
-                operands.addAll(nested.operands());
-            }
-            else {
-                operands.add(operand);
-            }
-        }
-        return new Or(operands);
+        return and ? new And(operands) : new Or(operands);
     }
 
     private static ComparisonOperator comparisonOperator(net.sf.jsqlparser.expression.Expression node)
@@ -725,73 +744,6 @@ final class FilterParser
             return OR;
         }
         return PRIMARY;
-    }
-
-    // The coarse static type of an expression, enough to refuse what Postgres would refuse before reading any row
-    private enum Kind
-    {
-        BOOLEAN("boolean"),
-        NUMBER("a number"),
-        TEXT("text"),
-        JSON("json"),
-        DATE_TIME("a date/time"),
-        ANY("any type");
-
-        private final String description;
-
-        Kind(String description)
-        {
-            this.description = description;
-        }
-    }
-
-    private static Kind kind(Expression expression)
-    {
-        if (expression instanceof ColumnReference || expression instanceof NullLiteral || expression instanceof StringLiteral) {
-            return Kind.ANY;
-        }
-        if (expression instanceof IntegerLiteral || expression instanceof DecimalLiteral || expression instanceof Arithmetic || expression instanceof Negation) {
-            return Kind.NUMBER;
-        }
-        if (expression instanceof JsonAccess access) {
-            return access.asText() ? Kind.TEXT : Kind.JSON;
-        }
-        if (expression instanceof Cast cast) {
-            return switch (cast.type()) {
-                case INTEGER, BIGINT, NUMERIC, DOUBLE_PRECISION -> Kind.NUMBER;
-                case TEXT -> Kind.TEXT;
-                case BOOLEAN -> Kind.BOOLEAN;
-                case TIMESTAMP_WITH_TIME_ZONE, TIMESTAMP, DATE -> Kind.DATE_TIME;
-                case JSONB -> Kind.JSON;
-            };
-        }
-        // literals TRUE/FALSE, comparisons, logical operators, IN, BETWEEN, LIKE and IS tests
-        return Kind.BOOLEAN;
-    }
-
-    private static void requireCondition(Expression expression, String context)
-    {
-        Kind kind = kind(expression);
-        if (kind != Kind.BOOLEAN && kind != Kind.ANY) {
-            throw new FilterException("argument of " + context + " must be a condition (type boolean), not " + kind.description);
-        }
-    }
-
-    private static void requireKind(Expression expression, Set<Kind> allowed, String message)
-    {
-        Kind kind = kind(expression);
-        if (!allowed.contains(kind)) {
-            throw new FilterException(message + ", not " + kind.description);
-        }
-    }
-
-    private static void requireComparable(Expression left, Expression right, String operator)
-    {
-        Kind leftKind = kind(left);
-        Kind rightKind = kind(right);
-        if (leftKind != Kind.ANY && rightKind != Kind.ANY && leftKind != rightKind) {
-            throw new FilterException("cannot compare " + leftKind.description + " with " + rightKind.description + " (" + operator + ")");
-        }
     }
 
     private static String describe(net.sf.jsqlparser.expression.Expression node)

@@ -246,7 +246,7 @@ class FilterParseTest
             "x = 1 UNION SELECT 1 ==> syntax error in filter at or near \"UNION\"",
             "a = b = c ==> syntax error in filter",
             "x = 0x1F ==> trailing junk after numeric literal",
-            "amount + 1 ==> argument of the filter must be a condition (type boolean), not a number",
+            "amount + 1 ==> the filter must be a condition (type boolean), not a number",
             "'a' AND x > 1 + 1 AND 5 ==> argument of AND must be a condition (type boolean), not a number",
             "x LIKE 5 ==> LIKE needs a text pattern, not a number",
             "5 -> 'a' IS NULL ==> -> needs a json or jsonb value on its left, not a number",
@@ -272,9 +272,20 @@ class FilterParseTest
         assertThatThrownBy(() -> Filter.parse("(".repeat(60) + "x" + ")".repeat(60)))
                 .isInstanceOf(FilterException.class)
                 .hasMessageStartingWith("filter nests parentheses too deeply");
+        assertThatThrownBy(() -> Filter.parse("a" + " + a".repeat(200) + " > 0"))
+                .isInstanceOf(FilterException.class)
+                .hasMessageStartingWith("filter nests operators too deeply");
         assertThatThrownBy(() -> Filter.parse("\"" + "x".repeat(64) + "\" = 1"))
                 .isInstanceOf(FilterException.class)
                 .hasMessageStartingWith("column name is longer than Postgres allows");
+    }
+
+    @Test
+    void acceptsLongChainsOfConditions()
+    {
+        Expression expression = Filter.parse("a = 1" + " AND a = 1".repeat(900) + " OR b").expression();
+
+        assertThat(((And) ((Or) expression).operands().get(0)).operands()).hasSize(901);
     }
 
     @Test
