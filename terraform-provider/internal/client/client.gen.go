@@ -816,13 +816,15 @@ type Source struct {
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
 	// Example: orders
-	Name            Name      `json:"name"`
-	Port            int       `json:"port"`
-	PublicationName string    `json:"publication_name"`
-	SlotName        string    `json:"slot_name"`
-	SslMode         SslMode   `json:"ssl_mode"`
-	UpdatedAt       time.Time `json:"updated_at"`
-	Username        string    `json:"username"`
+	Name            Name   `json:"name"`
+	Port            int    `json:"port"`
+	PublicationName string `json:"publication_name"`
+	SlotName        string `json:"slot_name"`
+
+	// SslMode How to use TLS to the source, as libpq's sslmode; a new source defaults to prefer.
+	SslMode   SslMode   `json:"ssl_mode"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Username  string    `json:"username"`
 }
 
 // SourceCheck defines model for SourceCheck.
@@ -858,7 +860,9 @@ type SourceCreate struct {
 	PublicationName *string `json:"publication_name,omitempty"`
 
 	// SlotName Defaults to `sluice_` followed by the random part of the source id.
-	SlotName *string  `json:"slot_name,omitempty"`
+	SlotName *string `json:"slot_name,omitempty"`
+
+	// SslMode How to use TLS to the source, as libpq's sslmode; a new source defaults to prefer.
 	SslMode  *SslMode `json:"ssl_mode,omitempty"`
 	Username string   `json:"username"`
 }
@@ -916,14 +920,16 @@ type SourceUpdate struct {
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
 	// Example: orders
-	Name     *Name    `json:"name,omitempty"`
-	Password *string  `json:"password,omitempty"`
-	Port     *int     `json:"port,omitempty"`
+	Name     *Name   `json:"name,omitempty"`
+	Password *string `json:"password,omitempty"`
+	Port     *int    `json:"port,omitempty"`
+
+	// SslMode How to use TLS to the source, as libpq's sslmode; a new source defaults to prefer.
 	SslMode  *SslMode `json:"ssl_mode,omitempty"`
 	Username *string  `json:"username,omitempty"`
 }
 
-// SslMode defines model for SslMode.
+// SslMode How to use TLS to the source, as libpq's sslmode; a new source defaults to prefer.
 type SslMode string
 
 // StartPosition defines model for StartPosition.

@@ -139,7 +139,7 @@ func sourceResourceSchema() schema.Schema {
 				Validators:    []validator.String{stringvalidator.OneOf(sslModes...)},
 			},
 			"publication_name": schema.StringAttribute{
-				Description: "Publication Sluice reads. Defaults to `sluice_<name>`. Changing it replaces the source.",
+				Description: "Publication Sluice reads. Defaults to `sluice_` followed by the random part of the source id. Changing it replaces the source.",
 				Optional:    true,
 				Computed:    true,
 				PlanModifiers: []planmodifier.String{
@@ -149,7 +149,7 @@ func sourceResourceSchema() schema.Schema {
 				Validators: []validator.String{stringvalidator.RegexMatches(publicationPattern, "must be a lower-case Postgres identifier")},
 			},
 			"slot_name": schema.StringAttribute{
-				Description: "Logical replication slot Sluice reads. Defaults to `sluice_<name>`. Changing it replaces the source.",
+				Description: "Logical replication slot Sluice reads. Defaults to `sluice_` followed by the random part of the source id. Changing it replaces the source.",
 				Optional:    true,
 				Computed:    true,
 				PlanModifiers: []planmodifier.String{

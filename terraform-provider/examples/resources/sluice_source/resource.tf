@@ -7,7 +7,7 @@ resource "sluice_source" "shop" {
   ssl_mode = "verify-full"
 
   # Optional: Sluice creates and names the publication and the slot
-  # (sluice_<name>) unless told otherwise.
+  # (sluice_ and the random part of the source id) unless told otherwise.
   # publication_name   = "shop_changes"
   # manage_publication = false
 }

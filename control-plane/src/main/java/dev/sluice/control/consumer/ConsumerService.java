@@ -6,6 +6,7 @@ import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.idempotency.Idempotency;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.control.source.SourceTable;
+import dev.sluice.core.Lsn;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.filter.Filter;
@@ -65,13 +66,14 @@ public final class ConsumerService
         Source source = referencedSource(accountId, input.source().orElseThrow());
         Optional<String> endpointId = checkDelivery(accountId, kind, input.endpoint(), input.path());
         checkAgainstCatalog(accountId, source, tables, filter, Optional.of(start));
+        Lsn startLsn = sources.publish(accountId, source, tables);
         return idempotency.create(accountId.value(), idempotencyKey, "createConsumer", request, Consumer.class, handle -> {
             String id = ResourceKind.CONSUMER.newId();
             Instant now = Instant.now();
             Consumer consumer = new Consumer(accountId, id, name, source.id(), kind, tables, input.actions().orElse(DEFAULT_ACTIONS),
                     input.filter(), input.transform(), endpointId, kind == Consumer.Kind.PUSH ? input.path() : Optional.empty(),
                     input.batchSize().orElse(1), input.visibilityTimeoutSeconds().orElse(30), input.maxAckPending().orElse(1000),
-                    input.maxDeliver().orElse(10), start, input.active().orElse(true), now, now);
+                    input.maxDeliver().orElse(10), start, startLsn.asLong(), input.active().orElse(true), now, now);
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             Names.unique(ResourceKind.CONSUMER, name, () -> {
                 consumers.insert(consumer);
@@ -113,12 +115,13 @@ public final class ConsumerService
         if (changes.tables().isPresent() || newFilter.isPresent()) {
             Source source = sources.get(accountId, current.sourceId());
             checkAgainstCatalog(accountId, source, tables, ConsumerRules.checkFilter("filter", filterText), Optional.empty());
+            sources.publish(accountId, source, tables);
         }
         Consumer updated = new Consumer(accountId, current.id(), changes.name().orElse(current.name()), current.sourceId(), current.kind(), tables,
                 changes.actions().orElse(current.actions()), filterText, transformText, endpointId, path,
                 changes.batchSize().orElse(current.batchSize()), changes.visibilityTimeoutSeconds().orElse(current.visibilityTimeoutSeconds()),
                 changes.maxAckPending().orElse(current.maxAckPending()), changes.maxDeliver().orElse(current.maxDeliver()), current.start(),
-                changes.active().orElse(current.active()), current.createdAt(), current.updatedAt());
+                current.startLsn(), changes.active().orElse(current.active()), current.createdAt(), current.updatedAt());
         return store.inTransaction(handle -> {
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             int rows = Names.unique(ResourceKind.CONSUMER, updated.name(), () -> consumers.update(updated));

@@ -1,5 +1,6 @@
 package dev.sluice.control.source;
 
+import dev.sluice.data.source.SourceConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 import static dev.sluice.control.source.CheckResult.Status.FAILED;
 import static dev.sluice.control.source.CheckResult.Status.OK;
@@ -39,6 +39,11 @@ public final class SourceChecker
     {
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    public Duration connectTimeout()
+    {
+        return connectTimeout;
     }
 
     public CheckResult check(SourceConnection source)
@@ -119,14 +124,7 @@ public final class SourceChecker
     private Connection open(SourceConnection source)
             throws SQLException
     {
-        Properties properties = new Properties();
-        properties.setProperty("user", source.username());
-        properties.setProperty("password", source.password());
-        properties.setProperty("sslmode", source.sslMode());
-        properties.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
-        properties.setProperty("socketTimeout", Long.toString(Math.max(5, connectTimeout.toSeconds() * 3)));
-        properties.setProperty("ApplicationName", "sluice-check");
-        return DriverManager.getConnection(source.jdbcUrl(), properties);
+        return DriverManager.getConnection(source.jdbcUrl(), source.jdbcProperties("sluice-check", connectTimeout));
     }
 
     private static CheckResult.Check connectionFailure(SourceConnection source, SQLException e)

@@ -1,8 +1,10 @@
 package dev.sluice.control.source;
 
+import dev.sluice.data.source.SourceConnection;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.Names;
 import dev.sluice.control.idempotency.Idempotency;
+import dev.sluice.core.Lsn;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
@@ -10,7 +12,11 @@ import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
+import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.consumer.TableSelection;
+import dev.sluice.store.lease.Lease;
+import dev.sluice.store.lease.LeaseDao;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceDao;
 
@@ -32,7 +38,10 @@ public final class SourceService
     private final Store store;
     private final Idempotency idempotency;
     private final SecretBox secrets;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceService.class);
+
     private final SourceChecker checker;
+    private final java.time.Duration connectTimeout;
 
     public SourceService(Store store, Idempotency idempotency, SecretBox secrets, SourceChecker checker)
     {
@@ -40,6 +49,7 @@ public final class SourceService
         this.idempotency = requireNonNull(idempotency, "idempotency is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.checker = requireNonNull(checker, "checker is null");
+        this.connectTimeout = checker.connectTimeout();
     }
 
     public Source create(AccountId accountId, Optional<String> idempotencyKey, NewSource input, Object request)
@@ -55,6 +65,7 @@ public final class SourceService
             if (!result.ok()) {
                 throw new SourceCheckFailedException(result);
             }
+            prepareReplication(connection);
             Instant now = Instant.now();
             Source source = new Source(accountId, id, input.name(), connection.host(), connection.port(), connection.database(), connection.username(),
                     secrets.encrypt(connection.password()), connection.sslMode(), connection.publicationName(), connection.slotName(),
@@ -107,7 +118,7 @@ public final class SourceService
 
     public void delete(AccountId accountId, String idOrName)
     {
-        store.useTransaction(handle -> {
+        Source deleted = store.inTransaction(handle -> {
             SourceDao sources = handle.attach(SourceDao.class);
             Source source = Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, id), name -> sources.findByName(accountId, name));
             List<String> users = handle.attach(ConsumerDao.class).namesUsing(accountId, "source_id", source.id());
@@ -115,8 +126,62 @@ public final class SourceService
                 throw new SluiceException(ErrorCode.IN_USE, "source '" + source.name() + "' is used by consumers " + String.join(", ", users)
                         + "; delete them first");
             }
+            // removing the lease unit in the same transaction stops the worker that streams the source
+            handle.attach(LeaseDao.class).delete(Lease.extractUnit(source.id()));
             sources.delete(accountId, source.id());
+            return source;
         });
+        releaseReplication(connection(deleted));
+    }
+
+    /**
+     * Makes the publication publish the consumer's tables (or says which are missing when the user manages
+     * it) and returns the source's current WAL position: the consumer receives what commits after it.
+     */
+    public Lsn publish(AccountId accountId, Source source, List<TableSelection> tables)
+    {
+        SourceConnection connection = connection(source);
+        try (SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+            List<SourceAdmin.Table> missing = admin.ensurePublished(tables.stream().map(table -> new SourceAdmin.Table(table.schema(), table.table())).toList());
+            if (!missing.isEmpty()) {
+                throw SluiceException.invalid("tables", "publication " + source.publicationName() + " does not publish " + missing
+                        + "; run ALTER PUBLICATION " + source.publicationName() + " ADD TABLE " + missing.stream().map(SourceAdmin.Table::quoted).collect(java.util.stream.Collectors.joining(", "))
+                        + ", or let Sluice manage the publication");
+            }
+            if (!admin.ensureSlot()) {
+                throw new SluiceException(ErrorCode.SOURCE_CHECK_FAILED, "replication slot " + source.slotName() + " does not exist; create it or let Sluice manage it");
+            }
+            return admin.currentWalLsn();
+        }
+        catch (SQLException e) {
+            throw new SluiceException(ErrorCode.SOURCE_CHECK_FAILED, "cannot prepare source '" + source.name() + "' for the consumer: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new source gets its publication and slot at once, so nothing committed after its creation can be missed. */
+    private void prepareReplication(SourceConnection connection)
+    {
+        try (SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+            admin.ensurePublished(List.of());
+            admin.ensureSlot();
+        }
+        catch (SQLException e) {
+            throw new SluiceException(ErrorCode.SOURCE_CHECK_FAILED, "cannot create the publication or slot: " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops the slot Sluice created so the source stops keeping WAL for it; a source that cannot be reached is logged, not refused. */
+    private void releaseReplication(SourceConnection connection)
+    {
+        if (!connection.manageSlot()) {
+            return;
+        }
+        try (SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+            admin.dropSlot();
+        }
+        catch (SQLException | RuntimeException e) {
+            LOG.warn("could not drop replication slot {} of a deleted source at {}: {}; drop it by hand to free its WAL", connection.slotName(), connection, e.getMessage());
+        }
     }
 
     public CheckResult check(AccountId accountId, String idOrName)

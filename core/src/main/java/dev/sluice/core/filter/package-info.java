@@ -55,7 +55,11 @@
  * {@code epoch} and {@code ±infinity} but not forms such as {@code 'Jan 31 2024'} or zone names;
  * ordering comparisons ({@code <}, {@code >}) between JSON values are refused; {@code json} (not
  * {@code jsonb}) columns are treated as {@code jsonb}, so {@code ->>} on a nested object prints it
- * in {@code jsonb} form; {@code real} values are widened to {@code double precision}; a quoted
+ * in {@code jsonb} form; {@code real} values are widened to {@code double precision}; values of
+ * other types ({@code uuid}, {@code time}, enums...) arrive as text and compare as text; a quoted
  * string that does not fit the column's type fails only on rows where the column is not NULL.
+ * Parsing is stricter than Postgres in a few places: {@code x = 1 IS TRUE} and
+ * {@code x IN (1) = y} need parentheses, and the columns {@code prior} and {@code output} need
+ * double quotes (JSqlParser treats them as key words).
  */
 package dev.sluice.core.filter;

@@ -26,6 +26,7 @@ public record Consumer(
         int maxAckPending,
         int maxDeliver,
         StartPosition start,
+        long startLsn,
         boolean active,
         Instant createdAt,
         Instant updatedAt)

@@ -33,20 +33,20 @@ public interface ConsumerDao
                 Json.write(consumer.tables()), consumer.actions().toArray(String[]::new), consumer.filter().orElse(null),
                 consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
                 consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
-                status(consumer));
+                consumer.startLsn(), status(consumer));
     }
 
     @SqlUpdate("""
             insert into consumers (account_id, id, name, source_id, kind, tables, actions, filter, transform, endpoint_id, path, batch_size,
-                                   visibility_timeout_seconds, max_ack_pending, max_deliver, start_position, status)
+                                   visibility_timeout_seconds, max_ack_pending, max_deliver, start_position, start_lsn, status)
             values (:accountId, :id, :name, :sourceId, :kind, cast(:tables as jsonb), :actions, :filter, :transform, :endpointId, :path, :batchSize,
-                    :visibilityTimeoutSeconds, :maxAckPending, :maxDeliver, cast(:start as jsonb), :status)
+                    :visibilityTimeoutSeconds, :maxAckPending, :maxDeliver, cast(:start as jsonb), :startLsn, :status)
             """)
     void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("sourceId") String sourceId,
             @Bind("kind") String kind, @Bind("tables") String tables, @Bind("actions") String[] actions, @Bind("filter") String filter,
             @Bind("transform") String transform, @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
             @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,
-            @Bind("maxDeliver") int maxDeliver, @Bind("start") String start, @Bind("status") String status);
+            @Bind("maxDeliver") int maxDeliver, @Bind("start") String start, @Bind("startLsn") long startLsn, @Bind("status") String status);
 
     default int update(Consumer consumer)
     {
@@ -109,6 +109,7 @@ public interface ConsumerDao
                     rs.getInt("max_ack_pending"),
                     rs.getInt("max_deliver"),
                     Json.read(rs.getString("start_position"), StartPosition.class),
+                    rs.getLong("start_lsn"),
                     "active".equals(rs.getString("status")),
                     rs.getTimestamp("created_at").toInstant(),
                     rs.getTimestamp("updated_at").toInstant());

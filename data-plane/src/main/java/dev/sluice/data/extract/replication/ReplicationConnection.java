@@ -63,6 +63,14 @@ public final class ReplicationConnection
     public static ReplicationConnection open(String jdbcUrl, String user, String password)
             throws SQLException
     {
+        return open(jdbcUrl, user, password, "prefer");
+    }
+
+    /** Opens a replication connection with the source's TLS mode (libpq's sslmode values). */
+    public static ReplicationConnection open(String jdbcUrl, String user, String password, String sslMode)
+            throws SQLException
+    {
+        requireNonNull(sslMode, "sslMode is null");
         requireNonNull(jdbcUrl, "jdbcUrl is null");
         requireNonNull(user, "user is null");
         requireNonNull(password, "password is null");
@@ -75,6 +83,7 @@ public final class ReplicationConnection
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
         PGProperty.APPLICATION_NAME.set(properties, "sluice");
         PGProperty.TCP_KEEP_ALIVE.set(properties, true);
+        PGProperty.SSL_MODE.set(properties, sslMode);
         Connection connection = DriverManager.getConnection(jdbcUrl, properties);
         try {
             return new ReplicationConnection(connection, connection.getMetaData().getDatabaseMajorVersion());

@@ -1,4 +1,4 @@
-package dev.sluice.control.source;
+package dev.sluice.data.source;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,6 +30,20 @@ public record SourceConnection(
     {
         String literalHost = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return "jdbc:postgresql://" + literalHost + ":" + port + "/" + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** JDBC properties for a plain (non-replication) session; the password never leaves this object otherwise. */
+    public java.util.Properties jdbcProperties(String applicationName, java.time.Duration connectTimeout)
+    {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", username);
+        properties.setProperty("password", password);
+        properties.setProperty("sslmode", sslMode);
+        properties.setProperty("connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+        properties.setProperty("socketTimeout", Long.toString(Math.max(30, connectTimeout.toSeconds() * 6)));
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("tcpKeepAlive", "true");
+        return properties;
     }
 
     @Override

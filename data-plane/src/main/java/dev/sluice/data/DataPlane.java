@@ -1,0 +1,195 @@
+package dev.sluice.data;
+
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.data.extract.SourceExtractor;
+import dev.sluice.data.lease.HeldLease;
+import dev.sluice.store.Store;
+import dev.sluice.store.lease.Lease;
+import dev.sluice.store.lease.LeaseDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A data-plane worker. On every tick it records itself as live, renews the leases it holds, stops work
+ * whose lease it lost, and claims free or expired units up to its fair share (units divided by live
+ * workers), handing back units above it so that added workers get work. Postgres is the only coordinator.
+ */
+public final class DataPlane
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
+    private static final String EXTRACT_PREFIX = "extract:";
+
+    private final Store store;
+    private final SecretBox secrets;
+    private final DataPlaneSettings settings;
+    private final Supplier<CrashPoints> crashPoints;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable);
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-data-plane-tick");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings)
+    {
+        this(store, secrets, settings, () -> CrashPoints.NONE);
+    }
+
+    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
+    }
+
+    public String workerId()
+    {
+        return settings.workerId();
+    }
+
+    public void start()
+    {
+        LOG.info("data-plane worker {} starting", settings.workerId());
+        ticker.scheduleWithFixedDelay(this::tickSafely, 0, settings.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The units this worker is working on. */
+    public List<String> units()
+    {
+        return running.keySet().stream().sorted().toList();
+    }
+
+    private void tickSafely()
+    {
+        try {
+            tick();
+        }
+        catch (RuntimeException e) {
+            LOG.warn("data-plane tick failed: {}", e.getMessage());
+        }
+    }
+
+    void tick()
+    {
+        double ttl = settings.leaseTtl().toMillis() / 1000.0;
+        LeaseDao leases = store.onDemand(LeaseDao.class);
+        leases.heartbeat(settings.workerId());
+        leases.createExtractUnitsAcrossAccounts();
+        leases.deleteUnneededExtractUnitsAcrossAccounts();
+        for (Running work : List.copyOf(running.values())) {
+            HeldLease lease = work.extractor().lease();
+            if (work.future().isDone()) {
+                running.remove(lease.unit());
+                leases.release(lease.unit(), lease.owner(), lease.epoch());
+            }
+            else if (leases.renew(lease.unit(), lease.owner(), lease.epoch(), ttl) == 0) {
+                LOG.warn("lost lease {}; stopping its work", lease);
+                lease.markLost();
+                work.extractor().stop();
+                running.remove(lease.unit());
+            }
+        }
+        int units = leases.countUnits(EXTRACT_PREFIX);
+        int live = Math.max(1, leases.liveWorkers(ttl));
+        int fairShare = (units + live - 1) / live;
+        if (running.size() > fairShare) {
+            handBack(running.size() - fairShare, leases);
+        }
+        else if (running.size() < fairShare) {
+            for (Lease claimed : leases.claim(settings.workerId(), EXTRACT_PREFIX, Math.min(fairShare - running.size(), settings.maxClaimsPerTick()), ttl)) {
+                begin(new HeldLease(claimed.unit(), claimed.owner(), claimed.epoch()));
+            }
+        }
+    }
+
+    private void begin(HeldLease lease)
+    {
+        String sourceId = lease.unit().substring(EXTRACT_PREFIX.length());
+        SourceExtractor extractor = new SourceExtractor(store, secrets, lease, sourceId, settings.extractor(), crashPoints.get());
+        LOG.info("worker {} took {}", settings.workerId(), lease);
+        Future<?> future = workers.submit(() -> {
+            Thread.currentThread().setName("sluice-extract-" + sourceId);
+            extractor.run();
+        });
+        running.put(lease.unit(), new Running(extractor, future));
+    }
+
+    private void handBack(int count, LeaseDao leases)
+    {
+        running.values().stream().sorted((a, b) -> b.extractor().lease().unit().compareTo(a.extractor().lease().unit())).limit(count).toList()
+                .forEach(work -> {
+                    HeldLease lease = work.extractor().lease();
+                    work.extractor().stop();
+                    await(work.future());
+                    running.remove(lease.unit());
+                    leases.release(lease.unit(), lease.owner(), lease.epoch());
+                    LOG.info("worker {} handed back {} to balance the load", settings.workerId(), lease);
+                });
+    }
+
+    /** Stops every piece of work, then hands its leases back so other workers take over at once. */
+    @Override
+    public void close()
+    {
+        ticker.shutdownNow();
+        try {
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.values().forEach(work -> work.extractor().stop());
+        LeaseDao leases = store.onDemand(LeaseDao.class);
+        for (Running work : running.values()) {
+            await(work.future());
+            HeldLease lease = work.extractor().lease();
+            try {
+                leases.release(lease.unit(), lease.owner(), lease.epoch());
+            }
+            catch (RuntimeException e) {
+                LOG.warn("could not release {}: {}", lease, e.getMessage());
+            }
+        }
+        running.clear();
+        workers.shutdownNow();
+        try {
+            leases.forget(settings.workerId());
+        }
+        catch (RuntimeException e) {
+            LOG.debug("could not remove worker {}: {}", settings.workerId(), e.getMessage());
+        }
+        LOG.info("data-plane worker {} stopped", settings.workerId());
+    }
+
+    private static void await(Future<?> future)
+    {
+        try {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        catch (Exception e) {
+            future.cancel(true);
+        }
+    }
+
+    private record Running(SourceExtractor extractor, Future<?> future) {}
+}

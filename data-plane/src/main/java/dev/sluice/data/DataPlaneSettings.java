@@ -1,0 +1,50 @@
+package dev.sluice.data;
+
+import dev.sluice.data.extract.ExtractorSettings;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A worker's settings.
+ *
+ * @param workerId unique per running worker; it owns leases
+ * @param leaseTtl how long a lease lasts without renewal: a dead worker's units move after at most this long
+ * @param tickInterval how often leases are renewed and claimed; well below {@code leaseTtl}
+ * @param maxClaimsPerTick units claimed at most per tick, so that starting workers share the units
+ */
+public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, ExtractorSettings extractor)
+{
+    public DataPlaneSettings
+    {
+        requireNonNull(workerId, "workerId is null");
+        requireNonNull(leaseTtl, "leaseTtl is null");
+        requireNonNull(tickInterval, "tickInterval is null");
+        requireNonNull(extractor, "extractor is null");
+        if (tickInterval.multipliedBy(3).compareTo(leaseTtl) > 0) {
+            throw new IllegalArgumentException("tickInterval must be at most a third of leaseTtl, so a lease is renewed before it expires");
+        }
+    }
+
+    public static String newWorkerId()
+    {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static DataPlaneSettings defaults()
+    {
+        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, ExtractorSettings.defaults());
+    }
+}

@@ -1,0 +1,433 @@
+package dev.sluice.data.extract;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.Lsn;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.extract.pgoutput.JsonRow;
+import dev.sluice.data.extract.pgoutput.OldTupleKind;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Begin;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Commit;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Delete;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Insert;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Relation;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Truncate;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage.Update;
+import dev.sluice.data.extract.pgoutput.RelationCache;
+import dev.sluice.data.extract.pgoutput.TupleConverter;
+import dev.sluice.data.extract.pgoutput.TupleData;
+import dev.sluice.data.extract.pgoutput.ValueConverter;
+import dev.sluice.data.extract.replication.ReplicationConnection;
+import dev.sluice.data.extract.replication.ReplicationStream;
+import dev.sluice.data.extract.replication.StreamOptions;
+import dev.sluice.data.lease.HeldLease;
+import dev.sluice.data.lease.LeaseLostException;
+import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.data.source.SourceConnection;
+import dev.sluice.store.DataPlaneDao;
+import dev.sluice.store.Store;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.message.MessageDao;
+import dev.sluice.store.message.NewMessage;
+import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceState;
+import dev.sluice.store.source.SourceStateDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Streams one source's WAL into its consumers' streams while this worker holds the source's lease.
+ *
+ * <p>Exactly once into the store: the messages of a batch of committed transactions and the checkpoint
+ * (the end LSN of the batch's last commit) are written in one store transaction fenced by the lease; the
+ * LSN is confirmed to the source only after that commit. After a restart, transactions whose commit lies
+ * before the checkpoint are skipped, and a transaction stored in parts (too large for one batch) is
+ * written again without duplicates because every message is keyed by its change's commit LSN and index.
+ */
+public final class SourceExtractor
+        implements Runnable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
+    private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
+
+    private final Store store;
+    private final SecretBox secrets;
+    private final HeldLease lease;
+    private final String sourceId;
+    private final ExtractorSettings settings;
+    private final CrashPoints crashPoints;
+    private final TupleConverter tuples = new TupleConverter(new ValueConverter());
+    private final Map<String, List<String>> primaryKeys = new HashMap<>();
+    private volatile boolean stopped;
+
+    private SourceAdmin admin;
+    private ReplicationConnection replication;
+    private ReplicationStream stream;
+    private Lsn checkpoint = Lsn.INVALID;
+
+    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints)
+    {
+        this.store = requireNonNull(store, "store is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.lease = requireNonNull(lease, "lease is null");
+        this.sourceId = requireNonNull(sourceId, "sourceId is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
+    }
+
+    public HeldLease lease()
+    {
+        return lease;
+    }
+
+    /** Asks the extractor to stop at its next step; what it stored stays stored, what it did not is read again by the next holder. */
+    public void stop()
+    {
+        stopped = true;
+    }
+
+    private boolean running()
+    {
+        return !stopped && !lease.isLost() && !Thread.currentThread().isInterrupted();
+    }
+
+    @Override
+    public void run()
+    {
+        Duration backoff = Duration.ofMillis(500);
+        while (running()) {
+            try {
+                stream();
+                return;
+            }
+            catch (LeaseLostException e) {
+                LOG.info("stopped streaming source {}: {}", sourceId, e.getMessage());
+                return;
+            }
+            catch (CrashPoints.SimulatedCrash e) {
+                LOG.info("source {}: {}", sourceId, e.getMessage());
+                return;
+            }
+            catch (Exception e) {
+                if (!running()) {
+                    return;
+                }
+                String message = describe(e);
+                LOG.warn("streaming source {} failed, retrying in {} ms: {}", sourceId, backoff.toMillis(), message);
+                recordFailure(message);
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+            }
+            finally {
+                closeQuietly();
+            }
+        }
+    }
+
+    private void stream()
+            throws SQLException
+    {
+        Optional<Source> found = store.onDemand(DataPlaneDao.class).sourceAcrossAccounts(sourceId);
+        if (found.isEmpty()) {
+            lease.markLost();
+            return;
+        }
+        Source source = found.get();
+        SourceConnection connection = new SourceConnection(source.host(), source.port(), source.database(), source.username(),
+                secrets.decrypt(source.passwordEncrypted()), source.sslMode(), source.publicationName(), source.slotName(),
+                source.managePublication(), source.manageSlot());
+        admin = SourceAdmin.connect(connection, settings.connectTimeout());
+        admin.ensurePublished(List.of());
+        if (!admin.ensureSlot()) {
+            throw new IllegalStateException("replication slot " + source.slotName() + " does not exist and Sluice may not create it");
+        }
+        store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
+        SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
+        checkpoint = Lsn.valueOf(state.checkpointLsn());
+        stream = openStream(connection, source);
+        store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
+        LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
+        loop(source);
+    }
+
+    private ReplicationStream openStream(SourceConnection connection, Source source)
+            throws SQLException
+    {
+        for (int attempt = 0; ; attempt++) {
+            replication = ReplicationConnection.open(connection.jdbcUrl(), connection.username(), connection.password(), connection.sslMode());
+            try {
+                return replication.startStream(StreamOptions.of(source.slotName(), source.publicationName(), checkpoint));
+            }
+            catch (SQLException e) {
+                replication.close();
+                replication = null;
+                // 55006: the slot is still held by a previous holder (paused or partitioned); this worker holds the lease now
+                if ("55006".equals(e.getSQLState()) && attempt < 5) {
+                    LOG.info("slot {} is held by another connection; ending it", source.slotName());
+                    admin.terminateSlotHolder();
+                    sleep(Duration.ofMillis(200L * (attempt + 1)));
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void loop(Source source)
+            throws SQLException
+    {
+        RelationCache relations = new RelationCache();
+        List<Change> batch = new ArrayList<>();
+        List<Change> transaction = new ArrayList<>();
+        Lsn batchEnd = null;
+        int batchCommits = 0;
+        Instant batchStarted = null;
+        Begin begin = null;
+        boolean skipping = false;
+        int index = 0;
+        Instant lastStatus = Instant.EPOCH;
+        while (running()) {
+            Optional<PgOutputMessage> next = stream.readPending();
+            if (next.isEmpty()) {
+                if (batchEnd != null) {
+                    flush(batch, batchEnd, batchCommits);
+                    batch.clear();
+                    batchEnd = null;
+                    batchCommits = 0;
+                    batchStarted = null;
+                }
+                else {
+                    sleep(settings.idlePoll());
+                }
+                if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
+                    lastStatus = Instant.now();
+                    reportSlotLag();
+                }
+                continue;
+            }
+            PgOutputMessage message = next.get();
+            relations.accept(message);
+            if (message instanceof Relation relation) {
+                primaryKeys.remove(relation.schema() + "." + relation.table());
+            }
+            else if (message instanceof Begin started) {
+                begin = started;
+                index = 0;
+                transaction.clear();
+                // already stored before a restart: its commit lies before the checkpoint
+                skipping = started.finalLsn().compareTo(checkpoint) < 0;
+            }
+            else if (message instanceof Insert insert) {
+                if (!skipping) {
+                    transaction.add(insert(requireNonNull(begin), index, relations.require(insert.relationId()), insert));
+                }
+                index++;
+            }
+            else if (message instanceof Update update) {
+                if (!skipping) {
+                    transaction.add(update(requireNonNull(begin), index, relations.require(update.relationId()), update));
+                }
+                index++;
+            }
+            else if (message instanceof Delete delete) {
+                if (!skipping) {
+                    transaction.add(delete(requireNonNull(begin), index, relations.require(delete.relationId()), delete));
+                }
+                index++;
+            }
+            else if (message instanceof Truncate truncate) {
+                for (int relationId : truncate.relationIds()) {
+                    if (!skipping) {
+                        Relation relation = relations.require(relationId);
+                        transaction.add(new Change(requireNonNull(begin).finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(),
+                                "truncate", JsonNodeFactory.instance.objectNode(), Optional.empty(), List.of(), Map.of(), Optional.empty()));
+                    }
+                    index++;
+                }
+            }
+            else if (message instanceof Commit commit) {
+                if (!skipping) {
+                    batch.addAll(transaction);
+                    batchEnd = commit.endLsn();
+                    batchCommits++;
+                    if (batchStarted == null) {
+                        batchStarted = Instant.now();
+                    }
+                }
+                transaction.clear();
+                skipping = false;
+                begin = null;
+                if (batchEnd != null && (batch.size() >= settings.batchMessages() || Duration.between(batchStarted, Instant.now()).compareTo(settings.batchDelay()) >= 0)) {
+                    flush(batch, batchEnd, batchCommits);
+                    batch.clear();
+                    batchEnd = null;
+                    batchCommits = 0;
+                    batchStarted = null;
+                }
+            }
+            if (transaction.size() >= settings.batchMessages()) {
+                // a transaction larger than a batch is stored in parts, without moving the checkpoint; memory stays bounded
+                if (batchEnd != null) {
+                    flush(batch, batchEnd, batchCommits);
+                    batch.clear();
+                    batchEnd = null;
+                    batchCommits = 0;
+                    batchStarted = null;
+                }
+                store(transaction, Optional.empty(), 0);
+                transaction.clear();
+            }
+        }
+    }
+
+    private void flush(List<Change> changes, Lsn end, int commits)
+    {
+        store(changes, Optional.of(end), commits);
+        crashPoints.afterStoreCommit(end);
+        // checkpoint-before-confirm: the source may drop this WAL only now that the store holds its messages
+        stream.confirm(end);
+        checkpoint = end;
+    }
+
+    private void store(List<Change> changes, Optional<Lsn> end, int commits)
+    {
+        crashPoints.beforeStoreCommit(end);
+        store.useTransaction(handle -> {
+            lease.fence(handle);
+            List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
+            List<NewMessage> messages = new ChangeRouter(this::primaryKey).route(changes, consumers);
+            int stored = handle.attach(MessageDao.class).append(messages);
+            if (end.isPresent()) {
+                handle.attach(SourceStateDao.class).advance(sourceId, end.get().asLong(), changes.size(), stored, lease.owner());
+            }
+            else {
+                handle.attach(SourceStateDao.class).advance(sourceId, 0, changes.size(), stored, lease.owner());
+            }
+        });
+    }
+
+    private List<String> primaryKey(String schema, String table)
+    {
+        return primaryKeys.computeIfAbsent(schema + "." + table, key -> {
+            try {
+                return admin.primaryKey(schema, table);
+            }
+            catch (SQLException e) {
+                throw new IllegalStateException("cannot read the primary key of " + key + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private Change insert(Begin begin, int index, Relation relation, Insert insert)
+    {
+        JsonRow row = tuples.toJson(relation, insert.newTuple());
+        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "insert", row.values(), Optional.empty(),
+                row.unchangedToastColumns(), tuples.toJava(relation, insert.newTuple()), Optional.empty());
+    }
+
+    private Change update(Begin begin, int index, Relation relation, Update update)
+    {
+        JsonRow row = tuples.newRowToJson(relation, update);
+        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, update.newTuple()));
+        Optional<TupleData> fullOld = update.oldTupleKind().filter(OldTupleKind.FULL_ROW::equals).flatMap(kind -> update.oldTuple());
+        fullOld.ifPresent(old -> tuples.toJava(relation, old).forEach(filterRow::putIfAbsent));
+        Optional<ObjectNode> oldKey = update.oldTuple().map(old -> tuples.toJson(relation, old).values());
+        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "update", row.values(),
+                tuples.changes(relation, update), row.unchangedToastColumns(), filterRow, oldKey);
+    }
+
+    private Change delete(Begin begin, int index, Relation relation, Delete delete)
+    {
+        JsonRow row = tuples.toJson(relation, delete.oldTuple());
+        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, delete.oldTuple()));
+        if (delete.oldTupleKind() == OldTupleKind.KEY) {
+            // an old key carries NULL in every other column: those are unknown, not NULL
+            relation.columns().stream().filter(column -> !column.partOfKey()).forEach(column -> {
+                filterRow.remove(column.name());
+                row.values().remove(column.name());
+            });
+        }
+        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "delete", row.values(), Optional.empty(),
+                List.of(), filterRow, Optional.empty());
+    }
+
+    private void reportSlotLag()
+    {
+        try {
+            Optional<Long> lag = admin.slotLagBytes();
+            store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
+        }
+        catch (SQLException | RuntimeException e) {
+            LOG.debug("cannot read the slot lag of source {}: {}", sourceId, e.getMessage());
+        }
+    }
+
+    private void recordFailure(String message)
+    {
+        try {
+            store.useHandle(handle -> handle.attach(SourceStateDao.class).fail(sourceId, message));
+        }
+        catch (RuntimeException e) {
+            LOG.debug("cannot record the failure of source {}: {}", sourceId, e.getMessage());
+        }
+    }
+
+    private static String describe(Exception e)
+    {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.length() > 1000 ? message.substring(0, 1000) : message;
+    }
+
+    private void closeQuietly()
+    {
+        if (stream != null) {
+            try {
+                stream.close();
+            }
+            catch (SQLException | RuntimeException e) {
+                LOG.debug("closing the stream of source {}: {}", sourceId, e.getMessage());
+            }
+            stream = null;
+        }
+        if (replication != null) {
+            try {
+                replication.close();
+            }
+            catch (SQLException | RuntimeException e) {
+                LOG.debug("closing the replication connection of source {}: {}", sourceId, e.getMessage());
+            }
+            replication = null;
+        }
+        if (admin != null) {
+            try {
+                admin.close();
+            }
+            catch (SQLException | RuntimeException e) {
+                LOG.debug("closing the admin connection of source {}: {}", sourceId, e.getMessage());
+            }
+            admin = null;
+        }
+    }
+
+    private static void sleep(Duration duration)
+    {
+        try {
+            Thread.sleep(duration.toMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

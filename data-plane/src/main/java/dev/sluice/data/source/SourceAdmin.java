@@ -1,0 +1,277 @@
+package dev.sluice.data.source;
+
+import dev.sluice.core.Lsn;
+import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.error.SluiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The few things Sluice does to a source database outside the replication stream: keeping the
+ * publication's table list, creating and dropping the slot, and reading positions and keys.
+ */
+public final class SourceAdmin
+        implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(SourceAdmin.class);
+    private static final String DUPLICATE_OBJECT = "42710";
+
+    private final SourceConnection source;
+    private final Connection connection;
+
+    private SourceAdmin(SourceConnection source, Connection connection)
+    {
+        this.source = source;
+        this.connection = connection;
+    }
+
+    public static SourceAdmin connect(SourceConnection source, Duration connectTimeout)
+            throws SQLException
+    {
+        requireNonNull(source, "source is null");
+        Connection connection = DriverManager.getConnection(source.jdbcUrl(), source.jdbcProperties("sluice", connectTimeout));
+        return new SourceAdmin(source, connection);
+    }
+
+    /** A qualified table name. */
+    public record Table(String schema, String name)
+    {
+        public Table
+        {
+            requireNonNull(schema, "schema is null");
+            requireNonNull(name, "name is null");
+        }
+
+        public String quoted()
+        {
+            return quote(schema) + "." + quote(name);
+        }
+
+        @Override
+        public String toString()
+        {
+            return schema + "." + name;
+        }
+    }
+
+    /**
+     * Makes the publication exist and publish {@code tables} when Sluice manages it; otherwise returns the
+     * tables it lacks, for the caller to report.
+     */
+    public List<Table> ensurePublished(List<Table> tables)
+            throws SQLException
+    {
+        boolean exists = exists("select 1 from pg_publication where pubname = ?", source.publicationName());
+        if (!exists) {
+            if (!source.managePublication()) {
+                return List.copyOf(tables);
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("create publication " + quote(source.publicationName()) + publishViaRootOption());
+                LOG.info("created publication {}", source.publicationName());
+            }
+            catch (SQLException e) {
+                if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+        List<Table> missing = new ArrayList<>();
+        for (Table table : tables) {
+            if (!published(table)) {
+                missing.add(table);
+            }
+        }
+        if (missing.isEmpty() || !source.managePublication()) {
+            return missing;
+        }
+        for (Table table : missing) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("alter publication " + quote(source.publicationName()) + " add table " + table.quoted());
+                LOG.info("added {} to publication {}", table, source.publicationName());
+            }
+            catch (SQLException e) {
+                if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                    throw new SluiceException(ErrorCode.SOURCE_CHECK_FAILED, "cannot add " + table + " to publication " + source.publicationName()
+                            + ": " + e.getMessage() + " (the source user must own the table)", e);
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private String publishViaRootOption()
+            throws SQLException
+    {
+        // Partitioned tables then publish their partitions' changes under the parent's name (Postgres 13+).
+        return connection.getMetaData().getDatabaseMajorVersion() >= 13 ? " with (publish_via_partition_root = true)" : "";
+    }
+
+    private boolean published(Table table)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                select 1 from pg_publication p
+                where p.pubname = ? and (p.puballtables or exists (
+                    select 1 from pg_publication_rel pr join pg_class c on c.oid = pr.prrelid join pg_namespace n on n.oid = c.relnamespace
+                    where pr.prpubid = p.oid and n.nspname = ? and c.relname = ?))
+                """)) {
+            statement.setString(1, source.publicationName());
+            statement.setString(2, table.schema());
+            statement.setString(3, table.name());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Creates the slot when Sluice manages it and it is absent; returns whether it exists afterwards. */
+    public boolean ensureSlot()
+            throws SQLException
+    {
+        if (exists("select 1 from pg_replication_slots where slot_name = ?", source.slotName())) {
+            return true;
+        }
+        if (!source.manageSlot()) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("select pg_create_logical_replication_slot(?, 'pgoutput')")) {
+            statement.setString(1, source.slotName());
+            statement.execute();
+            LOG.info("created replication slot {}", source.slotName());
+        }
+        catch (SQLException e) {
+            if (!DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        return true;
+    }
+
+    /** Ends the connection (of a previous lease holder) that still streams from the slot. */
+    public void terminateSlotHolder()
+            throws SQLException
+    {
+        try (PreparedStatement terminate = connection.prepareStatement(
+                "select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = ? and active_pid is not null")) {
+            terminate.setString(1, source.slotName());
+            terminate.execute();
+        }
+    }
+
+    /** Drops the slot, ending the walsender that holds it first; Postgres then frees the WAL it kept. */
+    public void dropSlot()
+            throws SQLException
+    {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            terminateSlotHolder();
+            try (PreparedStatement drop = connection.prepareStatement(
+                    "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ?")) {
+                drop.setString(1, source.slotName());
+                drop.execute();
+                LOG.info("dropped replication slot {}", source.slotName());
+                return;
+            }
+            catch (SQLException e) {
+                // 55006: still active; the walsender is on its way out
+                if (!"55006".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(250);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new SQLException("replication slot " + source.slotName() + " stayed in use");
+    }
+
+    public Lsn currentWalLsn()
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("select pg_current_wal_lsn()::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+
+    /** Bytes of WAL the slot holds back: from what Sluice confirmed to the end of the log. */
+    public Optional<Long> slotLagBytes()
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint from pg_replication_slots where slot_name = ?")) {
+            statement.setString(1, source.slotName());
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long lag = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(lag);
+            }
+        }
+    }
+
+    /** The table's primary-key columns in key order; empty when it has none. */
+    public List<String> primaryKey(String schema, String table)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                select array_agg(a.attname::text order by array_position(i.indkey::int2[], a.attnum))
+                from pg_index i
+                join pg_class c on c.oid = i.indrelid join pg_namespace n on n.oid = c.relnamespace
+                join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey::int2[])
+                where i.indisprimary and n.nspname = ? and c.relname = ?
+                """)) {
+            statement.setString(1, schema);
+            statement.setString(2, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return List.of();
+                }
+                Array array = rs.getArray(1);
+                return array == null ? List.of() : List.of((String[]) array.getArray());
+            }
+        }
+    }
+
+    private boolean exists(String sql, String parameter)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String quote(String identifier)
+    {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public void close()
+            throws SQLException
+    {
+        connection.close();
+    }
+}

@@ -1,0 +1,212 @@
+package dev.sluice.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.Lsn;
+import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.data.extract.ExtractorSettings;
+import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.data.source.SourceConnection;
+import dev.sluice.store.Store;
+import dev.sluice.store.account.AccountDao;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.consumer.StartPosition;
+import dev.sluice.store.consumer.TableSelection;
+import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceDao;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import javax.sql.DataSource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real Postgres servers for extraction tests: a metadata store (migrated) and a source with
+ * {@code wal_level=logical}, plus helpers that set up sources and consumers the way the control plane
+ * does, run data-plane workers, and read consumer streams back.
+ */
+public final class ExtractionHarness
+        implements AutoCloseable
+{
+    public static final ObjectMapper JSON = dev.sluice.data.extract.pgoutput.ValueConverter.newObjectMapper();
+    private static final String PASSWORD = "source-password";
+
+    private final EmbeddedPostgres metadata;
+    private final EmbeddedPostgres source;
+    private final Store store;
+    private final SecretBox secrets = SecretBox.fromBase64Key(SecretBox.generateKey());
+    private final AccountId account = AccountId.generate();
+    private final List<DataPlane> workers = new ArrayList<>();
+
+    public ExtractionHarness(Map<String, String> sourceConfig)
+    {
+        try {
+            metadata = EmbeddedPostgres.builder().start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "20")
+                    .setServerConfig("max_wal_senders", "20");
+            sourceConfig.forEach(builder::setServerConfig);
+            source = builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        DataSource metadataSource = metadata.getPostgresDatabase();
+        Store.migrate(metadataSource);
+        store = new Store(metadataSource);
+        store.useHandle(handle -> handle.attach(AccountDao.class).insert(account, "test"));
+        sourceSql("alter role postgres with password '" + PASSWORD + "'");
+    }
+
+    public Store store()
+    {
+        return store;
+    }
+
+    public SecretBox secrets()
+    {
+        return secrets;
+    }
+
+    public void sourceSql(String sql)
+    {
+        try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("source SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public SourceConnection connection(String name)
+    {
+        return new SourceConnection("127.0.0.1", source.getPort(), "postgres", "postgres", PASSWORD, "disable", "pub_" + name, "slot_" + name, true, true);
+    }
+
+    /** Creates a source as the control plane does: stored with an encrypted password, publication and slot created. */
+    public String createSource(String name)
+    {
+        SourceConnection connection = connection(name);
+        try (SourceAdmin admin = SourceAdmin.connect(connection, Duration.ofSeconds(5))) {
+            admin.ensurePublished(List.of());
+            admin.ensureSlot();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        String id = ResourceKind.SOURCE.newId();
+        Instant now = Instant.now();
+        store.useHandle(handle -> handle.attach(SourceDao.class).insert(new Source(account, id, name, connection.host(), connection.port(), connection.database(),
+                connection.username(), secrets.encrypt(PASSWORD), "disable", connection.publicationName(), connection.slotName(), true, true, now, now)));
+        return id;
+    }
+
+    /** Creates a consumer as the control plane does: its tables published, starting at the source's current WAL position. */
+    public String createConsumer(String sourceId, String name, List<TableSelection> tables, List<String> actions, Optional<String> filter)
+    {
+        Source source = store.onDemand(SourceDao.class).findById(account, sourceId).orElseThrow();
+        Lsn start;
+        try (SourceAdmin admin = SourceAdmin.connect(connection(source.name()), Duration.ofSeconds(5))) {
+            admin.ensurePublished(tables.stream().map(table -> new SourceAdmin.Table(table.schema(), table.table())).toList());
+            start = admin.currentWalLsn();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        String id = ResourceKind.CONSUMER.newId();
+        Instant now = Instant.now();
+        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, sourceId, Consumer.Kind.PULL, tables, actions, filter,
+                Optional.empty(), Optional.empty(), Optional.empty(), 1, 30, 1000, 10, StartPosition.now(), start.asLong(), true, now, now)));
+        return id;
+    }
+
+    public static List<TableSelection> table(String name)
+    {
+        return List.of(new TableSelection("public", name, List.of()));
+    }
+
+    public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints)
+    {
+        return startWorker(leaseTtl, crashPoints, ExtractorSettings.defaults());
+    }
+
+    public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor)
+    {
+        DataPlane worker = new DataPlane(store, secrets,
+                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor), crashPoints);
+        worker.start();
+        workers.add(worker);
+        return worker;
+    }
+
+    /** The consumer's stream in order: action, group and record of every message. */
+    public List<StreamedMessage> messages(String consumerId)
+    {
+        return store.withHandle(handle -> handle.createQuery("""
+                        select seq, action, group_key, table_name, record::text, changes::text, unchanged_columns::text, commit_lsn, change_index
+                        from messages where consumer_id = :consumer order by seq
+                        """)
+                .bind("consumer", consumerId)
+                .map((rs, ctx) -> new StreamedMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), read(rs.getString(5)),
+                        Optional.ofNullable(rs.getString(6)).map(ExtractionHarness::read), Optional.ofNullable(rs.getString(7)).map(ExtractionHarness::read),
+                        rs.getLong(8), rs.getInt(9)))
+                .list());
+    }
+
+    public List<StreamedMessage> awaitMessages(String consumerId, int count)
+    {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> messages(consumerId).size() >= count);
+        return messages(consumerId);
+    }
+
+    public long checkpoint(String sourceId)
+    {
+        return store.withHandle(handle -> handle.createQuery("select coalesce(max(checkpoint_lsn), 0) from source_state where source_id = :id")
+                .bind("id", sourceId).mapTo(Long.class).one());
+    }
+
+    private static JsonNode read(String json)
+    {
+        try {
+            return JSON.readTree(json);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        workers.forEach(DataPlane::close);
+        try {
+            source.close();
+            metadata.close();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A message as stored in a consumer's stream. */
+    public record StreamedMessage(long seq, String action, String group, String table, JsonNode record, Optional<JsonNode> changes,
+            Optional<JsonNode> unchangedColumns, long commitLsn, int changeIndex) {}
+}

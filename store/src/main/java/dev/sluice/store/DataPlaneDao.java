@@ -1,0 +1,27 @@
+package dev.sluice.store;
+
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceDao;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the data plane needs across accounts: a worker holding a unit looks its source and consumers up
+ * by id, whatever account they belong to. Nothing here is reachable from the management API.
+ */
+public interface DataPlaneDao
+{
+    @SqlQuery("select * from sources where id = :id")
+    @RegisterRowMapper(SourceDao.SourceMapper.class)
+    Optional<Source> sourceAcrossAccounts(@Bind("id") String sourceId);
+
+    @SqlQuery("select * from consumers where source_id = :sourceId order by id")
+    @RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
+    List<Consumer> consumersOfSourceAcrossAccounts(@Bind("sourceId") String sourceId);
+}

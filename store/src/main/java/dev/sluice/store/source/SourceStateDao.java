@@ -1,0 +1,70 @@
+package dev.sluice.store.source;
+
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Optional;
+
+/** Source replication state. The worker writes it inside fenced transactions; the API reads it. */
+@RegisterRowMapper(SourceStateDao.SourceStateMapper.class)
+public interface SourceStateDao
+{
+    @SqlUpdate("insert into source_state (source_id) values (:sourceId) on conflict do nothing")
+    void ensure(@Bind("sourceId") String sourceId);
+
+    @SqlQuery("select * from source_state where source_id = :sourceId")
+    Optional<SourceState> find(@Bind("sourceId") String sourceId);
+
+    /** Moves the checkpoint forward (never back) and counts what the batch stored. */
+    @SqlUpdate("""
+            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), changes_read = changes_read + :changes,
+                   messages_stored = messages_stored + :messages, state = 'streaming', worker = :worker, updated_at = now()
+            where source_id = :sourceId
+            """)
+    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn, @Bind("changes") long changes, @Bind("messages") long messages,
+            @Bind("worker") String worker);
+
+    @SqlUpdate("update source_state set state = :state, worker = :worker, updated_at = now() where source_id = :sourceId")
+    int setState(@Bind("sourceId") String sourceId, @Bind("state") String state, @Bind("worker") String worker);
+
+    @SqlUpdate("update source_state set slot_lag_bytes = :lag, updated_at = now() where source_id = :sourceId")
+    int setSlotLag(@Bind("sourceId") String sourceId, @Bind("lag") Long lag);
+
+    @SqlUpdate("""
+            update source_state set state = 'failed', last_error = :error, last_error_at = now(), updated_at = now()
+            where source_id = :sourceId
+            """)
+    int fail(@Bind("sourceId") String sourceId, @Bind("error") String error);
+
+    /** Maps a {@code source_state} row. */
+    final class SourceStateMapper
+            implements RowMapper<SourceState>
+    {
+        @Override
+        public SourceState map(ResultSet rs, StatementContext ctx)
+                throws SQLException
+        {
+            long lag = rs.getLong("slot_lag_bytes");
+            Optional<Long> slotLag = rs.wasNull() ? Optional.empty() : Optional.of(lag);
+            Timestamp errorAt = rs.getTimestamp("last_error_at");
+            return new SourceState(
+                    rs.getString("source_id"),
+                    rs.getLong("checkpoint_lsn"),
+                    Optional.ofNullable(rs.getString("worker")),
+                    rs.getString("state"),
+                    slotLag,
+                    rs.getLong("changes_read"),
+                    rs.getLong("messages_stored"),
+                    Optional.ofNullable(rs.getString("last_error")),
+                    Optional.ofNullable(errorAt).map(Timestamp::toInstant),
+                    rs.getTimestamp("updated_at").toInstant());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+--liquibase formatted sql
+
+--changeset sluice:002-leases
+-- Work units ('extract:<source id>', 'deliver:<consumer id>') held by data-plane workers. Every takeover
+-- increments the epoch; writes are fenced on (unit, owner, epoch).
+create table leases (
+    unit        text primary key,
+    owner       text,
+    epoch       bigint not null default 0,
+    expires_at  timestamptz,
+    renewed_at  timestamptz
+);
+
+--changeset sluice:002-source-state
+-- Replication progress per source: the end LSN of the last transaction stored (the checkpoint) and health.
+create table source_state (
+    source_id           text primary key references sources (id) on delete cascade,
+    checkpoint_lsn      bigint not null default 0,
+    worker              text,
+    state               text not null default 'idle' check (state in ('idle', 'streaming', 'failed')),
+    slot_lag_bytes      bigint,
+    changes_read        bigint not null default 0,
+    messages_stored     bigint not null default 0,
+    last_error          text,
+    last_error_at       timestamptz,
+    updated_at          timestamptz not null default now()
+);
+
+--changeset sluice:002-messages
+-- Consumer streams. consumer_id leads every key, so every statement stays within one consumer.
+create sequence message_seq cache 1000;
+create table messages (
+    consumer_id       text not null references consumers (id) on delete cascade,
+    seq               bigint not null default nextval('message_seq'),
+    group_key         text not null,
+    action            text not null,
+    table_schema      text not null,
+    table_name        text not null,
+    -- json, not jsonb: the record keeps the table's column order and every number's exact text
+    record            json not null,
+    changes           json,
+    unchanged_columns json,
+    commit_lsn        bigint not null,
+    commit_timestamp  timestamptz not null,
+    change_index      integer not null,
+    deliver_count     integer not null default 0,
+    visible_at        timestamptz not null default now(),
+    ack_id            text,
+    created_at        timestamptz not null default now(),
+    primary key (consumer_id, seq)
+);
+-- Exactly once into the store: a change re-read after a crash (same commit LSN and position) is not stored twice.
+create unique index messages_change_idx on messages (consumer_id, commit_lsn, change_index);
+create index messages_group_idx on messages (consumer_id, group_key, seq);
+
+-- The oldest unacknowledged message of each group and when it may next be delivered.
+create table group_heads (
+    consumer_id  text not null references consumers (id) on delete cascade,
+    group_key    text not null,
+    head_seq     bigint not null,
+    visible_at   timestamptz not null,
+    primary key (consumer_id, group_key)
+);
+create index group_heads_visible_idx on group_heads (consumer_id, visible_at, head_seq);
+
+--changeset sluice:002-consumer-start-lsn
+-- The source's WAL position when the consumer was created: it receives changes committed after it.
+alter table consumers add column start_lsn bigint not null default 0;
+
+--changeset sluice:002-workers
+-- Live data-plane workers: each records itself on every tick; fair shares of units are computed from it.
+create table workers (
+    id       text primary key,
+    seen_at  timestamptz not null default now()
+);
