@@ -409,7 +409,7 @@ func (f *fakeAPI) createConsumer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for index, table := range body.Tables {
-		if table.Table != testAccDemoTable {
+		if table.Table != testAccDemoTable && table.Table != readmeExampleTable {
 			problem(w, http.StatusUnprocessableEntity, "table_not_found", "no table "+table.Table, fmt.Sprintf("tables[%d].table", index))
 			return
 		}

@@ -26,7 +26,12 @@ var (
 	repositoryReadme  = filepath.Join("..", "..", "..", "README.md")
 )
 
-const readmeTerraformHeading = "## Terraform"
+const (
+	readmeTerraformHeading = "## Terraform"
+	// readmeExampleTable is the table the example streams, the one the
+	// README's first session creates.
+	readmeExampleTable = "orders"
+)
 
 func TestReadmeExampleMatchesFile(t *testing.T) {
 	readme, err := os.ReadFile(repositoryReadme)
@@ -112,8 +117,7 @@ func firstDifferentLine(a, b []byte) int {
 // server, checks that the next plan is empty, and destroys it.
 func TestAccReadmeExample(t *testing.T) {
 	environment := testAccPreCheck(t)
-	// The example streams the orders table of the README's first session.
-	testAccCreateDemoTable(t, environment.DemoDatabase, "orders")
+	testAccCreateDemoTable(t, environment.DemoDatabase, readmeExampleTable)
 	// The provider block is empty: the endpoint and token come from the
 	// environment, as the README says.
 	t.Setenv(EndpointEnvVar, environment.BaseURL)

@@ -147,6 +147,25 @@ public final class DataPlane
                 });
     }
 
+    /** Stops renewing and claiming, as a paused process would; work in progress is left as it is. */
+    void freeze()
+    {
+        ticker.shutdownNow();
+    }
+
+    /** Stops everything as if the process died: nothing is released, so leases must expire before others take over. */
+    void halt()
+    {
+        ticker.shutdownNow();
+        running.values().forEach(work -> {
+            work.extractor().stop();
+            work.future().cancel(true);
+        });
+        running.values().forEach(work -> await(work.future()));
+        running.clear();
+        workers.shutdownNow();
+    }
+
     /** Stops every piece of work, then hands its leases back so other workers take over at once. */
     @Override
     public void close()

@@ -96,6 +96,18 @@ public final class ExtractionHarness
         }
     }
 
+    public long sourceLong(String sql)
+    {
+        try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("source SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     public SourceConnection connection(String name)
     {
         return new SourceConnection("127.0.0.1", source.getPort(), "postgres", "postgres", PASSWORD, "disable", "pub_" + name, "slot_" + name, true, true);

@@ -13,9 +13,9 @@ public interface CrashPoints
 {
     CrashPoints NONE = new CrashPoints() {};
 
-    default void beforeStoreCommit(Optional<Lsn> checkpoint) {}
+    default void beforeStoreCommit(Optional<Lsn> checkpoint, int changes) {}
 
-    default void afterStoreCommit(Lsn checkpoint) {}
+    default void afterStoreCommit(Lsn checkpoint, int changes) {}
 
     /** Thrown by a crash point: the extractor stops at once, confirming nothing more. */
     final class SimulatedCrash

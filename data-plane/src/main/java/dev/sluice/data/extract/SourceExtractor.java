@@ -295,7 +295,7 @@ public final class SourceExtractor
     private void flush(List<Change> changes, Lsn end, int commits)
     {
         store(changes, Optional.of(end), commits);
-        crashPoints.afterStoreCommit(end);
+        crashPoints.afterStoreCommit(end, changes.size());
         // checkpoint-before-confirm: the source may drop this WAL only now that the store holds its messages
         stream.confirm(end);
         checkpoint = end;
@@ -303,7 +303,7 @@ public final class SourceExtractor
 
     private void store(List<Change> changes, Optional<Lsn> end, int commits)
     {
-        crashPoints.beforeStoreCommit(end);
+        crashPoints.beforeStoreCommit(end, changes.size());
         store.useTransaction(handle -> {
             lease.fence(handle);
             List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);

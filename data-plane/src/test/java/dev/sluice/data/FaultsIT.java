@@ -1,0 +1,214 @@
+package dev.sluice.data;
+
+import dev.sluice.core.Lsn;
+import dev.sluice.data.ExtractionHarness.StreamedMessage;
+import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.store.lease.Lease;
+import dev.sluice.store.lease.LeaseDao;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static dev.sluice.data.ExtractionHarness.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Workers die or stall at the worst moments; afterwards every change is in the consumer's stream exactly
+ * once, and a worker that lost its lease writes nothing.
+ */
+class FaultsIT
+{
+    private static final Duration TTL = Duration.ofSeconds(3);
+    private static final List<String> ACTIONS = List.of("insert", "update", "delete");
+
+    private ExtractionHarness harness;
+    private String source;
+    private String consumer;
+
+    @BeforeEach
+    void start()
+    {
+        harness = new ExtractionHarness(Map.of());
+        source = harness.createSource("faults");
+        harness.sourceSql("create table items (id int primary key, label text)");
+        consumer = harness.createConsumer(source, "items", table("items"), ACTIONS, Optional.empty());
+    }
+
+    @AfterEach
+    void stop()
+    {
+        harness.close();
+    }
+
+    @Test
+    void aWorkerThatDiesBeforeTheStoreCommitLosesNothing()
+    {
+        CrashOnce crash = new CrashOnce(true);
+        harness.startWorker(TTL, () -> crash);
+        insertInTransactions(1, 30);
+        assertExactlyOnce(30);
+        assertThat(crash.crashed()).isTrue();
+    }
+
+    @Test
+    void aWorkerThatDiesBetweenTheStoreCommitAndTheConfirmStoresNothingTwice()
+    {
+        CrashOnce crash = new CrashOnce(false);
+        harness.startWorker(TTL, () -> crash);
+        insertInTransactions(1, 30);
+        assertExactlyOnce(30);
+        assertThat(crash.crashed()).isTrue();
+    }
+
+    @Test
+    void onlyOneOfTwoWorkersStreamsASourceAndTheOtherTakesOverWhenItDies()
+    {
+        DataPlane first = harness.startWorker(TTL, () -> CrashPoints.NONE);
+        DataPlane second = harness.startWorker(TTL, () -> CrashPoints.NONE);
+        insertInTransactions(1, 10);
+        assertExactlyOnce(10);
+        await().atMost(TTL.multipliedBy(10)).until(() -> holderOwner().isPresent());
+        Lease holder = holder();
+        assertThat(List.of(first.workerId(), second.workerId())).contains(holder.owner());
+        assertThat(activeWalSenders()).isEqualTo(1L);
+
+        DataPlane dead = holder.owner().equals(first.workerId()) ? first : second;
+        DataPlane survivor = dead == first ? second : first;
+        dead.halt();
+        insertInTransactions(11, 20);
+        await().atMost(TTL.multipliedBy(10)).until(() -> holderOwner().equals(Optional.of(survivor.workerId())));
+        assertThat(epoch()).isGreaterThan(holder.epoch());
+        assertExactlyOnce(20);
+    }
+
+    @Test
+    void aPausedWorkerThatLostItsLeaseWritesNothingWhenItResumes()
+            throws Exception
+    {
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        AtomicInteger lostWrites = new AtomicInteger();
+        CrashPoints stall = new CrashPoints()
+        {
+            @Override
+            public void beforeStoreCommit(Optional<Lsn> checkpoint, int changes)
+            {
+                if (checkpoint.isPresent() && changes > 0 && first.getAndSet(false)) {
+                    paused.countDown();
+                    try {
+                        resume.await(60, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    lostWrites.incrementAndGet();
+                }
+            }
+        };
+        DataPlane stalled = harness.startWorker(TTL, () -> stall);
+        insertInTransactions(1, 1);
+        assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
+        stalled.freeze();
+        long epochBefore = epoch();
+
+        DataPlane rescuer = harness.startWorker(TTL, () -> CrashPoints.NONE);
+        await().atMost(TTL.multipliedBy(10)).until(() -> holderOwner().equals(Optional.of(rescuer.workerId())));
+        assertThat(epoch()).isGreaterThan(epochBefore);
+        insertInTransactions(2, 5);
+        assertExactlyOnce(5);
+
+        resume.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lostWrites.get() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.messages(consumer).size() == 5);
+        assertThat(changesRead()).as("the stale worker's batch was not written").isEqualTo(5);
+    }
+
+    private void insertInTransactions(int from, int to)
+    {
+        IntStream.rangeClosed(from, to).forEach(id -> harness.sourceSql("insert into items values (" + id + ", 'item " + id + "')"));
+    }
+
+    private void assertExactlyOnce(int count)
+    {
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, count);
+        assertThat(messages).extracting(message -> message.record().path("id").asInt())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, count).boxed().toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> changesRead() == count);
+    }
+
+    /** Changes the store counted as read: a batch written twice, even if deduplicated, would count twice. */
+    private long changesRead()
+    {
+        return harness.store().withHandle(handle -> handle.createQuery("select changes_read from source_state where source_id = :id")
+                .bind("id", source).mapTo(Long.class).one());
+    }
+
+    /** The lease's epoch, held or not. */
+    private long epoch()
+    {
+        return harness.store().withHandle(handle -> handle.createQuery("select epoch from leases where unit = :unit")
+                .bind("unit", Lease.extractUnit(source)).mapTo(Long.class).one());
+    }
+
+    private Optional<String> holderOwner()
+    {
+        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(source)).map(Lease::owner);
+    }
+
+    private Lease holder()
+    {
+        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(source)).orElseThrow(() -> new AssertionError("nobody holds the source: "
+                + harness.store().withHandle(handle -> handle.createQuery("select unit || ' ' || coalesce(owner, '-') || ' ' || epoch || ' ' || coalesce((expires_at - now())::text, '-') from leases").mapTo(String.class).list())));
+    }
+
+    private long activeWalSenders()
+    {
+        return harness.sourceLong("select count(*) from pg_replication_slots where active");
+    }
+
+    /** Crashes the first batch of changes with a checkpoint, before or after its store commit. */
+    private static final class CrashOnce
+            implements CrashPoints
+    {
+        private final boolean beforeCommit;
+        private final AtomicBoolean crashed = new AtomicBoolean();
+
+        CrashOnce(boolean beforeCommit)
+        {
+            this.beforeCommit = beforeCommit;
+        }
+
+        boolean crashed()
+        {
+            return crashed.get();
+        }
+
+        @Override
+        public void beforeStoreCommit(Optional<Lsn> checkpoint, int changes)
+        {
+            if (beforeCommit && checkpoint.isPresent() && changes > 0 && crashed.compareAndSet(false, true)) {
+                throw new SimulatedCrash("simulated crash after decoding, before the store commit");
+            }
+        }
+
+        @Override
+        public void afterStoreCommit(Lsn checkpoint, int changes)
+        {
+            if (!beforeCommit && changes > 0 && crashed.compareAndSet(false, true)) {
+                throw new SimulatedCrash("simulated crash after the store commit, before confirming " + checkpoint);
+            }
+        }
+    }
+}

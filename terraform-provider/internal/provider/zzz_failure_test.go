@@ -1,0 +1,5 @@
+package provider
+
+import "testing"
+
+func TestAccZzzTemporaryFailure(t *testing.T) { testAccPreCheck(t); t.Fatal("on purpose") }
