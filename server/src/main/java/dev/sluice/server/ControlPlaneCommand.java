@@ -1,14 +1,24 @@
 package dev.sluice.server;
 
-import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.ServerCommand;
 
 /** Runs the management API against the configured metadata store. */
 final class ControlPlaneCommand
         extends ServerCommand<SluiceConfiguration>
 {
-    ControlPlaneCommand(Application<SluiceConfiguration> application)
+    private final SluiceApplication application;
+
+    ControlPlaneCommand(SluiceApplication application)
     {
         super(application, "control-plane", "Runs the control plane (management API) with the given configuration file");
+        this.application = application;
+    }
+
+    @Override
+    protected void run(io.dropwizard.core.setup.Bootstrap<SluiceConfiguration> bootstrap, net.sourceforge.argparse4j.inf.Namespace namespace, SluiceConfiguration configuration)
+            throws Exception
+    {
+        application.runOnly(SluiceApplication.Planes.CONTROL);
+        super.run(bootstrap, namespace, configuration);
     }
 }

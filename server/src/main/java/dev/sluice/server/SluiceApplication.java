@@ -3,6 +3,7 @@ package dev.sluice.server;
 import dev.sluice.control.ControlPlane;
 import dev.sluice.control.ControlPlaneSettings;
 import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.DataPlane;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -24,6 +25,23 @@ public class SluiceApplication
         extends Application<SluiceConfiguration>
 {
     private DevMode devMode;
+    private Planes planes = Planes.BOTH;
+
+    /** Which planes a command runs. */
+    enum Planes
+    {
+        CONTROL, DATA, BOTH;
+
+        boolean control()
+        {
+            return this != DATA;
+        }
+
+        boolean data()
+        {
+            return this != CONTROL;
+        }
+    }
 
     public static void main(String[] args)
             throws Exception
@@ -41,6 +59,7 @@ public class SluiceApplication
     protected void addDefaultCommands(Bootstrap<SluiceConfiguration> bootstrap)
     {
         bootstrap.addCommand(new ControlPlaneCommand(this));
+        bootstrap.addCommand(new DataPlaneCommand(this));
         bootstrap.addCommand(new DevCommand(this));
         bootstrap.addCommand(new MigrateCommand());
     }
@@ -56,6 +75,11 @@ public class SluiceApplication
         this.devMode = devMode;
     }
 
+    void runOnly(Planes planes)
+    {
+        this.planes = planes;
+    }
+
     @Override
     public void run(SluiceConfiguration configuration, Environment environment)
     {
@@ -64,10 +88,31 @@ public class SluiceApplication
             Store.migrate(dataSource);
         }
         Store store = new Store(dataSource);
-        ControlPlane controlPlane = new ControlPlane(store, settings(configuration));
+        ControlPlaneSettings settings = settings(configuration);
+        ControlPlane controlPlane = new ControlPlane(store, settings);
         ControlPlane.configureJson(environment.getObjectMapper());
-        controlPlane.register(environment.jersey().getResourceConfig());
+        if (planes.control()) {
+            controlPlane.register(environment.jersey().getResourceConfig());
+        }
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
+        if (planes.data()) {
+            DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
+                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout()));
+            environment.lifecycle().manage(new Managed()
+            {
+                @Override
+                public void start()
+                {
+                    dataPlane.start();
+                }
+
+                @Override
+                public void stop()
+                {
+                    dataPlane.close();
+                }
+            });
+        }
         if (devMode != null) {
             environment.lifecycle().addServerLifecycleListener(server -> devMode.started(server, store, controlPlane));
         }

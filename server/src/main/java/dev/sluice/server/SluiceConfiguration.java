@@ -45,6 +45,10 @@ public class SluiceConfiguration
     @NotNull
     private Duration sourceConnectTimeout = Duration.ofSeconds(5);
 
+    @Valid
+    @NotNull
+    private DataPlaneFactory dataPlane = new DataPlaneFactory();
+
     /** Whether to bring the metadata store's schema up to date on start. */
     private boolean migrateOnStart = true;
 
@@ -142,6 +146,18 @@ public class SluiceConfiguration
     public void setSourceConnectTimeout(Duration sourceConnectTimeout)
     {
         this.sourceConnectTimeout = sourceConnectTimeout;
+    }
+
+    @JsonProperty
+    public DataPlaneFactory getDataPlane()
+    {
+        return dataPlane;
+    }
+
+    @JsonProperty
+    public void setDataPlane(DataPlaneFactory dataPlane)
+    {
+        this.dataPlane = dataPlane;
     }
 
     @JsonProperty

@@ -36,8 +36,9 @@ public final class SourcePostgres
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(true)
                 .setServerConfig("wal_level", walLevel)
-                .setServerConfig("max_replication_slots", "10")
-                .setServerConfig("max_wal_senders", "10")
+                .setServerConfig("max_replication_slots", "100")
+                .setServerConfig("max_wal_senders", "100")
+                .setServerConfig("max_connections", "400")
                 .start();
         Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
                 local all all trust
@@ -48,11 +49,11 @@ public final class SourcePostgres
                 host replication postgres 127.0.0.1/32 trust
                 host replication all 127.0.0.1/32 scram-sha-256
                 """);
-        execute("postgres", "select pg_reload_conf()");
-        execute("postgres", "set password_encryption = 'scram-sha-256'; create role " + REPLICATOR + " with login replication password '" + REPLICATOR_PASSWORD + "'");
-        execute("postgres", "set password_encryption = 'scram-sha-256'; create role " + PLAIN_USER + " with login password '" + PLAIN_PASSWORD + "'");
-        execute("postgres", "create database " + DATABASE + " owner " + REPLICATOR);
-        execute(DATABASE, "grant all on schema public to " + PLAIN_USER);
+        superuser("postgres", "select pg_reload_conf()");
+        superuser("postgres", "set password_encryption = 'scram-sha-256'; create role " + REPLICATOR + " with login replication password '" + REPLICATOR_PASSWORD + "'");
+        superuser("postgres", "set password_encryption = 'scram-sha-256'; create role " + PLAIN_USER + " with login password '" + PLAIN_PASSWORD + "'");
+        superuser("postgres", "create database " + DATABASE + " owner " + REPLICATOR);
+        superuser(DATABASE, "grant all on schema public to " + PLAIN_USER + ", " + REPLICATOR);
     }
 
     /** A source ready for logical replication. */
@@ -90,8 +91,34 @@ public final class SourcePostgres
         return postgres.getPort();
     }
 
-    /** Runs SQL as the superuser in a database of this server. */
+    /**
+     * Runs SQL in a database of this server: in the application database as the replicator, who then owns
+     * the tables it creates (publishing a table takes ownership), elsewhere as the superuser.
+     */
     public void execute(String database, String sql)
+    {
+        try (Connection connection = postgres.getDatabase("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
+            if (database.equals(DATABASE)) {
+                statement.execute("set role " + REPLICATOR);
+            }
+            statement.execute(sql);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a slot, ending the connection that streams from it first (retried while it is still active). */
+    public void dropSlot(String slot)
+    {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            superuser(DATABASE, "select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = '" + slot + "' and active_pid is not null");
+            superuser(DATABASE, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '" + slot + "'");
+            return true;
+        });
+    }
+
+    private void superuser(String database, String sql)
     {
         try (Connection connection = postgres.getDatabase("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -150,8 +150,8 @@ class SourcesIT
     {
         SOURCE.execute(SourcePostgres.DATABASE, "create publication pub_ready for table orders");
         SOURCE.execute(SourcePostgres.DATABASE, "select pg_create_logical_replication_slot('slot_ready', 'pgoutput')");
+        Account account = SERVER.newAccount("ready");
         try {
-            Account account = SERVER.newAccount("ready");
             Reply created = SERVER.request("POST", "/v1/sources", account.token(), SOURCE.sourceJson("ready",
                     "\"manage_publication\": false, \"manage_slot\": false, \"publication_name\": \"pub_ready\", \"slot_name\": \"slot_ready\""));
             assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -169,9 +169,17 @@ class SourcesIT
             assertThat(lines.path("replica_identity").asText()).isEqualTo("full");
             assertThat(lines.path("in_publication").asBoolean()).isFalse();
             assertThat(find(tables.json(), "audit_log").path("primary_key")).isEmpty();
+
+            Reply unpublished = SERVER.request("POST", "/v1/consumers", account.token(),
+                    "{\"name\":\"lines\",\"source_id\":\"ready\",\"kind\":\"pull\",\"tables\":[{\"table\":\"order_lines\"}]}");
+            assertThat(unpublished.status()).as(unpublished.body()).isEqualTo(422);
+            assertThat(unpublished.json().path("field").asText()).isEqualTo("tables");
+            assertThat(unpublished.json().path("detail").asText()).contains("ALTER PUBLICATION pub_ready ADD TABLE \"public\".\"order_lines\"");
         }
         finally {
-            SOURCE.execute(SourcePostgres.DATABASE, "select pg_drop_replication_slot('slot_ready')");
+            // a source Sluice does not manage keeps its slot when deleted: drop it once no worker streams it
+            SERVER.request("DELETE", "/v1/sources/ready", account.token(), null);
+            SOURCE.dropSlot("slot_ready");
             SOURCE.execute(SourcePostgres.DATABASE, "drop publication pub_ready");
         }
     }

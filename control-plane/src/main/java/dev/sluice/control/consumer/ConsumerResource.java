@@ -111,9 +111,8 @@ public final class ConsumerResource
     public Response getConsumerStatus(String consumerId)
     {
         Caller.AccountToken caller = Callers.read();
-        consumers.get(caller.accountId(), consumerId);
-        // The message store arrives with delivery; until then no consumer holds messages.
-        return Response.ok(new ConsumerStatus(0L, 0L, 0L)).build();
+        ConsumerService.Status status = consumers.status(caller.accountId(), consumerId);
+        return Response.ok(new ConsumerStatus(status.backlog(), status.inFlight(), status.deadLetters())).build();
     }
 
     private static List<TableSelection> tables(List<dev.sluice.api.model.TableSelection> tables)

@@ -132,6 +132,17 @@ public final class ConsumerService
         });
     }
 
+    /** Messages waiting for the consumer; delivery (in flight, dead letters) comes with the message API. */
+    public Status status(AccountId accountId, String idOrName)
+    {
+        Consumer consumer = get(accountId, idOrName);
+        long backlog = store.onDemand(dev.sluice.store.message.MessageDao.class).countForConsumer(consumer.id());
+        return new Status(backlog, 0, 0);
+    }
+
+    /** Counts of a consumer's messages. */
+    public record Status(long backlog, long inFlight, long deadLetters) {}
+
     public void delete(AccountId accountId, String idOrName)
     {
         store.useTransaction(handle -> {

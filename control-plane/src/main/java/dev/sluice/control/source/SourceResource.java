@@ -105,9 +105,15 @@ public final class SourceResource
     public Response getSourceStatus(String sourceId)
     {
         Caller.AccountToken caller = Callers.read();
-        sources.get(caller.accountId(), sourceId);
-        // No data-plane worker streams sources yet: every source is idle until extraction holds its lease.
-        return Response.ok(new SourceStatus(SourceStatus.StateEnum.IDLE)).build();
+        SourceService.Status status = sources.status(caller.accountId(), sourceId);
+        SourceStatus body = new SourceStatus(SourceStatus.StateEnum.fromValue(status.state()));
+        body.setWorker(status.worker().orElse(null));
+        status.checkpoint().ifPresent(lsn -> body.setLastConfirmedLsn(lsn.toString()));
+        body.setSlotLagBytes(status.slotLagBytes().orElse(null));
+        body.setMessagesStored(status.messagesStored());
+        body.setLastError(status.lastError().orElse(null));
+        body.setLastErrorAt(Dtos.time(status.lastErrorAt()));
+        return Response.ok(body).build();
     }
 
     static dev.sluice.api.model.Source toDto(Source source)

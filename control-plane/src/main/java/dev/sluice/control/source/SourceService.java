@@ -19,6 +19,8 @@ import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceDao;
+import dev.sluice.store.source.SourceState;
+import dev.sluice.store.source.SourceStateDao;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -183,6 +185,25 @@ public final class SourceService
             LOG.warn("could not drop replication slot {} of a deleted source at {}: {}; drop it by hand to free its WAL", connection.slotName(), connection, e.getMessage());
         }
     }
+
+    /** Replication progress as the worker streaming the source last recorded it. */
+    public Status status(AccountId accountId, String idOrName)
+    {
+        Source source = get(accountId, idOrName);
+        Optional<SourceState> state = store.onDemand(SourceStateDao.class).find(source.id());
+        Optional<String> worker = store.onDemand(LeaseDao.class).holder(Lease.extractUnit(source.id())).map(Lease::owner);
+        String current = state.map(SourceState::state).orElse("idle");
+        if (worker.isEmpty() && current.equals("streaming")) {
+            current = "idle";
+        }
+        return new Status(current, worker, state.map(SourceState::checkpointLsn).filter(lsn -> lsn > 0).map(Lsn::valueOf),
+                state.flatMap(SourceState::slotLagBytes), state.map(SourceState::messagesStored).orElse(0L),
+                state.flatMap(SourceState::lastError), state.flatMap(SourceState::lastErrorAt));
+    }
+
+    /** A source's replication status. */
+    public record Status(String state, Optional<String> worker, Optional<Lsn> checkpoint, Optional<Long> slotLagBytes, long messagesStored,
+            Optional<String> lastError, Optional<Instant> lastErrorAt) {}
 
     public CheckResult check(AccountId accountId, String idOrName)
     {

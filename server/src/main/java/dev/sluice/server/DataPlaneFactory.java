@@ -1,0 +1,85 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sluice.data.DataPlaneSettings;
+import dev.sluice.data.extract.ExtractorSettings;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.time.Duration;
+
+/** The data plane's settings in the configuration file, each with its default. */
+public class DataPlaneFactory
+{
+    /** How long a worker's lease lasts without renewal: a dead worker's sources move to others within it. */
+    @NotNull
+    private Duration leaseTtl = Duration.ofSeconds(15);
+
+    /** How often a worker renews and claims leases; at most a third of leaseTtl. */
+    @NotNull
+    private Duration tickInterval = Duration.ofSeconds(3);
+
+    /** Changes per metadata-store transaction, and the most held in memory per source. */
+    @Min(1)
+    @Max(100_000)
+    private int batchMessages = 2000;
+
+    /** The longest a committed change waits for more to fill its batch. */
+    @NotNull
+    private Duration batchDelay = Duration.ofMillis(20);
+
+    @JsonProperty
+    public Duration getLeaseTtl()
+    {
+        return leaseTtl;
+    }
+
+    @JsonProperty
+    public void setLeaseTtl(Duration leaseTtl)
+    {
+        this.leaseTtl = leaseTtl;
+    }
+
+    @JsonProperty
+    public Duration getTickInterval()
+    {
+        return tickInterval;
+    }
+
+    @JsonProperty
+    public void setTickInterval(Duration tickInterval)
+    {
+        this.tickInterval = tickInterval;
+    }
+
+    @JsonProperty
+    public int getBatchMessages()
+    {
+        return batchMessages;
+    }
+
+    @JsonProperty
+    public void setBatchMessages(int batchMessages)
+    {
+        this.batchMessages = batchMessages;
+    }
+
+    @JsonProperty
+    public Duration getBatchDelay()
+    {
+        return batchDelay;
+    }
+
+    @JsonProperty
+    public void setBatchDelay(Duration batchDelay)
+    {
+        this.batchDelay = batchDelay;
+    }
+
+    DataPlaneSettings settings(Duration sourceConnectTimeout)
+    {
+        return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, tickInterval, 2,
+                new ExtractorSettings(batchMessages, batchDelay, Duration.ofMillis(5), sourceConnectTimeout));
+    }
+}

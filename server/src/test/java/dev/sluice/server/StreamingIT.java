@@ -1,0 +1,38 @@
+package dev.sluice.server;
+
+import dev.sluice.server.TestServer.Account;
+import dev.sluice.server.TestServer.Reply;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Through the API only: a source and a consumer are created, rows change in the source, and the consumer's stream fills. */
+class StreamingIT
+{
+    private static final TestServer SERVER = TestServer.get();
+    private static final SourcePostgres SOURCE = SourcePostgres.logical();
+
+    @Test
+    void changesInTheSourceReachTheConsumersStream()
+    {
+        Account account = SERVER.newAccount("stream");
+        SOURCE.execute(SourcePostgres.DATABASE, "create table if not exists shipments (id bigint primary key, state text)");
+        String source = ConsumersIT.createSource(account);
+        Reply consumer = SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"shipped\",\"source_id\":\"" + source + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"shipments\"}],\"filter\":\"state = 'shipped'\"}");
+        assertThat(consumer.status()).as(consumer.body()).isEqualTo(201);
+
+        SOURCE.execute(SourcePostgres.DATABASE, "insert into shipments values (1, 'packed'), (2, 'shipped'), (3, 'shipped')");
+        SOURCE.execute(SourcePostgres.DATABASE, "update shipments set state = 'shipped' where id = 1");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> SERVER.request("GET", "/v1/consumers/shipped/status", account.token(), null).json().path("backlog").asLong() == 3);
+        Reply status = SERVER.request("GET", "/v1/sources/" + source + "/status", account.token(), null);
+        assertThat(status.json().path("state").asText()).isEqualTo("streaming");
+        assertThat(status.json().path("worker").asText()).isNotEmpty();
+        assertThat(status.json().path("last_confirmed_lsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
+        assertThat(status.json().path("messages_stored").asLong()).isGreaterThanOrEqualTo(3);
+    }
+}
