@@ -73,3 +73,37 @@ create table workers (
     id       text primary key,
     seen_at  timestamptz not null default now()
 );
+
+--changeset sluice:002-delivery
+alter table group_heads add column in_flight boolean not null default false;
+alter table messages add column last_delivered_at timestamptz;
+alter table messages drop column visible_at;
+create table dead_letters (
+    consumer_id       text not null references consumers (id) on delete cascade,
+    seq               bigint not null,
+    group_key         text not null,
+    action            text not null,
+    table_schema      text not null,
+    table_name        text not null,
+    record            json not null,
+    changes           json,
+    unchanged_columns json,
+    commit_lsn        bigint not null,
+    commit_timestamp  timestamptz not null,
+    change_index      integer not null,
+    deliver_count     integer not null,
+    reason            text not null,
+    dead_lettered_at  timestamptz not null default now(),
+    primary key (consumer_id, seq)
+);
+-- what each consumer delivered, per minute, for the status API
+create table delivery_stats (
+    consumer_id        text not null references consumers (id) on delete cascade,
+    minute             timestamptz not null,
+    delivered          bigint not null default 0,
+    acked              bigint not null default 0,
+    primary key (consumer_id, minute)
+);
+alter table consumers add column last_delivery_error text;
+alter table consumers add column last_delivery_error_at timestamptz;
+alter table consumers add column last_delivered_at timestamptz;

@@ -17,8 +17,11 @@ import dev.sluice.control.consumer.BackfillResource;
 import dev.sluice.control.consumer.BackfillService;
 import dev.sluice.control.consumer.ConsumerResource;
 import dev.sluice.control.consumer.ConsumerService;
-import dev.sluice.control.consumer.DeadLetterResource;
-import dev.sluice.control.consumer.MessageResource;
+import dev.sluice.control.message.DeadLetterResource;
+import dev.sluice.control.message.DeliveryService;
+import dev.sluice.control.message.MessageResource;
+import dev.sluice.control.message.MessageSignals;
+import dev.sluice.store.message.MessageStore;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.http.JsonExceptionMapper;
@@ -57,6 +60,8 @@ public final class ControlPlane
     private final ConsumerService consumers;
     private final BackfillService backfills;
     private final ControlPlaneSettings settings;
+    private final MessageSignals signals;
+    private final DeliveryService delivery;
 
     public ControlPlane(Store store, ControlPlaneSettings settings)
     {
@@ -70,6 +75,19 @@ public final class ControlPlane
         this.endpoints = new HttpEndpointService(store, idempotency, secrets, new WebhookTargets(settings.allowPrivateWebhookTargets()));
         this.consumers = new ConsumerService(store, idempotency, sources, endpoints);
         this.backfills = new BackfillService(store, idempotency, consumers);
+        this.signals = new MessageSignals(store.dataSource());
+        this.delivery = new DeliveryService(consumers, new MessageStore(store), signals);
+    }
+
+    /** Starts listening for new messages, to wake long-polling receivers. */
+    public void start()
+    {
+        signals.start();
+    }
+
+    public void stop()
+    {
+        signals.close();
     }
 
     /** Makes the API's JSON strict: unknown fields, wrong types and duplicate keys are errors, not guesses. */
@@ -111,8 +129,8 @@ public final class ControlPlane
         jersey.register(new HttpEndpointResource(endpoints));
         jersey.register(new ConsumerResource(consumers));
         jersey.register(new BackfillResource(backfills));
-        jersey.register(new MessageResource(consumers));
-        jersey.register(new DeadLetterResource(consumers));
+        jersey.register(new MessageResource(delivery));
+        jersey.register(new DeadLetterResource(delivery, consumers));
     }
 
     public AccountService accounts()

@@ -93,6 +93,20 @@ public class SluiceApplication
         ControlPlane.configureJson(environment.getObjectMapper());
         if (planes.control()) {
             controlPlane.register(environment.jersey().getResourceConfig());
+            environment.lifecycle().manage(new Managed()
+            {
+                @Override
+                public void start()
+                {
+                    controlPlane.start();
+                }
+
+                @Override
+                public void stop()
+                {
+                    controlPlane.stop();
+                }
+            });
         }
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
         if (planes.data()) {

@@ -32,10 +32,11 @@ public final class Store
     public static final String CHANGELOG = "db/changelog/db.changelog-master.yaml";
 
     private final Jdbi jdbi;
+    private final DataSource dataSource;
 
     public Store(DataSource dataSource)
     {
-        requireNonNull(dataSource, "dataSource is null");
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.jdbi = Jdbi.create(dataSource)
                 .installPlugin(new SqlObjectPlugin())
                 .installPlugin(new PostgresPlugin())
@@ -45,6 +46,11 @@ public final class Store
     public Jdbi jdbi()
     {
         return jdbi;
+    }
+
+    public DataSource dataSource()
+    {
+        return dataSource;
     }
 
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback)

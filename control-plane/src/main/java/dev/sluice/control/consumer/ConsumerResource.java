@@ -111,8 +111,10 @@ public final class ConsumerResource
     public Response getConsumerStatus(String consumerId)
     {
         Caller.AccountToken caller = Callers.read();
-        ConsumerService.Status status = consumers.status(caller.accountId(), consumerId);
-        return Response.ok(new ConsumerStatus(status.backlog(), status.inFlight(), status.deadLetters())).build();
+        dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
+        ConsumerStatus body = new ConsumerStatus(counts.backlog(), counts.inFlight(), counts.deadLetters());
+        body.setDeliveredLastMinute(counts.deliveredLastMinute());
+        return Response.ok(body).build();
     }
 
     private static List<TableSelection> tables(List<dev.sluice.api.model.TableSelection> tables)

@@ -132,16 +132,12 @@ public final class ConsumerService
         });
     }
 
-    /** Messages waiting for the consumer; delivery (in flight, dead letters) comes with the message API. */
-    public Status status(AccountId accountId, String idOrName)
+    /** Messages waiting for, in flight to, and dead-lettered by the consumer. */
+    public dev.sluice.store.message.MessageStore.Counts status(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        long backlog = store.onDemand(dev.sluice.store.message.MessageDao.class).countForConsumer(consumer.id());
-        return new Status(backlog, 0, 0);
+        return new dev.sluice.store.message.MessageStore(store).counts(consumer.id());
     }
-
-    /** Counts of a consumer's messages. */
-    public record Status(long backlog, long inFlight, long deadLetters) {}
 
     public void delete(AccountId accountId, String idOrName)
     {

@@ -64,12 +64,17 @@ public interface MessageDao
                 returning consumer_id, group_key, seq
             ),
             heads as (
+                -- takes the head's row lock even when it exists (the update never happens): an ack moving the head
+                -- past the group's last message then waits for this insert, and sees the new message
                 insert into group_heads (consumer_id, group_key, head_seq, visible_at)
-                select consumer_id, group_key, min(seq), now() from inserted group by consumer_id, group_key
-                on conflict (consumer_id, group_key) do nothing
+                select consumer_id, group_key, min(seq), now() from inserted group by consumer_id, group_key order by consumer_id, group_key
+                on conflict (consumer_id, group_key) do update set head_seq = group_heads.head_seq where false
                 returning 1
+            ),
+            notified as (
+                select pg_notify('sluice_messages', consumer_id) from (select distinct consumer_id from inserted) c
             )
-            select count(*) from inserted
+            select (select count(*) from inserted) + 0 * (select count(*) from notified)
             """)
     int appendRows(@Bind("consumerIds") String[] consumerIds, @Bind("groupKeys") String[] groupKeys, @Bind("actions") String[] actions,
             @Bind("schemas") String[] schemas, @Bind("tables") String[] tables, @Bind("records") String[] records, @Bind("changes") String[] changes,
