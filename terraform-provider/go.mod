@@ -1,6 +1,6 @@
 module github.com/sluice-dev/terraform-provider-sluice
 
-go 1.26.8
+go 1.26.0
 
 tool (
 	github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs

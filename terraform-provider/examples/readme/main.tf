@@ -23,6 +23,7 @@ resource "sluice_source" "demo" {
   ssl_mode = "disable"
 }
 
+# Your webhook receiver (dev mode allows private addresses).
 resource "sluice_http_endpoint" "webhooks" {
   name = "local-webhooks"
   url  = "http://127.0.0.1:9000/sluice"

@@ -616,13 +616,9 @@ type ConsumerUpdate struct {
 
 // DeadLetter defines model for DeadLetter.
 type DeadLetter struct {
-	Action         string                  `json:"action"`
-	Changes        *map[string]interface{} `json:"changes,omitempty"`
-	DeadLetteredAt time.Time               `json:"dead_lettered_at"`
-	Id             string                  `json:"id"`
-	Metadata       MessageMetadata         `json:"metadata"`
-	Reason         string                  `json:"reason"`
-	Record         map[string]interface{}  `json:"record"`
+	DeadLetteredAt time.Time `json:"dead_lettered_at"`
+	Message        Message   `json:"message"`
+	Reason         string    `json:"reason"`
 }
 
 // DeadLetterActionResult defines model for DeadLetterActionResult.
@@ -714,7 +710,8 @@ type Me struct {
 
 // Message defines model for Message.
 type Message struct {
-	AckId    string                  `json:"ack_id"`
+	// AckId Present on received messages; acks or nacks this delivery.
+	AckId    *string                 `json:"ack_id,omitempty"`
 	Action   MessageAction           `json:"action"`
 	Changes  *map[string]interface{} `json:"changes,omitempty"`
 	Id       string                  `json:"id"`
@@ -734,13 +731,18 @@ type MessageMetadata struct {
 	CommitTimestamp *time.Time `json:"commit_timestamp,omitempty"`
 	ConsumerId      string     `json:"consumer_id"`
 	DeliverCount    int        `json:"deliver_count"`
-	Group           *string    `json:"group,omitempty"`
+
+	// Group The message's group (its primary key or group columns) as a JSON array; order holds per group.
+	Group *string `json:"group,omitempty"`
 
 	// IdempotencyKey Stable across redeliveries of the same message.
 	IdempotencyKey string `json:"idempotency_key"`
 	SourceId       string `json:"source_id"`
 	TableName      string `json:"table_name"`
 	TableSchema    string `json:"table_schema"`
+
+	// UnchangedColumns Columns left out of record because an update kept their TOASTed value and Postgres did not send it.
+	UnchangedColumns *[]string `json:"unchanged_columns,omitempty"`
 }
 
 // NackRequest defines model for NackRequest.

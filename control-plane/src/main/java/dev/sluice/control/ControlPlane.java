@@ -20,7 +20,7 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.message.DeadLetterResource;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.message.MessageResource;
-import dev.sluice.control.message.MessageSignals;
+import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;

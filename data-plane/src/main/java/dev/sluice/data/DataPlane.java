@@ -2,7 +2,12 @@ package dev.sluice.data;
 
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.core.net.WebhookTargets;
+import dev.sluice.data.deliver.PushDeliverer;
+import dev.sluice.data.deliver.WebhookClient;
 import dev.sluice.data.extract.SourceExtractor;
+import dev.sluice.data.lease.LeasedWork;
+import dev.sluice.store.message.MessageSignals;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.Store;
 import dev.sluice.store.lease.Lease;
@@ -32,12 +37,15 @@ public final class DataPlane
 {
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
     private static final String EXTRACT_PREFIX = "extract:";
+    private static final String DELIVER_PREFIX = "deliver:";
 
     private final Store store;
     private final SecretBox secrets;
     private final DataPlaneSettings settings;
     private final Supplier<CrashPoints> crashPoints;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final MessageSignals signals;
+    private final WebhookClient webhooks;
     private final ExecutorService workers = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable);
         thread.setDaemon(true);
@@ -60,6 +68,8 @@ public final class DataPlane
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
+        this.signals = new MessageSignals(store.dataSource());
+        this.webhooks = new WebhookClient(new WebhookTargets(settings.push().allowPrivateTargets()), settings.push().requestTimeout());
     }
 
     public String workerId()
@@ -70,6 +80,7 @@ public final class DataPlane
     public void start()
     {
         LOG.info("data-plane worker {} starting", settings.workerId());
+        signals.start();
         ticker.scheduleWithFixedDelay(this::tickSafely, 0, settings.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -96,8 +107,10 @@ public final class DataPlane
         leases.heartbeat(settings.workerId());
         leases.createExtractUnitsAcrossAccounts();
         leases.deleteUnneededExtractUnitsAcrossAccounts();
+        leases.createDeliverUnitsAcrossAccounts();
+        leases.deleteUnneededDeliverUnitsAcrossAccounts();
         for (Running work : List.copyOf(running.values())) {
-            HeldLease lease = work.extractor().lease();
+            HeldLease lease = work.work().lease();
             if (work.future().isDone()) {
                 running.remove(lease.unit());
                 leases.release(lease.unit(), lease.owner(), lease.epoch());
@@ -105,18 +118,18 @@ public final class DataPlane
             else if (leases.renew(lease.unit(), lease.owner(), lease.epoch(), ttl) == 0) {
                 LOG.warn("lost lease {}; stopping its work", lease);
                 lease.markLost();
-                work.extractor().stop();
+                work.work().stop();
                 running.remove(lease.unit());
             }
         }
-        int units = leases.countUnits(EXTRACT_PREFIX);
+        int units = leases.countUnits("");
         int live = Math.max(1, leases.liveWorkers(ttl));
         int fairShare = (units + live - 1) / live;
         if (running.size() > fairShare) {
             handBack(running.size() - fairShare, leases);
         }
         else if (running.size() < fairShare) {
-            for (Lease claimed : leases.claim(settings.workerId(), EXTRACT_PREFIX, Math.min(fairShare - running.size(), settings.maxClaimsPerTick()), ttl)) {
+            for (Lease claimed : leases.claim(settings.workerId(), "", Math.min(fairShare - running.size(), settings.maxClaimsPerTick()), ttl)) {
                 begin(new HeldLease(claimed.unit(), claimed.owner(), claimed.epoch()));
             }
         }
@@ -124,22 +137,32 @@ public final class DataPlane
 
     private void begin(HeldLease lease)
     {
-        String sourceId = lease.unit().substring(EXTRACT_PREFIX.length());
-        SourceExtractor extractor = new SourceExtractor(store, secrets, lease, sourceId, settings.extractor(), crashPoints.get());
+        LeasedWork work;
+        if (lease.unit().startsWith(EXTRACT_PREFIX)) {
+            work = new SourceExtractor(store, secrets, lease, lease.unit().substring(EXTRACT_PREFIX.length()), settings.extractor(), crashPoints.get());
+        }
+        else if (lease.unit().startsWith(DELIVER_PREFIX)) {
+            work = new PushDeliverer(store, secrets, lease, lease.unit().substring(DELIVER_PREFIX.length()), settings.push(), signals, webhooks);
+        }
+        else {
+            LOG.warn("unknown unit {}; handing it back", lease.unit());
+            store.onDemand(LeaseDao.class).release(lease.unit(), lease.owner(), lease.epoch());
+            return;
+        }
         LOG.info("worker {} took {}", settings.workerId(), lease);
         Future<?> future = workers.submit(() -> {
-            Thread.currentThread().setName("sluice-extract-" + sourceId);
-            extractor.run();
+            Thread.currentThread().setName("sluice-" + lease.unit().replace(':', '-'));
+            work.run();
         });
-        running.put(lease.unit(), new Running(extractor, future));
+        running.put(lease.unit(), new Running(work, future));
     }
 
     private void handBack(int count, LeaseDao leases)
     {
-        running.values().stream().sorted((a, b) -> b.extractor().lease().unit().compareTo(a.extractor().lease().unit())).limit(count).toList()
+        running.values().stream().sorted((a, b) -> b.work().lease().unit().compareTo(a.work().lease().unit())).limit(count).toList()
                 .forEach(work -> {
-                    HeldLease lease = work.extractor().lease();
-                    work.extractor().stop();
+                    HeldLease lease = work.work().lease();
+                    work.work().stop();
                     await(work.future());
                     running.remove(lease.unit());
                     leases.release(lease.unit(), lease.owner(), lease.epoch());
@@ -158,12 +181,13 @@ public final class DataPlane
     {
         ticker.shutdownNow();
         running.values().forEach(work -> {
-            work.extractor().stop();
+            work.work().stop();
             work.future().cancel(true);
         });
         running.values().forEach(work -> await(work.future()));
         running.clear();
         workers.shutdownNow();
+        signals.close();
     }
 
     /** Stops every piece of work, then hands its leases back so other workers take over at once. */
@@ -177,11 +201,11 @@ public final class DataPlane
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        running.values().forEach(work -> work.extractor().stop());
+        running.values().forEach(work -> work.work().stop());
         LeaseDao leases = store.onDemand(LeaseDao.class);
         for (Running work : running.values()) {
             await(work.future());
-            HeldLease lease = work.extractor().lease();
+            HeldLease lease = work.work().lease();
             try {
                 leases.release(lease.unit(), lease.owner(), lease.epoch());
             }
@@ -191,6 +215,7 @@ public final class DataPlane
         }
         running.clear();
         workers.shutdownNow();
+        signals.close();
         try {
             leases.forget(settings.workerId());
         }
@@ -210,5 +235,5 @@ public final class DataPlane
         }
     }
 
-    private record Running(SourceExtractor extractor, Future<?> future) {}
+    private record Running(LeasedWork work, Future<?> future) {}
 }

@@ -1,5 +1,6 @@
 package dev.sluice.data;
 
+import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.ExtractorSettings;
 
 import java.lang.management.ManagementFactory;
@@ -17,8 +18,9 @@ import static java.util.Objects.requireNonNull;
  * @param leaseTtl how long a lease lasts without renewal: a dead worker's units move after at most this long
  * @param tickInterval how often leases are renewed and claimed; well below {@code leaseTtl}
  * @param maxClaimsPerTick units claimed at most per tick, so that starting workers share the units
+ * @param push how push consumers deliver
  */
-public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, ExtractorSettings extractor)
+public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, ExtractorSettings extractor, PushSettings push)
 {
     public DataPlaneSettings
     {
@@ -26,6 +28,7 @@ public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tic
         requireNonNull(leaseTtl, "leaseTtl is null");
         requireNonNull(tickInterval, "tickInterval is null");
         requireNonNull(extractor, "extractor is null");
+        requireNonNull(push, "push is null");
         if (tickInterval.multipliedBy(3).compareTo(leaseTtl) > 0) {
             throw new IllegalArgumentException("tickInterval must be at most a third of leaseTtl, so a lease is renewed before it expires");
         }
@@ -45,6 +48,6 @@ public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tic
 
     public static DataPlaneSettings defaults()
     {
-        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, ExtractorSettings.defaults());
+        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, ExtractorSettings.defaults(), PushSettings.defaults(false));
     }
 }

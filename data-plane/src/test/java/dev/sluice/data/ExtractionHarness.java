@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import static java.util.Objects.requireNonNull;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -55,18 +56,20 @@ public final class ExtractionHarness
     private final AccountId account = AccountId.generate();
     private final List<DataPlane> workers = new ArrayList<>();
 
+    /** Starts a source of the default embedded Postgres version with {@code wal_level = logical} and the given settings on top. */
     public ExtractionHarness(Map<String, String> sourceConfig)
     {
+        this(startSource(sourceConfig));
+    }
+
+    private ExtractionHarness(EmbeddedPostgres source)
+    {
+        this.source = requireNonNull(source, "source is null");
         try {
             metadata = EmbeddedPostgres.builder().start();
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "20")
-                    .setServerConfig("max_wal_senders", "20");
-            sourceConfig.forEach(builder::setServerConfig);
-            source = builder.start();
         }
         catch (IOException e) {
+            closeSource(source, e);
             throw new UncheckedIOException(e);
         }
         DataSource metadataSource = metadata.getPostgresDatabase();
@@ -74,6 +77,41 @@ public final class ExtractionHarness
         store = new Store(metadataSource);
         store.useHandle(handle -> handle.attach(AccountDao.class).insert(account, "test"));
         sourceSql("alter role postgres with password '" + PASSWORD + "'");
+    }
+
+    /**
+     * A harness streaming from a source server started elsewhere, for example by
+     * {@link dev.sluice.data.testing.PostgresVersions}: it needs {@code wal_level = logical} and free
+     * replication slots and WAL senders. The harness owns the server from now on and closes it.
+     */
+    public static ExtractionHarness withSource(EmbeddedPostgres source)
+    {
+        return new ExtractionHarness(source);
+    }
+
+    private static EmbeddedPostgres startSource(Map<String, String> sourceConfig)
+    {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20");
+        sourceConfig.forEach(builder::setServerConfig);
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeSource(EmbeddedPostgres source, Exception failure)
+    {
+        try {
+            source.close();
+        }
+        catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     public Store store()
@@ -150,6 +188,36 @@ public final class ExtractionHarness
         return id;
     }
 
+    /** Creates an HTTP endpoint with an optional signing secret. */
+    public String createEndpoint(String name, String url, Optional<String> signingSecret, Map<String, String> headers)
+    {
+        String id = ResourceKind.HTTP_ENDPOINT.newId();
+        Instant now = Instant.now();
+        store.useHandle(handle -> handle.attach(dev.sluice.store.endpoint.HttpEndpointDao.class).insert(new dev.sluice.store.endpoint.HttpEndpoint(
+                account, id, name, url, headers, Optional.empty(), List.of(), signingSecret.map(secrets::encrypt), Optional.empty(), Optional.empty(), now, now)));
+        return id;
+    }
+
+    /** Creates a push consumer of one table, as the control plane does. */
+    public String createPushConsumer(String sourceId, String name, String table, String endpointId, int batchSize, int maxDeliver)
+    {
+        Source source = store.onDemand(SourceDao.class).findById(account, sourceId).orElseThrow();
+        Lsn start;
+        try (SourceAdmin admin = SourceAdmin.connect(connection(source.name()), Duration.ofSeconds(5))) {
+            admin.ensurePublished(List.of(new SourceAdmin.Table("public", table)));
+            start = admin.currentWalLsn();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        String id = ResourceKind.CONSUMER.newId();
+        Instant now = Instant.now();
+        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, sourceId, Consumer.Kind.PUSH, table(table),
+                List.of("insert", "update", "delete"), Optional.empty(), Optional.empty(), Optional.of(endpointId), Optional.of("/hook"), batchSize, 30, 1000,
+                maxDeliver, StartPosition.now(), start.asLong(), true, now, now)));
+        return id;
+    }
+
     public static List<TableSelection> table(String name)
     {
         return List.of(new TableSelection("public", name, List.of()));
@@ -162,8 +230,13 @@ public final class ExtractionHarness
 
     public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor)
     {
+        return startWorker(leaseTtl, crashPoints, extractor, dev.sluice.data.deliver.PushSettings.defaults(true));
+    }
+
+    public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor, dev.sluice.data.deliver.PushSettings push)
+    {
         DataPlane worker = new DataPlane(store, secrets,
-                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor), crashPoints);
+                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor, push), crashPoints);
         worker.start();
         workers.add(worker);
         return worker;

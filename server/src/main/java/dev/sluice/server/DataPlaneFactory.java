@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.data.DataPlaneSettings;
+import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.ExtractorSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -77,9 +78,75 @@ public class DataPlaneFactory
         this.batchDelay = batchDelay;
     }
 
-    DataPlaneSettings settings(Duration sourceConnectTimeout)
+    /** Webhook requests in flight at once per push consumer. */
+    @Min(1)
+    @Max(1000)
+    private int pushConcurrency = 16;
+
+    /** How long a webhook target may take to answer. */
+    @NotNull
+    private Duration pushTimeout = Duration.ofSeconds(15);
+
+    /** Delay before a failed delivery's first retry; it doubles with each attempt, with jitter. */
+    @NotNull
+    private Duration retryBackoff = Duration.ofSeconds(1);
+
+    /** The longest delay between retries. */
+    @NotNull
+    private Duration retryBackoffCap = Duration.ofMinutes(10);
+
+    @JsonProperty
+    public int getPushConcurrency()
+    {
+        return pushConcurrency;
+    }
+
+    @JsonProperty
+    public void setPushConcurrency(int pushConcurrency)
+    {
+        this.pushConcurrency = pushConcurrency;
+    }
+
+    @JsonProperty
+    public Duration getPushTimeout()
+    {
+        return pushTimeout;
+    }
+
+    @JsonProperty
+    public void setPushTimeout(Duration pushTimeout)
+    {
+        this.pushTimeout = pushTimeout;
+    }
+
+    @JsonProperty
+    public Duration getRetryBackoff()
+    {
+        return retryBackoff;
+    }
+
+    @JsonProperty
+    public void setRetryBackoff(Duration retryBackoff)
+    {
+        this.retryBackoff = retryBackoff;
+    }
+
+    @JsonProperty
+    public Duration getRetryBackoffCap()
+    {
+        return retryBackoffCap;
+    }
+
+    @JsonProperty
+    public void setRetryBackoffCap(Duration retryBackoffCap)
+    {
+        this.retryBackoffCap = retryBackoffCap;
+    }
+
+    DataPlaneSettings settings(Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
         return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, tickInterval, 2,
-                new ExtractorSettings(batchMessages, batchDelay, Duration.ofMillis(5), sourceConnectTimeout));
+                new ExtractorSettings(batchMessages, batchDelay, Duration.ofMillis(5), sourceConnectTimeout),
+                new PushSettings(pushConcurrency, pushTimeout, retryBackoff, retryBackoffCap, allowPrivateWebhookTargets));
     }
 }

@@ -111,7 +111,7 @@ public class SluiceApplication
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
         if (planes.data()) {
             DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
-                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout()));
+                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout(), configuration.isAllowPrivateWebhookTargets()));
             environment.lifecycle().manage(new Managed()
             {
                 @Override

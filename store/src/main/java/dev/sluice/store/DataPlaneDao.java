@@ -21,6 +21,20 @@ public interface DataPlaneDao
     @RegisterRowMapper(SourceDao.SourceMapper.class)
     Optional<Source> sourceAcrossAccounts(@Bind("id") String sourceId);
 
+    @SqlQuery("select * from consumers where id = :id")
+    @RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
+    Optional<Consumer> consumerAcrossAccounts(@Bind("id") String consumerId);
+
+    @SqlQuery("select * from http_endpoints where id = :id")
+    @RegisterRowMapper(dev.sluice.store.endpoint.HttpEndpointDao.HttpEndpointMapper.class)
+    Optional<dev.sluice.store.endpoint.HttpEndpoint> endpointAcrossAccounts(@Bind("id") String endpointId);
+
+    @org.jdbi.v3.sqlobject.statement.SqlUpdate("update consumers set last_delivery_error = :error, last_delivery_error_at = now() where id = :id")
+    void recordDeliveryError(@Bind("id") String consumerId, @Bind("error") String error);
+
+    @org.jdbi.v3.sqlobject.statement.SqlUpdate("update consumers set last_delivered_at = now() where id = :id")
+    void recordDelivered(@Bind("id") String consumerId);
+
     @SqlQuery("select * from consumers where source_id = :sourceId order by id")
     @RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
     List<Consumer> consumersOfSourceAcrossAccounts(@Bind("sourceId") String sourceId);

@@ -114,6 +114,11 @@ public final class ConsumerResource
         dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
         ConsumerStatus body = new ConsumerStatus(counts.backlog(), counts.inFlight(), counts.deadLetters());
         body.setDeliveredLastMinute(counts.deliveredLastMinute());
+        consumers.deliveryHealth(caller.accountId(), consumerId).ifPresent(health -> {
+            body.setLastDeliveredAt(health.lastDeliveredAt());
+            body.setLastDeliveryError(health.lastDeliveryError());
+            body.setLastDeliveryErrorAt(health.lastDeliveryErrorAt());
+        });
         return Response.ok(body).build();
     }
 

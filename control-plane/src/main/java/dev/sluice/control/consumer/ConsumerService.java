@@ -139,6 +139,12 @@ public final class ConsumerService
         return new dev.sluice.store.message.MessageStore(store).counts(consumer.id());
     }
 
+    public Optional<ConsumerDao.DeliveryHealth> deliveryHealth(AccountId accountId, String idOrName)
+    {
+        Consumer consumer = get(accountId, idOrName);
+        return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.id());
+    }
+
     public void delete(AccountId accountId, String idOrName)
     {
         store.useTransaction(handle -> {

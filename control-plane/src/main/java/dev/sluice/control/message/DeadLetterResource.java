@@ -10,6 +10,7 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.message.MessageJson;
 import dev.sluice.store.message.MessageStore;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

@@ -6,6 +6,7 @@ import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
 
 import java.time.Duration;

@@ -8,6 +8,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
+import dev.sluice.store.message.MessageJson;
 import dev.sluice.store.message.MessageStore;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

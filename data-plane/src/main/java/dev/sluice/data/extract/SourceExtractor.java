@@ -22,6 +22,7 @@ import dev.sluice.data.extract.replication.ReplicationConnection;
 import dev.sluice.data.extract.replication.ReplicationStream;
 import dev.sluice.data.extract.replication.StreamOptions;
 import dev.sluice.data.lease.HeldLease;
+import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
 import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.data.source.SourceConnection;
@@ -57,7 +58,7 @@ import static java.util.Objects.requireNonNull;
  * written again without duplicates because every message is keyed by its change's commit LSN and index.
  */
 public final class SourceExtractor
-        implements Runnable
+        implements LeasedWork
 {
     private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
@@ -87,12 +88,14 @@ public final class SourceExtractor
         this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
     }
 
+    @Override
     public HeldLease lease()
     {
         return lease;
     }
 
     /** Asks the extractor to stop at its next step; what it stored stays stored, what it did not is read again by the next holder. */
+    @Override
     public void stop()
     {
         stopped = true;

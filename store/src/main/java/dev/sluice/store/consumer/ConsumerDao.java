@@ -74,6 +74,14 @@ public interface ConsumerDao
     @SqlQuery("select name from consumers where account_id = :accountId and <column> = :id order by name limit 10")
     List<String> namesUsing(@Bind("accountId") AccountId accountId, @Define("column") String column, @Bind("id") String id);
 
+    /** When the consumer last delivered, and its last delivery error. */
+    @SqlQuery("select last_delivered_at, last_delivery_error, last_delivery_error_at from consumers where account_id = :accountId and id = :id")
+    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(DeliveryHealth.class)
+    Optional<DeliveryHealth> deliveryHealth(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+
+    /** A consumer's delivery health, as its push worker last recorded it. */
+    record DeliveryHealth(java.time.OffsetDateTime lastDeliveredAt, String lastDeliveryError, java.time.OffsetDateTime lastDeliveryErrorAt) {}
+
     @SqlUpdate("delete from consumers where account_id = :accountId and id = :id")
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 

@@ -22,6 +22,16 @@ public interface LeaseDao
     @SqlUpdate("insert into leases (unit) select 'extract:' || s.id from sources s on conflict do nothing")
     void createExtractUnitsAcrossAccounts();
 
+    /** Creates a unit for every push consumer: its deliveries run on one worker at a time. */
+    @SqlUpdate("insert into leases (unit) select 'deliver:' || c.id from consumers c where c.kind = 'push' on conflict do nothing")
+    void createDeliverUnitsAcrossAccounts();
+
+    @SqlUpdate("""
+            delete from leases l where l.unit like 'deliver:%'
+              and not exists (select 1 from consumers c where 'deliver:' || c.id = l.unit and c.kind = 'push')
+            """)
+    void deleteUnneededDeliverUnitsAcrossAccounts();
+
     @SqlUpdate("""
             delete from leases l where l.unit like 'extract:%'
               and not exists (select 1 from sources s where 'extract:' || s.id = l.unit)

@@ -71,7 +71,14 @@ public final class MessageStore
      */
     public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
     {
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, handle -> {});
+    }
+
+    /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
+    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, java.util.function.Consumer<Handle> guard)
+    {
         return store.inTransaction(handle -> {
+            guard.accept(handle);
             long inFlight = handle.createQuery("select count(*) from group_heads where consumer_id = :c and in_flight and visible_at > now()")
                     .bind("c", consumerId).mapTo(Long.class).one();
             int room = (int) Math.min(max, maxAckPending - inFlight);

@@ -1,10 +1,9 @@
-package dev.sluice.control.message;
+package dev.sluice.store.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.sluice.core.Lsn;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.store.message.StoredMessage;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,19 +14,20 @@ import java.time.Instant;
  * Writes messages as JSON with their records copied verbatim from the store, so every number keeps its
  * exact text and columns keep their table order (no round trip through Java numbers).
  */
-final class MessageJson
+public final class MessageJson
 {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private MessageJson() {}
 
-    interface Body
+    /** Writes a document's content. */
+    public interface Body
     {
         void write(JsonGenerator json)
                 throws IOException;
     }
 
-    static String document(Body body)
+    public static String document(Body body)
     {
         StringWriter out = new StringWriter();
         try (JsonGenerator json = FACTORY.createGenerator(out)) {
@@ -39,7 +39,7 @@ final class MessageJson
         return out.toString();
     }
 
-    static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId)
+    public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId)
             throws IOException
     {
         json.writeStartObject();
@@ -74,12 +74,12 @@ final class MessageJson
     }
 
     /** The same for every delivery of the message: its change's commit LSN and position in the transaction. */
-    static String idempotencyKey(StoredMessage message)
+    public static String idempotencyKey(StoredMessage message)
     {
         return Lsn.valueOf(message.commitLsn()) + "#" + message.changeIndex();
     }
 
-    static String time(Instant instant)
+    public static String time(Instant instant)
     {
         return instant.toString();
     }

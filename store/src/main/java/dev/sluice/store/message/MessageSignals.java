@@ -1,4 +1,4 @@
-package dev.sluice.control.message;
+package dev.sluice.store.message;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
