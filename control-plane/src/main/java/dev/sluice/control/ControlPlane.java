@@ -143,6 +143,16 @@ public final class ControlPlane
         return tokens;
     }
 
+    public SourceService sources()
+    {
+        return sources;
+    }
+
+    public ConsumerService consumers()
+    {
+        return consumers;
+    }
+
     public Optional<String> operatorToken()
     {
         return settings.operatorToken();

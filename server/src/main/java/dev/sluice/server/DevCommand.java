@@ -30,6 +30,8 @@ final class DevCommand
         super.configure(subparser);
         subparser.addArgument("--data-dir").dest("dataDir").setDefault(".sluice").help("where Postgres data and dev secrets are kept (default .sluice)");
         subparser.addArgument("--port").dest("port").type(Integer.class).setDefault(8080).help("HTTP port; 0 picks a free one (default 8080)");
+        subparser.addArgument("--demo").dest("demo").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+                .help("also create a demo table with a row inserted every second, a source and a pull consumer for it");
     }
 
     @Override
@@ -37,7 +39,7 @@ final class DevCommand
             throws Exception
     {
         Path dataDirectory = Path.of(namespace.getString("dataDir")).toAbsolutePath();
-        DevMode devMode = DevMode.prepare(dataDirectory);
+        DevMode devMode = DevMode.prepare(dataDirectory, Boolean.TRUE.equals(namespace.getBoolean("demo")));
         SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
         embedded.setEnabled(true);
         embedded.setDataDirectory(dataDirectory.resolve("postgres"));

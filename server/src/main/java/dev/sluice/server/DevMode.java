@@ -46,6 +46,7 @@ final class DevMode
     private final String operatorToken;
     private final String encryptionKey;
     private final int postgresPort;
+    private boolean demo;
 
     private DevMode(Path dataDirectory, String operatorToken, String encryptionKey, int postgresPort)
     {
@@ -53,6 +54,14 @@ final class DevMode
         this.operatorToken = requireNonNull(operatorToken, "operatorToken is null");
         this.encryptionKey = requireNonNull(encryptionKey, "encryptionKey is null");
         this.postgresPort = postgresPort;
+    }
+
+    static DevMode prepare(Path dataDirectory, boolean demo)
+            throws IOException
+    {
+        DevMode mode = prepare(dataDirectory);
+        mode.demo = demo;
+        return mode;
     }
 
     static DevMode prepare(Path dataDirectory)
@@ -114,6 +123,9 @@ final class DevMode
             throw new UncheckedIOException(e);
         }
         System.out.println(banner(baseUrl, token, dataDirectory.resolve("dev.json")));
+        if (demo) {
+            DemoMode.start(controlPlane, store, postgresPort, baseUrl);
+        }
     }
 
     private String devToken(Store store, ControlPlane controlPlane)

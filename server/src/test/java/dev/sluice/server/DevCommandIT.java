@@ -81,11 +81,64 @@ class DevCommandIT
         }
     }
 
-    private Process start(Path jar)
+    @Test
+    void demoModeShowsMessagesWithinAMinuteThroughPullAndPush()
+            throws Exception
+    {
+        Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
+        java.util.List<String> webhooks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            webhooks.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Process process = start(jar, "--demo");
+        try {
+            JsonNode state = awaitState(process);
+            String baseUrl = state.path("base_url").asText();
+            String token = state.path("token").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dataDirectory.resolve("dev.log")).contains("/v1/consumers/demo-orders/receive"));
+
+            HttpResponse<String> received = post(baseUrl + "/v1/consumers/demo-orders/receive", token, "{\"batch_size\": 10, \"wait_seconds\": 20}");
+            assertThat(received.statusCode()).as(received.body()).isEqualTo(200);
+            JsonNode messages = JSON.readTree(received.body()).path("data");
+            assertThat(messages.size()).isPositive();
+            assertThat(messages.get(0).path("metadata").path("table_name").asText()).isEqualTo("demo_orders");
+            HttpResponse<String> acked = post(baseUrl + "/v1/consumers/demo-orders/ack", token,
+                    "{\"ack_ids\": [\"" + messages.get(0).path("ack_id").asText() + "\"]}");
+            assertThat(JSON.readTree(acked.body()).path("data").get(0).path("status").asText()).isEqualTo("ok");
+
+            HttpResponse<String> endpoint = post(baseUrl + "/v1/http-endpoints", token,
+                    "{\"name\": \"local\", \"url\": \"http://127.0.0.1:" + receiver.getAddress().getPort() + "\"}");
+            assertThat(endpoint.statusCode()).as(endpoint.body()).isEqualTo(201);
+            HttpResponse<String> push = post(baseUrl + "/v1/consumers", token,
+                    "{\"name\": \"orders-hook\", \"source_id\": \"demo\", \"kind\": \"push\", \"endpoint_id\": \"local\", \"path\": \"/orders\", \"tables\": [{\"table\": \"demo_orders\"}]}");
+            assertThat(push.statusCode()).as(push.body()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(60)).until(() -> !webhooks.isEmpty());
+            assertThat(JSON.readTree(webhooks.get(0)).path("metadata").path("table_name").asText()).isEqualTo("demo_orders");
+        }
+        finally {
+            stop(process);
+            receiver.stop(0);
+        }
+    }
+
+    private HttpResponse<String> post(String url, String token, String body)
+            throws IOException, InterruptedException
+    {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Process start(Path jar, String... extra)
             throws IOException
     {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(), "dev", "--data-dir", dataDirectory.toString(), "--port", "0"))
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "dev", "--data-dir", dataDirectory.toString(), "--port", "0"));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDirectory.resolve("dev.log").toFile()))
                 .start();

@@ -90,6 +90,10 @@ public final class Store
     /** Brings the schema up to date; safe to run on every start and from several nodes. */
     public static void migrate(DataSource dataSource)
     {
+        // the change summary goes to the log too, not to the console
+        if (System.getProperty("liquibase.showSummaryOutput") == null) {
+            System.setProperty("liquibase.showSummaryOutput", "log");
+        }
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase migration = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
