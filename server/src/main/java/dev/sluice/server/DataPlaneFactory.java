@@ -8,18 +8,18 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-import java.time.Duration;
+import io.dropwizard.util.Duration;
 
 /** The data plane's settings in the configuration file, each with its default. */
 public class DataPlaneFactory
 {
     /** How long a worker's lease lasts without renewal: a dead worker's sources move to others within it. */
     @NotNull
-    private Duration leaseTtl = Duration.ofSeconds(15);
+    private Duration leaseTtl = Duration.seconds(15);
 
     /** How often a worker renews and claims leases; at most a third of leaseTtl. */
     @NotNull
-    private Duration tickInterval = Duration.ofSeconds(3);
+    private Duration tickInterval = Duration.seconds(3);
 
     /** Changes per metadata-store transaction, and the most held in memory per source. */
     @Min(1)
@@ -28,7 +28,7 @@ public class DataPlaneFactory
 
     /** The longest a committed change waits for more to fill its batch. */
     @NotNull
-    private Duration batchDelay = Duration.ofMillis(20);
+    private Duration batchDelay = Duration.milliseconds(20);
 
     @JsonProperty
     public Duration getLeaseTtl()
@@ -85,15 +85,15 @@ public class DataPlaneFactory
 
     /** How long a webhook target may take to answer. */
     @NotNull
-    private Duration pushTimeout = Duration.ofSeconds(15);
+    private Duration pushTimeout = Duration.seconds(15);
 
     /** Delay before a failed delivery's first retry; it doubles with each attempt, with jitter. */
     @NotNull
-    private Duration retryBackoff = Duration.ofSeconds(1);
+    private Duration retryBackoff = Duration.seconds(1);
 
     /** The longest delay between retries. */
     @NotNull
-    private Duration retryBackoffCap = Duration.ofMinutes(10);
+    private Duration retryBackoffCap = Duration.minutes(10);
 
     @JsonProperty
     public int getPushConcurrency()
@@ -143,10 +143,11 @@ public class DataPlaneFactory
         this.retryBackoffCap = retryBackoffCap;
     }
 
-    DataPlaneSettings settings(Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
+    DataPlaneSettings settings(java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
-        return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, tickInterval, 2,
-                new ExtractorSettings(batchMessages, batchDelay, Duration.ofMillis(5), sourceConnectTimeout),
-                new PushSettings(pushConcurrency, pushTimeout, retryBackoff, retryBackoffCap, allowPrivateWebhookTargets));
+        return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
+                new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout),
+                new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
+                        allowPrivateWebhookTargets));
     }
 }

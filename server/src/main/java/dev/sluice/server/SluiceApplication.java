@@ -83,6 +83,11 @@ public class SluiceApplication
     @Override
     public void run(SluiceConfiguration configuration, Environment environment)
     {
+        if (configuration.getServerFactory() instanceof io.dropwizard.core.server.SimpleServerFactory server && server.getApplicationContextPath().equals("/application")) {
+            // Dropwizard's default prefix: Sluice's API lives at /v1 and its admin pages at /admin unless a configuration says otherwise
+            server.setApplicationContextPath("/");
+            server.setAdminContextPath("/admin");
+        }
         ManagedDataSource dataSource = metadataStore(configuration, environment);
         if (configuration.isMigrateOnStart()) {
             Store.migrate(dataSource);
@@ -111,7 +116,7 @@ public class SluiceApplication
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
         if (planes.data()) {
             DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
-                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout(), configuration.isAllowPrivateWebhookTargets()));
+                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()));
             environment.lifecycle().manage(new Managed()
             {
                 @Override
@@ -143,7 +148,7 @@ public class SluiceApplication
                 configuration.getEncryptionKey(),
                 configuration.isAllowPrivateWebhookTargets(),
                 configuration.getMaxRequestSize().toBytes(),
-                configuration.getSourceConnectTimeout());
+                configuration.getSourceConnectTimeout().toJavaDuration());
     }
 
     /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */

@@ -11,7 +11,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Sluice's configuration. Every setting is declared once here with its default; environment variables
@@ -43,7 +42,7 @@ public class SluiceConfiguration
 
     /** How long to wait when connecting to a source database. */
     @NotNull
-    private Duration sourceConnectTimeout = Duration.ofSeconds(5);
+    private io.dropwizard.util.Duration sourceConnectTimeout = io.dropwizard.util.Duration.seconds(5);
 
     @Valid
     @NotNull
@@ -137,13 +136,13 @@ public class SluiceConfiguration
     }
 
     @JsonProperty
-    public Duration getSourceConnectTimeout()
+    public io.dropwizard.util.Duration getSourceConnectTimeout()
     {
         return sourceConnectTimeout;
     }
 
     @JsonProperty
-    public void setSourceConnectTimeout(Duration sourceConnectTimeout)
+    public void setSourceConnectTimeout(io.dropwizard.util.Duration sourceConnectTimeout)
     {
         this.sourceConnectTimeout = sourceConnectTimeout;
     }

@@ -1,0 +1,275 @@
+package dev.sluice.sdk;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.sdk.api.AccountsApi;
+import dev.sluice.sdk.api.BackfillsApi;
+import dev.sluice.sdk.api.ConsumersApi;
+import dev.sluice.sdk.api.DeadLettersApi;
+import dev.sluice.sdk.api.HttpEndpointsApi;
+import dev.sluice.sdk.api.MeApi;
+import dev.sluice.sdk.api.MessagesApi;
+import dev.sluice.sdk.api.SourcesApi;
+import dev.sluice.sdk.api.TokensApi;
+import dev.sluice.sdk.invoker.ApiClient;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The entry point of the SDK: the generated API classes, authenticated with one token.
+ *
+ * <pre>{@code
+ * SluiceClient client = SluiceClient.builder()
+ *         .endpoint(URI.create("http://127.0.0.1:8080"))
+ *         .token(System.getenv("SLUICE_TOKEN"))
+ *         .build();
+ * Consumer consumer = client.consumers().getConsumer("demo-orders");
+ * }</pre>
+ *
+ * <p>Every request carries {@code Authorization: Bearer <token>}. A create whose {@code idempotencyKey}
+ * argument is {@code null} is sent with a new random {@code Idempotency-Key}; to retry a create safely,
+ * pass your own key and pass the same one again on the retry. Error responses are thrown as
+ * {@link SluiceApiException}, which carries the problem's code. Numbers in received messages keep their
+ * exact digits (decimals are read as {@link java.math.BigDecimal}).
+ *
+ * <p>A client is immutable and thread-safe; all its API objects share one {@link HttpClient}.
+ */
+public final class SluiceClient
+{
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** The paths of the operations that take an Idempotency-Key: the creates (a unit test checks this against openapi.yaml). */
+    private static final Pattern CREATE_PATH = Pattern.compile(".*/v1/(accounts|tokens|sources|http-endpoints|consumers|consumers/[^/]+/backfills)");
+
+    private final URI endpoint;
+    private final Duration requestTimeout;
+    private final ApiClient apiClient;
+    private final AccountsApi accounts;
+    private final MeApi me;
+    private final TokensApi tokens;
+    private final SourcesApi sources;
+    private final HttpEndpointsApi httpEndpoints;
+    private final ConsumersApi consumers;
+    private final BackfillsApi backfills;
+    private final DeadLettersApi deadLetters;
+    private final MessagesApi messages;
+
+    private SluiceClient(URI endpoint, String token, Duration connectTimeout, Duration requestTimeout)
+    {
+        this.endpoint = endpoint;
+        this.requestTimeout = requestTimeout;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.apiClient = new SharedHttpClientApiClient(http, objectMapper(), endpoint.toString())
+                .setRequestInterceptor(request -> prepare(request, token))
+                .setReadTimeout(requestTimeout);
+        this.accounts = new ProblemAwareApis.Accounts(apiClient);
+        this.me = new ProblemAwareApis.Me(apiClient);
+        this.tokens = new ProblemAwareApis.Tokens(apiClient);
+        this.sources = new ProblemAwareApis.Sources(apiClient);
+        this.httpEndpoints = new ProblemAwareApis.HttpEndpoints(apiClient);
+        this.consumers = new ProblemAwareApis.Consumers(apiClient);
+        this.backfills = new ProblemAwareApis.Backfills(apiClient);
+        this.deadLetters = new ProblemAwareApis.DeadLetters(apiClient);
+        this.messages = new ProblemAwareApis.Messages(apiClient);
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * The object mapper of the SDK: the generated client's, reading decimals as {@link java.math.BigDecimal}
+     * so that a message's numbers keep every digit. A new copy each call.
+     */
+    public static ObjectMapper objectMapper()
+    {
+        return ApiClient.createDefaultObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+
+    /** The API's base URI, e.g. {@code http://127.0.0.1:8080}. */
+    public URI endpoint()
+    {
+        return endpoint;
+    }
+
+    /** How long one request may take, from sending to the end of the response. */
+    public Duration requestTimeout()
+    {
+        return requestTimeout;
+    }
+
+    /** The configured generated client, to construct API classes with; prefer the accessors below. */
+    public ApiClient apiClient()
+    {
+        return apiClient;
+    }
+
+    /** Accounts; these operations need the operator token. */
+    public AccountsApi accounts()
+    {
+        return accounts;
+    }
+
+    public MeApi me()
+    {
+        return me;
+    }
+
+    public TokensApi tokens()
+    {
+        return tokens;
+    }
+
+    public SourcesApi sources()
+    {
+        return sources;
+    }
+
+    public HttpEndpointsApi httpEndpoints()
+    {
+        return httpEndpoints;
+    }
+
+    public ConsumersApi consumers()
+    {
+        return consumers;
+    }
+
+    public BackfillsApi backfills()
+    {
+        return backfills;
+    }
+
+    public DeadLettersApi deadLetters()
+    {
+        return deadLetters;
+    }
+
+    /** Receive, ack and nack; {@link #consumerLoop(String)} runs them for you. */
+    public MessagesApi messages()
+    {
+        return messages;
+    }
+
+    /** A loop that receives the messages of the pull consumer {@code consumer} (id or name) and hands them to a handler. */
+    public ConsumerLoop.Builder consumerLoop(String consumer)
+    {
+        return new ConsumerLoop.Builder(this, consumer);
+    }
+
+    private static void prepare(HttpRequest.Builder request, String token)
+    {
+        request.setHeader("Authorization", "Bearer " + token);
+        HttpRequest built = request.build();
+        if (isCreate(built) && built.headers().firstValue(IDEMPOTENCY_KEY).isEmpty()) {
+            request.setHeader(IDEMPOTENCY_KEY, UUID.randomUUID().toString());
+        }
+    }
+
+    /** Whether {@code request} is a create, one of the operations that take an Idempotency-Key. */
+    static boolean isCreate(HttpRequest request)
+    {
+        return request.method().equals("POST") && CREATE_PATH.matcher(request.uri().getRawPath()).matches();
+    }
+
+    /** The generated client builds a new {@link HttpClient} for each API class; this one shares one. */
+    private static final class SharedHttpClientApiClient
+            extends ApiClient
+    {
+        private final HttpClient http;
+
+        SharedHttpClientApiClient(HttpClient http, ObjectMapper json, String baseUri)
+        {
+            super(HttpClient.newBuilder(), json, baseUri);
+            this.http = requireNonNull(http, "http is null");
+        }
+
+        @Override
+        public HttpClient getHttpClient()
+        {
+            return http;
+        }
+    }
+
+    public static final class Builder
+    {
+        private URI endpoint;
+        private String token;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** The API's base URI, e.g. {@code http://127.0.0.1:8080} (without {@code /v1}). Required. */
+        public Builder endpoint(URI endpoint)
+        {
+            requireNonNull(endpoint, "endpoint is null");
+            if (!endpoint.isAbsolute() || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")) || endpoint.getHost() == null) {
+                throw new IllegalArgumentException("endpoint must be an absolute http or https URI: " + endpoint);
+            }
+            if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null) {
+                throw new IllegalArgumentException("endpoint must have no query or fragment: " + endpoint);
+            }
+            String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+            this.endpoint = URI.create(endpoint.getScheme() + "://" + endpoint.getRawAuthority() + path);
+            return this;
+        }
+
+        /** An API token (or the operator token, for accounts). Required. */
+        public Builder token(String token)
+        {
+            requireNonNull(token, "token is null");
+            if (token.isBlank()) {
+                throw new IllegalArgumentException("token is blank");
+            }
+            this.token = token;
+            return this;
+        }
+
+        /** How long to wait for a connection; 10 seconds unless set. */
+        public Builder connectTimeout(Duration connectTimeout)
+        {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long one request may take; 60 seconds unless set. A {@link ConsumerLoop}'s long polls must fit
+         * in it.
+         */
+        public Builder requestTimeout(Duration requestTimeout)
+        {
+            this.requestTimeout = positive(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        public SluiceClient build()
+        {
+            if (endpoint == null) {
+                throw new IllegalStateException("endpoint is not set");
+            }
+            if (token == null) {
+                throw new IllegalStateException("token is not set");
+            }
+            return new SluiceClient(endpoint, token, connectTimeout, requestTimeout);
+        }
+
+        private static Duration positive(Duration duration, String name)
+        {
+            requireNonNull(duration, name + " is null");
+            if (duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.core.secret.SecretBox;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Production shape, as an operator runs it: one metadata Postgres migrated by {@code sluice migrate}, a
+ * {@code control-plane} process and two {@code data-plane} processes from one configuration file. The
+ * worker streaming the source is killed with SIGKILL; the other takes over and nothing is lost.
+ */
+class SplitPlanesIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SourcePostgres SOURCE = SourcePostgres.logical();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void controlPlaneAndTwoWorkersShareOneMetadataStoreAndSurviveAKilledWorker()
+            throws Exception
+    {
+        String operatorToken = "op_" + UUID.randomUUID();
+        try (EmbeddedPostgres metadata = EmbeddedPostgres.builder().start()) {
+            int apiPort = freePort();
+            Path config = directory.resolve("sluice.yml");
+            Files.writeString(config, """
+                    database:
+                      url: jdbc:postgresql://127.0.0.1:%d/postgres
+                      user: postgres
+                      password: ""
+                    operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
+                    encryptionKey: %s
+                    allowPrivateWebhookTargets: true
+                    migrateOnStart: false
+                    server:
+                      type: simple
+                      connector:
+                        type: http
+                        port: ${SLUICE_TEST_PORT}
+                        bindHost: 127.0.0.1
+                    dataPlane:
+                      leaseTtl: 3s
+                      tickInterval: 1s
+                    logging:
+                      level: WARN
+                    """.formatted(metadata.getPort(), SecretBox.generateKey()));
+
+            Process migrate = start(config, "migrate", apiPort, operatorToken, "migrate.log");
+            assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
+
+            start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
+            Process firstWorker = start(config, "data-plane", freePort(), operatorToken, "worker-1.log");
+            Process secondWorker = start(config, "data-plane", freePort(), operatorToken, "worker-2.log");
+            String api = "http://127.0.0.1:" + apiPort;
+            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
+
+            JsonNode account = JSON.readTree(send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"split\"}").body());
+            String token = account.path("token").path("secret").asText();
+            SOURCE.execute(SourcePostgres.DATABASE, "create table if not exists split_items (id int primary key, label text)");
+            HttpResponse<String> source = send("POST", api + "/v1/sources", token, SOURCE.sourceJson("db", ""));
+            assertThat(source.statusCode()).as(source.body()).isEqualTo(201);
+            String sourceId = JSON.readTree(source.body()).path("id").asText();
+            HttpResponse<String> consumer = send("POST", api + "/v1/consumers", token,
+                    "{\"name\":\"items\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"split_items\"}],\"max_ack_pending\":100000}");
+            assertThat(consumer.statusCode()).as(consumer.body()).isEqualTo(201);
+
+            IntStream.rangeClosed(1, 50).forEach(id -> SOURCE.execute(SourcePostgres.DATABASE, "insert into split_items values (" + id + ", 'x')"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> backlog(api, token) == 50);
+
+            String worker = JSON.readTree(send("GET", api + "/v1/sources/" + sourceId + "/status", token, null).body()).path("worker").asText();
+            Process holder = worker.contains("-" + firstWorker.pid() + "-") ? firstWorker : secondWorker;
+            assertThat(worker).contains("-" + holder.pid() + "-");
+            holder.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+            IntStream.rangeClosed(51, 100).forEach(id -> SOURCE.execute(SourcePostgres.DATABASE, "insert into split_items values (" + id + ", 'x')"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> backlog(api, token) == 100);
+            String survivor = JSON.readTree(send("GET", api + "/v1/sources/" + sourceId + "/status", token, null).body()).path("worker").asText();
+            assertThat(survivor).isNotEqualTo(worker);
+
+            List<Integer> received = new ArrayList<>();
+            while (received.size() < 100) {
+                JsonNode batch = JSON.readTree(send("POST", api + "/v1/consumers/items/receive", token, "{\"batch_size\": 100, \"wait_seconds\": 5}").body()).path("data");
+                assertThat(batch.size()).as("messages keep coming").isPositive();
+                StringBuilder ackIds = new StringBuilder();
+                for (JsonNode message : batch) {
+                    received.add(message.path("record").path("id").asInt());
+                    ackIds.append(ackIds.length() == 0 ? "" : ",").append('"').append(message.path("ack_id").asText()).append('"');
+                }
+                send("POST", api + "/v1/consumers/items/ack", token, "{\"ack_ids\":[" + ackIds + "]}");
+            }
+            assertThat(received).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
+        }
+        catch (Throwable e) {
+            // the processes' logs explain most failures
+            try (java.util.stream.Stream<Path> logs = Files.list(directory)) {
+                for (Path log : logs.filter(file -> file.toString().endsWith(".log")).toList()) {
+                    System.out.println("==== " + log.getFileName() + "\n" + Files.readString(log));
+                }
+            }
+            throw e;
+        }
+        finally {
+            for (Process process : processes) {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private long backlog(String api, String token)
+            throws IOException, InterruptedException
+    {
+        return JSON.readTree(send("GET", api + "/v1/consumers/items/status", token, null).body()).path("backlog").asLong();
+    }
+
+    private Process start(Path config, String command, int port, String operatorToken, String log)
+            throws IOException
+    {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-jar", Path.of("target", "sluice.jar").toAbsolutePath().toString(), command, config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve(log).toFile());
+        builder.environment().put("SLUICE_TEST_OPERATOR_TOKEN", operatorToken);
+        builder.environment().put("SLUICE_TEST_PORT", Integer.toString(port));
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    private HttpResponse<String> send(String method, String url, String token, String body)
+            throws IOException, InterruptedException
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort()
+            throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
