@@ -395,32 +395,24 @@ public final class SourceExtractor
 
     private void closeQuietly()
     {
-        if (stream != null) {
-            try {
-                stream.close();
-            }
-            catch (SQLException | RuntimeException e) {
-                LOG.debug("closing the stream of source {}: {}", sourceId, e.getMessage());
-            }
-            stream = null;
+        close(stream, "stream");
+        stream = null;
+        close(replication, "replication connection");
+        replication = null;
+        close(admin, "admin connection");
+        admin = null;
+    }
+
+    private void close(AutoCloseable resource, String what)
+    {
+        if (resource == null) {
+            return;
         }
-        if (replication != null) {
-            try {
-                replication.close();
-            }
-            catch (SQLException | RuntimeException e) {
-                LOG.debug("closing the replication connection of source {}: {}", sourceId, e.getMessage());
-            }
-            replication = null;
+        try {
+            resource.close();
         }
-        if (admin != null) {
-            try {
-                admin.close();
-            }
-            catch (SQLException | RuntimeException e) {
-                LOG.debug("closing the admin connection of source {}: {}", sourceId, e.getMessage());
-            }
-            admin = null;
+        catch (Exception e) {
+            LOG.debug("closing the {} of source {}: {}", what, sourceId, e.getMessage());
         }
     }
 
