@@ -11,11 +11,11 @@ import static java.util.Objects.requireNonNull;
  */
 public record Backoff(Duration initial, Duration max)
 {
-    /** 1 second, then 2, 4, 8 … up to 5 minutes. */
-    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
-
     /** The longest delay the nack API accepts (12 hours). */
     public static final Duration LONGEST = Duration.ofHours(12);
+
+    /** 1 second, then 2, 4, 8 … up to 5 minutes. */
+    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     public Backoff
     {

@@ -92,10 +92,12 @@ public final class ConsumerLoop
     }
 
     /**
-     * Stops receiving (an ongoing long poll is abandoned), lets the running handlers finish and waits for
-     * their acks and nacks to be sent. Returns whether that happened within {@code timeout}; if not, the
-     * handlers still running are interrupted, and their messages come back after the consumer's
-     * visibility timeout.
+     * Stops receiving, lets the running handlers finish and waits for their acks and nacks to be sent.
+     * Returns whether that happened within {@code timeout}; if not, the handlers still running are
+     * interrupted, and their messages come back after the consumer's visibility timeout. An ongoing long
+     * poll is abandoned; messages that it brings back all the same are nacked at once, unhandled (and should
+     * the server have handed it messages in the very instant it was abandoned, they come back after the
+     * visibility timeout).
      */
     public boolean close(Duration timeout)
     {

@@ -38,7 +38,8 @@ interface PullApi
             public List<Message> receive(int batchSize, int waitSeconds)
                     throws ApiException
             {
-                return messages.receiveMessages(consumer, new ReceiveRequest().batchSize(batchSize).waitSeconds(waitSeconds)).getData();
+                List<Message> received = messages.receiveMessages(consumer, new ReceiveRequest().batchSize(batchSize).waitSeconds(waitSeconds)).getData();
+                return received == null ? List.of() : received;
             }
 
             @Override

@@ -30,8 +30,12 @@ import static java.util.Objects.requireNonNull;
  *         .endpoint(URI.create("http://127.0.0.1:8080"))
  *         .token(System.getenv("SLUICE_TOKEN"))
  *         .build();
- * Consumer consumer = client.consumers().getConsumer("demo-orders");
+ * SluiceConsumer consumer = client.consumers().getConsumer("demo-orders");
  * }</pre>
+ *
+ * <p>The API classes and models are generated from openapi.yaml ({@code dev.sluice.sdk.api},
+ * {@code dev.sluice.sdk.model}); the model of a consumer is {@code SluiceConsumer}, as {@code Consumer}
+ * would clash with {@code java.util.function.Consumer} in the generated code.
  *
  * <p>Every request carries {@code Authorization: Bearer <token>}. A create whose {@code idempotencyKey}
  * argument is {@code null} is sent with a new random {@code Idempotency-Key}; to retry a create safely,

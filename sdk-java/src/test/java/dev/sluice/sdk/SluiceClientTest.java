@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.sdk.invoker.ApiException;
+import dev.sluice.sdk.model.ConsumerCreate;
+import dev.sluice.sdk.model.ConsumerKind;
+import dev.sluice.sdk.model.HttpEndpointUpdate;
 import dev.sluice.sdk.model.Message;
 import dev.sluice.sdk.model.Problem;
+import dev.sluice.sdk.model.TableSelection;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLSession;
@@ -114,6 +118,23 @@ class SluiceClientTest
         assertThat(message.getChanges().get("amount")).isEqualTo(new BigDecimal("1E+2"));
         assertThat(message.getAction()).isEqualTo(Message.ActionEnum.UPDATE);
         assertThat(message.getMetadata().getDeliverCount()).isEqualTo(1);
+    }
+
+    @Test
+    void sendsOnlyTheFieldsThatWereSet()
+            throws Exception
+    {
+        ObjectMapper json = client.apiClient().getObjectMapper();
+
+        // An empty list or map would be refused by a create, or clear the field in a PATCH.
+        assertThat(json.writeValueAsString(new HttpEndpointUpdate().url("http://127.0.0.1:9/")))
+                .isEqualTo("{\"url\":\"http://127.0.0.1:9/\"}");
+        // Schema defaults (the server's too) are filled in; lists left unset are not sent.
+        JsonNode create = json.valueToTree(new ConsumerCreate().name("orders").sourceId("demo").kind(ConsumerKind.PULL)
+                .tables(List.of(new TableSelection().table("orders"))));
+        assertThat(create.has("actions")).isFalse();
+        assertThat(create.path("tables").get(0).has("group_columns")).isFalse();
+        assertThat(create.path("batch_size").asInt()).isEqualTo(1);
     }
 
     @Test
