@@ -56,11 +56,24 @@ class DevCommandIT
                     {"name": "demo", "host": "%s", "port": %d, "database": "%s", "username": "%s", "password": "%s"}
                     """.formatted(demo.path("host").asText(), demo.path("port").asInt(), demo.path("database").asText(),
                     demo.path("username").asText(), demo.path("password").asText());
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/sources"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest create = HttpRequest.newBuilder(URI.create(baseUrl + "/v1/sources"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").header("Idempotency-Key", "first-source")
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpResponse<String> created = http.send(create, HttpResponse.BodyHandlers.ofString());
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             sourceId = JSON.readTree(created.body()).path("id").asText();
+            HttpResponse<String> retried = http.send(create, HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(retried.body()).path("id").asText()).as("a retried create returns the first source").isEqualTo(sourceId);
+            String slot = JSON.readTree(created.body()).path("slot_name").asText();
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.path("port").asInt() + "/demo",
+                    demo.path("username").asText(), demo.path("password").asText());
+                    java.sql.ResultSet slots = connection.createStatement().executeQuery("select slot_name from pg_replication_slots where slot_name like 'sluice_%'")) {
+                List<String> names = new java.util.ArrayList<>();
+                while (slots.next()) {
+                    names.add(slots.getString(1));
+                }
+                assertThat(names).as("one slot, made once").containsExactly(slot);
+            }
         }
         finally {
             stop(first);

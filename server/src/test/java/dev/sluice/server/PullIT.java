@@ -120,7 +120,7 @@ class PullIT
             SOURCE.execute(SourcePostgres.DATABASE, "update " + fixture.table + " set label = 'v" + version + "'");
         }
         int total = keys * versions;
-        await().atMost(Duration.ofSeconds(120)).until(() -> status(fixture).path("backlog").asLong() == total);
+        await().atMost(Duration.ofSeconds(300)).until(() -> status(fixture).path("backlog").asLong() == total);
 
         Set<String> inFlight = ConcurrentHashMap.newKeySet();
         AtomicInteger overlaps = new AtomicInteger();
@@ -151,7 +151,7 @@ class PullIT
                 }));
             }
             for (Future<?> receiver : receivers) {
-                receiver.get(180, TimeUnit.SECONDS);
+                receiver.get(300, TimeUnit.SECONDS);
             }
         }
         finally {

@@ -75,6 +75,18 @@ public final class Idempotency
         throw new SluiceException(ErrorCode.INVALID_STATE, "a request with this Idempotency-Key is still in progress; retry later");
     }
 
+    /**
+     * The result of an earlier create with this key, for creates that must do outside work (on a source
+     * database) before their transaction, and so look first.
+     */
+    public <T> Optional<T> earlier(String scope, Optional<String> key, String operation, Object request, Class<T> resultType)
+    {
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        return earlierResult(scope, key.get(), fingerprint(operation, request), resultType);
+    }
+
     private <T> Optional<T> earlierResult(String scope, String key, String fingerprint, Class<T> resultType)
     {
         return store.withHandle(handle -> handle.attach(IdempotencyDao.class).find(scope, key)).map(stored -> {

@@ -58,27 +58,48 @@ public final class SourceService
     {
         Names.checkNotIdShaped(ResourceKind.SOURCE, input.name());
         checkHost(input.host());
-        return idempotency.create(accountId.value(), idempotencyKey, "createSource", request, Source.class, handle -> {
-            String id = ResourceKind.SOURCE.newId();
-            String defaultName = "sluice_" + id.substring(id.indexOf('_') + 1);
-            SourceConnection connection = new SourceConnection(input.host(), input.port(), input.database(), input.username(), input.password(), input.sslMode(),
-                    input.publicationName().orElse(defaultName), input.slotName().orElse(defaultName), input.managePublication(), input.manageSlot());
-            CheckResult result = checker.check(connection);
-            if (!result.ok()) {
-                throw new SourceCheckFailedException(result);
-            }
-            prepareReplication(connection);
-            Instant now = Instant.now();
-            Source source = new Source(accountId, id, input.name(), connection.host(), connection.port(), connection.database(), connection.username(),
-                    secrets.encrypt(connection.password()), connection.sslMode(), connection.publicationName(), connection.slotName(),
-                    connection.managePublication(), connection.manageSlot(), now, now);
-            SourceDao sources = handle.attach(SourceDao.class);
-            Names.unique(ResourceKind.SOURCE, input.name(), () -> {
-                sources.insert(source);
-                return null;
+        Optional<Source> earlier = idempotency.earlier(accountId.value(), idempotencyKey, "createSource", request, Source.class);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        if (store.onDemand(SourceDao.class).findByName(accountId, input.name()).isPresent()) {
+            throw Names.taken(ResourceKind.SOURCE, input.name());
+        }
+        String id = ResourceKind.SOURCE.newId();
+        String defaultName = "sluice_" + id.substring(id.indexOf('_') + 1);
+        SourceConnection connection = new SourceConnection(input.host(), input.port(), input.database(), input.username(), input.password(), input.sslMode(),
+                input.publicationName().orElse(defaultName), input.slotName().orElse(defaultName), input.managePublication(), input.manageSlot());
+        CheckResult result = checker.check(connection);
+        if (!result.ok()) {
+            throw new SourceCheckFailedException(result);
+        }
+        // outside any metadata transaction: creating a slot waits for every open writing transaction of its server,
+        // and in dev mode the metadata store and the source are one server
+        prepareReplication(connection);
+        Source created;
+        try {
+            created = idempotency.create(accountId.value(), idempotencyKey, "createSource", request, Source.class, handle -> {
+                Instant now = Instant.now();
+                Source source = new Source(accountId, id, input.name(), connection.host(), connection.port(), connection.database(), connection.username(),
+                        secrets.encrypt(connection.password()), connection.sslMode(), connection.publicationName(), connection.slotName(),
+                        connection.managePublication(), connection.manageSlot(), now, now);
+                SourceDao sources = handle.attach(SourceDao.class);
+                Names.unique(ResourceKind.SOURCE, input.name(), () -> {
+                    sources.insert(source);
+                    return null;
+                });
+                return sources.findById(accountId, id).orElseThrow();
             });
-            return sources.findById(accountId, id).orElseThrow();
-        });
+        }
+        catch (RuntimeException e) {
+            releaseReplication(connection);
+            throw e;
+        }
+        if (!created.id().equals(id)) {
+            // a concurrent retry with the same key created the source first: this attempt's slot is not needed
+            releaseReplication(connection);
+        }
+        return created;
     }
 
     public Source get(AccountId accountId, String idOrName)
@@ -172,17 +193,26 @@ public final class SourceService
         }
     }
 
-    /** Drops the slot Sluice created so the source stops keeping WAL for it; a source that cannot be reached is logged, not refused. */
+    /**
+     * Drops the slot and publication Sluice manages, so the source stops keeping WAL for it; a source that cannot
+     * be reached is logged, not refused.
+     */
     private void releaseReplication(SourceConnection connection)
     {
-        if (!connection.manageSlot()) {
+        if (!connection.manageSlot() && !connection.managePublication()) {
             return;
         }
         try (SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
-            admin.dropSlot();
+            if (connection.manageSlot()) {
+                admin.dropSlot();
+            }
+            if (connection.managePublication()) {
+                admin.dropPublication();
+            }
         }
         catch (SQLException | RuntimeException e) {
-            LOG.warn("could not drop replication slot {} of a deleted source at {}: {}; drop it by hand to free its WAL", connection.slotName(), connection, e.getMessage());
+            LOG.warn("could not drop replication slot {} or publication {} at {}: {}; drop them by hand to free the WAL the slot keeps",
+                    connection.slotName(), connection.publicationName(), connection, e.getMessage());
         }
     }
 

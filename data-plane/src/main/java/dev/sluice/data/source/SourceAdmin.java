@@ -203,6 +203,15 @@ public final class SourceAdmin
         throw new SQLException("replication slot " + source.slotName() + " stayed in use");
     }
 
+    public void dropPublication()
+            throws SQLException
+    {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("drop publication if exists " + quote(source.publicationName()));
+            LOG.info("dropped publication {}", source.publicationName());
+        }
+    }
+
     public Lsn currentWalLsn()
             throws SQLException
     {
