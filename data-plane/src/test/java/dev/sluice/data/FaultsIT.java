@@ -135,6 +135,27 @@ class FaultsIT
         assertThat(changesRead()).as("the stale worker's batch was not written").isEqualTo(5);
     }
 
+    @Test
+    void aConsumerThatFallsBehindPausesItsSourceInsteadOfFillingTheStore()
+    {
+        harness.startWorker(TTL, () -> CrashPoints.NONE,
+                new dev.sluice.data.extract.ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
+        insertInTransactions(1, 40);
+        await().atMost(Duration.ofSeconds(30)).until(() -> harness.messages(consumer).size() >= 6);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).size() < 20);
+
+        dev.sluice.store.message.MessageStore messages = new dev.sluice.store.message.MessageStore(harness.store());
+        int acked = 0;
+        while (acked < 40) {
+            List<dev.sluice.store.message.MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
+            messages.ack(consumer, batch.stream().map(dev.sluice.store.message.MessageStore.Delivery::ackId).toList());
+            acked += batch.size();
+            int done = acked;
+            await().atMost(Duration.ofSeconds(30)).until(() -> done == 40 || !harness.messages(consumer).isEmpty());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> changesRead() == 40);
+    }
+
     private void insertInTransactions(int from, int to)
     {
         IntStream.rangeClosed(from, to).forEach(id -> harness.sourceSql("insert into items values (" + id + ", 'item " + id + "')"));

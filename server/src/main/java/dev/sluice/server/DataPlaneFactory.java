@@ -78,6 +78,22 @@ public class DataPlaneFactory
         this.batchDelay = batchDelay;
     }
 
+    /** Messages a consumer may have waiting before its source's extraction pauses, so an unread stream cannot fill the store. */
+    @Min(1)
+    private long maxBacklog = 10_000_000;
+
+    @JsonProperty
+    public long getMaxBacklog()
+    {
+        return maxBacklog;
+    }
+
+    @JsonProperty
+    public void setMaxBacklog(long maxBacklog)
+    {
+        this.maxBacklog = maxBacklog;
+    }
+
     /** Webhook requests in flight at once per push consumer. */
     @Min(1)
     @Max(1000)
@@ -146,7 +162,8 @@ public class DataPlaneFactory
     DataPlaneSettings settings(java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
         return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
-                new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout),
+                new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
+                        java.time.Duration.ofSeconds(30)),
                 new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
                         allowPrivateWebhookTargets));
     }

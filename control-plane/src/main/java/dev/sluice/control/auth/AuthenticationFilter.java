@@ -4,7 +4,6 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.secret.Tokens;
 import dev.sluice.store.Store;
-import dev.sluice.store.account.AccountDao;
 import dev.sluice.store.token.TokenDao;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -71,8 +70,7 @@ public final class AuthenticationFilter
                 throw new SluiceException(ErrorCode.ACCOUNT_DISABLED, "this account is disabled; contact the operator");
             }
             tokens.touch(found.token().id());
-            String accountName = handle.attach(AccountDao.class).findById(found.token().accountId().value()).orElseThrow(AuthenticationFilter::invalidToken).name();
-            return new Caller.AccountToken(found.token().accountId(), accountName, found.token().id(), found.token().scopes());
+            return new Caller.AccountToken(found.token().accountId(), found.accountName(), found.token().id(), found.token().scopes());
         });
     }
 

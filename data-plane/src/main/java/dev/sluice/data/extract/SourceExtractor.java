@@ -201,7 +201,14 @@ public final class SourceExtractor
         boolean skipping = false;
         int index = 0;
         Instant lastStatus = Instant.EPOCH;
+        Instant lastBacklogCheck = Instant.EPOCH;
         while (running()) {
+            if (begin == null && Duration.between(lastBacklogCheck, Instant.now()).compareTo(settings.backlogCheckInterval()) >= 0) {
+                lastBacklogCheck = Instant.now();
+                // backpressure: a consumer that does not keep up pauses its source, here between transactions, rather
+                // than letting the store grow without bound; the slot keeps the WAL meanwhile
+                waitWhileBacklogged();
+            }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
                 if (batchEnd != null) {
@@ -293,6 +300,32 @@ public final class SourceExtractor
                 transaction.clear();
             }
         }
+    }
+
+    private void waitWhileBacklogged()
+            throws SQLException
+    {
+        boolean logged = false;
+        while (running() && backlogged()) {
+            if (!logged) {
+                LOG.warn("source {} paused: a consumer has more than {} messages waiting", sourceId, settings.maxBacklog());
+                logged = true;
+            }
+            stream.sendStatus();
+            sleep(settings.backlogCheckInterval().compareTo(Duration.ofSeconds(1)) < 0 ? settings.backlogCheckInterval() : Duration.ofSeconds(1));
+        }
+        if (logged) {
+            LOG.info("source {} resumed", sourceId);
+        }
+    }
+
+    private boolean backlogged()
+    {
+        return store.withHandle(handle -> {
+            MessageDao messages = handle.attach(MessageDao.class);
+            return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
+                    .anyMatch(consumer -> messages.backlogAbove(consumer.id(), settings.maxBacklog()));
+        });
     }
 
     private void flush(List<Change> changes, Lsn end, int commits)

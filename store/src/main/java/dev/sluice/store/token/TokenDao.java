@@ -39,7 +39,7 @@ public interface TokenDao
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 
     /** Authentication: the one lookup that finds the account from the secret's hash. */
-    @SqlQuery("select t.*, a.status as account_status from api_tokens t join accounts a on a.id = t.account_id where t.token_hash = :hash")
+    @SqlQuery("select t.*, a.status as account_status, a.name as account_name from api_tokens t join accounts a on a.id = t.account_id where t.token_hash = :hash")
     @RegisterRowMapper(AuthenticatedTokenMapper.class)
     Optional<AuthenticatedToken> authenticate(@Bind("hash") String hash);
 
@@ -48,7 +48,7 @@ public interface TokenDao
     void touch(@Bind("id") String id);
 
     /** A token found by its secret, with whether its account is active. */
-    record AuthenticatedToken(ApiToken token, boolean accountActive) {}
+    record AuthenticatedToken(ApiToken token, String accountName, boolean accountActive) {}
 
     /** Maps an {@code api_tokens} row. */
     final class TokenMapper
@@ -84,7 +84,7 @@ public interface TokenDao
         public AuthenticatedToken map(ResultSet rs, StatementContext ctx)
                 throws SQLException
         {
-            return new AuthenticatedToken(tokens.map(rs, ctx), "active".equals(rs.getString("account_status")));
+            return new AuthenticatedToken(tokens.map(rs, ctx), rs.getString("account_name"), "active".equals(rs.getString("account_status")));
         }
     }
 }
