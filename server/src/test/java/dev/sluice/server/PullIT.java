@@ -203,6 +203,35 @@ class PullIT
     }
 
     @Test
+    void aLuaTransformReshapesMessagesAndSendsTheOnesItFailsOnToTheDeadLetters()
+    {
+        String lua = """
+                function transform(action, record, changes, metadata)
+                  if record.label == 'bad' then error('label is bad') end
+                  if record.label == 'loop' then while true do end end
+                  return { id = record.id, shout = string.upper(record.label), op = action, tbl = metadata.table_name }
+                end
+                """;
+        Fixture fixture = fixture("lua", ", \"transform\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(lua));
+        SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'ok'), (2, 'bad'), (3, 'loop'), (4, 'fine')");
+
+        List<JsonNode> received = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            received.addAll(receive(fixture, 10, 1));
+            return received.size() >= 2;
+        });
+        assertThat(received).extracting(message -> message.path("transformed").path("id").asInt() + " " + message.path("transformed").path("shout").asText()
+                + " " + message.path("transformed").path("op").asText() + " " + message.path("transformed").path("tbl").asText())
+                .containsExactly("1 OK insert pull_lua", "4 FINE insert pull_lua");
+        assertThat(received.get(0).path("record").path("label").asText()).as("the record is kept beside the transform's output").isEqualTo("ok");
+        Reply letters = SERVER.request("GET", "/v1/consumers/" + fixture.consumer + "/dead-letters", fixture.token, null);
+        assertThat(letters.json().path("data")).extracting(letter -> letter.path("message").path("record").path("id").asInt() + ": " + letter.path("reason").asText())
+                .satisfiesExactly(
+                        first -> assertThat(first).startsWith("2: ").contains("label is bad"),
+                        second -> assertThat(second).startsWith("3: ").contains("Lua instructions"));
+    }
+
+    @Test
     void theConsumeScopeIsEnoughToReceiveAndNothingElse()
     {
         Fixture fixture = fixture("scope", "");

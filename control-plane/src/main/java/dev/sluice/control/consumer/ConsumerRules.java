@@ -5,9 +5,8 @@ import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.FilterException;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LuaError;
-import org.luaj.vm2.lib.jse.JsePlatform;
+import dev.sluice.core.transform.LuaTransform;
+import dev.sluice.core.transform.TransformException;
 
 import java.util.HashSet;
 import java.util.List;
@@ -67,19 +66,17 @@ final class ConsumerRules
         }
     }
 
-    /** Compiles a transform without running it; a syntax error names its line. */
+    /** Compiles a transform and checks it defines {@code transform}; a syntax error names its line. */
     static void checkTransform(String field, Optional<String> transform)
     {
         if (transform.isEmpty()) {
             return;
         }
-        Globals globals = JsePlatform.standardGlobals();
         try {
-            globals.load(transform.get(), "transform");
+            LuaTransform.compile(transform.get());
         }
-        catch (LuaError e) {
-            String message = e.getMessage() == null ? "syntax error" : e.getMessage().replaceFirst("^\\[string \"transform\"\\]:", "line ");
-            throw SluiceException.invalid(field, "Lua does not compile: " + message);
+        catch (TransformException e) {
+            throw SluiceException.invalid(field, e.getMessage());
         }
     }
 

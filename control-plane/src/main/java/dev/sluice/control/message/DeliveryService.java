@@ -8,6 +8,7 @@ import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
+import dev.sluice.store.message.MessageTransforms;
 
 import java.time.Duration;
 import java.util.List;
@@ -24,12 +25,14 @@ public final class DeliveryService
     private final ConsumerService consumers;
     private final MessageStore messages;
     private final MessageSignals signals;
+    private final MessageTransforms transforms;
 
     public DeliveryService(ConsumerService consumers, MessageStore messages, MessageSignals signals)
     {
         this.consumers = requireNonNull(consumers, "consumers is null");
         this.messages = requireNonNull(messages, "messages is null");
         this.signals = requireNonNull(signals, "signals is null");
+        this.transforms = new MessageTransforms(messages);
     }
 
     /**
@@ -48,9 +51,10 @@ public final class DeliveryService
             }
             List<MessageStore.Delivery> deliveries = messages.receive(consumer.id(), batchSize,
                     Duration.ofSeconds(consumer.visibilityTimeoutSeconds()), consumer.maxDeliver(), consumer.maxAckPending());
+            List<MessageTransforms.Transformed> transformed = transforms.apply(consumer, deliveries);
             long remaining = deadline - System.nanoTime();
-            if (!deliveries.isEmpty() || remaining <= 0) {
-                return new Received(consumer, deliveries);
+            if (!transformed.isEmpty() || remaining <= 0) {
+                return new Received(consumer, transformed);
             }
             // woken at once by a signal; the recheck bound only matters for nacked or timed-out messages coming due
             signals.await(consumer.id(), version, Duration.ofNanos(Math.min(remaining, RECHECK.toNanos())));
@@ -119,5 +123,5 @@ public final class DeliveryService
     }
 
     /** Messages handed out by one receive, with the consumer they belong to. */
-    public record Received(Consumer consumer, List<MessageStore.Delivery> deliveries) {}
+    public record Received(Consumer consumer, List<MessageTransforms.Transformed> deliveries) {}
 }

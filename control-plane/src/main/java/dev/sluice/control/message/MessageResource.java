@@ -10,6 +10,7 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.message.MessageJson;
 import dev.sluice.store.message.MessageStore;
+import dev.sluice.store.message.MessageTransforms;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -48,8 +49,8 @@ public final class MessageResource
         String body = MessageJson.document(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
-            for (MessageStore.Delivery delivery : received.deliveries()) {
-                MessageJson.message(json, received.consumer(), delivery.message(), delivery.ackId());
+            for (MessageTransforms.Transformed delivery : received.deliveries()) {
+                MessageJson.message(json, received.consumer(), delivery.delivery().message(), delivery.delivery().ackId(), delivery.output());
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -13,6 +13,7 @@ import dev.sluice.store.endpoint.HttpEndpoint;
 import dev.sluice.store.message.MessageJson;
 import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
+import dev.sluice.store.message.MessageTransforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class PushDeliverer
     private final MessageSignals signals;
     private final WebhookClient client;
     private final MessageStore messages;
+    private final MessageTransforms transforms;
     private volatile boolean stopped;
 
     public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client)
@@ -64,6 +66,7 @@ public final class PushDeliverer
         this.signals = requireNonNull(signals, "signals is null");
         this.client = requireNonNull(client, "client is null");
         this.messages = new MessageStore(store);
+        this.transforms = new MessageTransforms(messages);
     }
 
     @Override
@@ -152,9 +155,10 @@ public final class PushDeliverer
             slots.release(free);
             throw e;
         }
-        List<List<MessageStore.Delivery>> batches = new ArrayList<>();
-        for (int start = 0; start < received.size(); start += consumer.batchSize()) {
-            batches.add(received.subList(start, Math.min(received.size(), start + consumer.batchSize())));
+        List<MessageTransforms.Transformed> transformed = transforms.apply(consumer, received);
+        List<List<MessageTransforms.Transformed>> batches = new ArrayList<>();
+        for (int start = 0; start < transformed.size(); start += consumer.batchSize()) {
+            batches.add(transformed.subList(start, Math.min(transformed.size(), start + consumer.batchSize())));
         }
         slots.release(free - batches.size());
         if (batches.isEmpty()) {
@@ -162,7 +166,7 @@ public final class PushDeliverer
             return false;
         }
         Target target = target(consumer, endpoint);
-        for (List<MessageStore.Delivery> batch : batches) {
+        for (List<MessageTransforms.Transformed> batch : batches) {
             senders.submit(() -> {
                 try {
                     send(consumer, target, batch);
@@ -178,17 +182,18 @@ public final class PushDeliverer
         return true;
     }
 
-    private void send(Consumer consumer, Target target, List<MessageStore.Delivery> batch)
+    private void send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed)
     {
+        List<MessageStore.Delivery> batch = transformed.stream().map(MessageTransforms.Transformed::delivery).toList();
         String body = MessageJson.document(json -> {
             if (consumer.batchSize() == 1) {
-                MessageJson.message(json, consumer, batch.get(0).message(), null);
+                MessageJson.message(json, consumer, batch.get(0).message(), null, transformed.get(0).output());
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("data");
-            for (MessageStore.Delivery delivery : batch) {
-                MessageJson.message(json, consumer, delivery.message(), null);
+            for (MessageTransforms.Transformed delivery : transformed) {
+                MessageJson.message(json, consumer, delivery.delivery().message(), null, delivery.output());
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -2,6 +2,9 @@ package dev.sluice.store.message;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.store.consumer.Consumer;
 
@@ -16,7 +19,10 @@ import java.time.Instant;
  */
 public final class MessageJson
 {
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+    private static final JsonFactory FACTORY = READER.getFactory();
 
     private MessageJson() {}
 
@@ -42,6 +48,13 @@ public final class MessageJson
     public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId)
             throws IOException
     {
+        message(json, consumer, message, ackId, java.util.Optional.empty());
+    }
+
+    /** Writes a message; {@code transformed} is the consumer's transform's output, when it has one. */
+    public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId, java.util.Optional<JsonNode> transformed)
+            throws IOException
+    {
         json.writeStartObject();
         if (ackId != null) {
             json.writeStringField("ack_id", ackId);
@@ -54,23 +67,41 @@ public final class MessageJson
             json.writeFieldName("changes");
             json.writeRawValue(message.changesJson().get());
         }
-        json.writeFieldName("metadata");
-        json.writeStartObject();
-        json.writeStringField("source_id", consumer.sourceId());
-        json.writeStringField("consumer_id", consumer.id());
-        json.writeStringField("table_schema", message.tableSchema());
-        json.writeStringField("table_name", message.tableName());
-        json.writeStringField("commit_lsn", Lsn.valueOf(message.commitLsn()).toString());
-        json.writeStringField("commit_timestamp", message.commitTimestamp().toString());
-        json.writeStringField("idempotency_key", idempotencyKey(message));
-        json.writeNumberField("deliver_count", message.deliverCount());
-        json.writeStringField("group", message.groupKey());
-        if (message.unchangedColumnsJson().isPresent()) {
-            json.writeFieldName("unchanged_columns");
-            json.writeRawValue(message.unchangedColumnsJson().get());
+        if (transformed.isPresent()) {
+            json.writeFieldName("transformed");
+            json.writeTree(transformed.get());
         }
+        json.writeFieldName("metadata");
+        json.writeTree(metadata(consumer, message));
         json.writeEndObject();
-        json.writeEndObject();
+    }
+
+    /** The message's metadata, as delivered and as a transform sees it. */
+    public static ObjectNode metadata(Consumer consumer, StoredMessage message)
+    {
+        ObjectNode metadata = JsonNodeFactory.instance.objectNode()
+                .put("source_id", consumer.sourceId())
+                .put("consumer_id", consumer.id())
+                .put("table_schema", message.tableSchema())
+                .put("table_name", message.tableName())
+                .put("commit_lsn", Lsn.valueOf(message.commitLsn()).toString())
+                .put("commit_timestamp", message.commitTimestamp().toString())
+                .put("idempotency_key", idempotencyKey(message))
+                .put("deliver_count", message.deliverCount())
+                .put("group", message.groupKey());
+        message.unchangedColumnsJson().ifPresent(columns -> metadata.set("unchanged_columns", read(columns)));
+        return metadata;
+    }
+
+    /** Parses stored JSON exactly (decimals as BigDecimal). */
+    public static JsonNode read(String storedJson)
+    {
+        try {
+            return READER.readTree(storedJson);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The same for every delivery of the message: its change's commit LSN and position in the transaction. */

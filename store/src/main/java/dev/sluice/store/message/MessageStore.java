@@ -241,6 +241,16 @@ public final class MessageStore
                 .one());
     }
 
+    /** Moves one delivered message to the dead letters with its reason (a transform that failed on it, say). */
+    public void deadLetter(String consumerId, long seq, String reason)
+    {
+        store.useTransaction(handle -> {
+            handle.createQuery("select group_key from group_heads where consumer_id = :c and head_seq = :seq for update")
+                    .bind("c", consumerId).bind("seq", seq).mapTo(String.class).list();
+            deadLetter(handle, consumerId, List.of(seq), reason);
+        });
+    }
+
     /** Moves messages (group heads) to the dead letters and lets their groups go on. */
     public void deadLetter(Handle handle, String consumerId, List<Long> seqs, String reason)
     {
