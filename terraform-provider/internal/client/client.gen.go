@@ -534,7 +534,10 @@ type Consumer struct {
 	Status   ConsumerState    `json:"status"`
 	Tables   []TableSelection `json:"tables"`
 
-	// Transform Lua function body that reshapes each message.
+	// Transform Lua code defining function transform(action, record, changes, metadata); what it returns (any
+	// JSON-able value) is each delivered message's `transformed` field. It runs sandboxed (no io, os,
+	// load, require or debug) with an instruction budget; a message it fails on goes to the dead
+	// letters with the error. Lua numbers are doubles.
 	Transform                *string   `json:"transform,omitempty"`
 	UpdatedAt                time.Time `json:"updated_at"`
 	VisibilityTimeoutSeconds int       `json:"visibility_timeout_seconds"`
