@@ -146,6 +146,34 @@ public final class ExtractionHarness
         }
     }
 
+    /** Runs a query on the source and hands each row to {@code each}. */
+    public void sourceRows(String sql, RowConsumer each)
+    {
+        try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+            while (rs.next()) {
+                each.accept(rs);
+            }
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("source SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads one row of a result. */
+    public interface RowConsumer
+    {
+        void accept(java.sql.ResultSet row)
+                throws SQLException;
+    }
+
+    /** Stops a worker as if its process died: its leases are not released and must expire. */
+    public void halt(DataPlane worker)
+    {
+        worker.halt();
+        workers.remove(worker);
+    }
+
     public SourceConnection connection(String name)
     {
         return new SourceConnection("127.0.0.1", source.getPort(), "postgres", "postgres", PASSWORD, "disable", "pub_" + name, "slot_" + name, true, true);
@@ -216,6 +244,23 @@ public final class ExtractionHarness
                 List.of("insert", "update", "delete"), Optional.empty(), Optional.empty(), Optional.of(endpointId), Optional.of("/hook"), batchSize, 30, 1000,
                 maxDeliver, StartPosition.now(), start.asLong(), true, now, now)));
         return id;
+    }
+
+    /** Starts a backfill of the consumer's tables, as the API does for a rewind or replay. */
+    public String createBackfill(String consumerId, StartPosition start, Optional<String> filter)
+    {
+        String id = ResourceKind.BACKFILL.newId();
+        Instant now = Instant.now();
+        store.useHandle(handle -> handle.attach(dev.sluice.store.backfill.BackfillDao.class).insert(new dev.sluice.store.backfill.Backfill(account, id, consumerId,
+                dev.sluice.store.backfill.Backfill.State.PENDING, Optional.of(start), filter, List.of(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                now, now, Optional.empty())));
+        return id;
+    }
+
+    public String backfillState(String backfillId)
+    {
+        return store.withHandle(handle -> handle.createQuery("select state || ':' || rows_read || ':' || coalesce(error, '') from backfills where id = :id")
+                .bind("id", backfillId).mapTo(String.class).one());
     }
 
     public static List<TableSelection> table(String name)

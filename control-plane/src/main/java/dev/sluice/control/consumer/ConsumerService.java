@@ -14,6 +14,8 @@ import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
+import dev.sluice.store.backfill.Backfill;
+import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
 import dev.sluice.store.consumer.StartPosition;
@@ -79,6 +81,11 @@ public final class ConsumerService
                 consumers.insert(consumer);
                 return null;
             });
+            if (start.at() != StartPosition.At.NOW) {
+                // starting at the beginning or at a row is a backfill of the consumer's tables, merged with its live changes
+                handle.attach(BackfillDao.class).insert(new Backfill(accountId, ResourceKind.BACKFILL.newId(), id, Backfill.State.PENDING, Optional.of(start),
+                        Optional.empty(), tables, 0, Optional.empty(), Optional.empty(), Optional.empty(), now, now, Optional.empty()));
+            }
             return consumers.findById(accountId, id).orElseThrow();
         });
     }

@@ -60,7 +60,8 @@ public final class ChangeRouter
     private void route(Change change, Consumer consumer, List<NewMessage> out)
     {
         // a consumer receives what committed after its creation; earlier changes are for backfills
-        if (change.commitLsn().asLong() <= consumer.startLsn() || !consumer.actions().contains(change.action())) {
+        boolean read = change.action().equals("read");
+        if (change.commitLsn().asLong() <= consumer.startLsn() || (!read && !consumer.actions().contains(change.action()))) {
             return;
         }
         Optional<TableSelection> table = consumer.tables().stream()

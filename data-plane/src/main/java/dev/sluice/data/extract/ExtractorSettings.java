@@ -16,6 +16,12 @@ import static java.util.Objects.requireNonNull;
  */
 public record ExtractorSettings(int batchMessages, Duration batchDelay, Duration idlePoll, Duration connectTimeout, long maxBacklog, Duration backlogCheckInterval)
 {
+    /** Rows a backfill reads per chunk. */
+    public int backfillChunkRows()
+    {
+        return 1000;
+    }
+
     public ExtractorSettings
     {
         if (batchMessages < 1) {

@@ -21,6 +21,7 @@ import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.data.extract.replication.ReplicationConnection;
 import dev.sluice.data.extract.replication.ReplicationStream;
 import dev.sluice.data.extract.replication.StreamOptions;
+import dev.sluice.data.backfill.BackfillChunk;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
@@ -62,6 +63,7 @@ public final class SourceExtractor
 {
     private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
 
     private final Store store;
     private final SecretBox secrets;
@@ -77,6 +79,8 @@ public final class SourceExtractor
     private ReplicationConnection replication;
     private ReplicationStream stream;
     private Lsn checkpoint = Lsn.INVALID;
+    private BackfillChunk chunk;
+    private Instant lastBackfillCheck = Instant.EPOCH;
 
     public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints)
     {
@@ -160,6 +164,7 @@ public final class SourceExtractor
         SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
         checkpoint = Lsn.valueOf(state.checkpointLsn());
         stream = openStream(connection, source);
+        chunk = null;
         store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
         LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
         loop(source);
@@ -209,6 +214,10 @@ public final class SourceExtractor
                 // than letting the store grow without bound; the slot keeps the WAL meanwhile
                 waitWhileBacklogged();
             }
+            if (begin == null && batchEnd == null && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
+                lastBackfillCheck = Instant.now();
+                chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows()).orElse(null);
+            }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
                 if (batchEnd != null) {
@@ -229,6 +238,23 @@ public final class SourceExtractor
             }
             PgOutputMessage message = next.get();
             relations.accept(message);
+            if (chunk != null) {
+                chunk.observe(message, relations, this::primaryKey);
+            }
+            if (message instanceof PgOutputMessage.LogicalMessage logical && chunk != null && chunk.isHighWatermark(logical)) {
+                if (batchEnd != null) {
+                    flush(batch, batchEnd, batchCommits);
+                    batch.clear();
+                    batchEnd = null;
+                    batchCommits = 0;
+                    batchStarted = null;
+                }
+                BackfillChunk finished = chunk;
+                chunk = null;
+                finished.finish(store, lease, logical.lsn(), new ChangeRouter(this::primaryKey));
+                lastBackfillCheck = Instant.EPOCH;
+                continue;
+            }
             if (message instanceof Relation relation) {
                 primaryKeys.remove(relation.schema() + "." + relation.table());
             }

@@ -203,6 +203,30 @@ public final class SourceAdmin
         throw new SQLException("replication slot " + source.slotName() + " stayed in use");
     }
 
+    /** Writes a watermark into the WAL as a logical decoding message (Postgres 14+ streams them through pgoutput). */
+    public void emitWatermark(String content)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("select pg_logical_emit_message(false, ?, ?)")) {
+            statement.setString(1, WATERMARK_PREFIX);
+            statement.setString(2, content);
+            statement.execute();
+        }
+    }
+
+    public static final String WATERMARK_PREFIX = "sluice.watermark";
+
+    public Connection connection()
+    {
+        return connection;
+    }
+
+    public int serverMajorVersion()
+            throws SQLException
+    {
+        return connection.getMetaData().getDatabaseMajorVersion();
+    }
+
     public void dropPublication()
             throws SQLException
     {

@@ -50,6 +50,28 @@ public interface BackfillDao
             """)
     int transition(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("from") String[] from, @Bind("to") String to);
 
+    /** The next backfill a source's worker should read: pending or running, of an active consumer of the source, oldest first. */
+    @SqlQuery("""
+            select b.* from backfills b join consumers c on c.id = b.consumer_id
+            where c.source_id = :sourceId and c.status = 'active' and b.state in ('pending', 'running')
+            order by b.id limit 1
+            """)
+    Optional<Backfill> nextForSourceAcrossAccounts(@Bind("sourceId") String sourceId);
+
+    /** Records a chunk's progress; fenced by the caller's transaction. Returns 0 when the backfill was paused or cancelled meanwhile. */
+    @SqlUpdate("""
+            update backfills set state = 'running', cursor = :cursor, rows_read = rows_read + :rows,
+                   rows_estimated = coalesce(:estimated, rows_estimated), updated_at = now()
+            where id = :id and state in ('pending', 'running')
+            """)
+    int progress(@Bind("id") String id, @Bind("cursor") String cursor, @Bind("rows") long rows, @Bind("estimated") Long estimated);
+
+    @SqlUpdate("update backfills set state = 'completed', completed_at = now(), updated_at = now() where id = :id and state in ('pending', 'running')")
+    int complete(@Bind("id") String id);
+
+    @SqlUpdate("update backfills set state = 'failed', error = :error, completed_at = now(), updated_at = now() where id = :id and state in ('pending', 'running')")
+    int fail(@Bind("id") String id, @Bind("error") String error);
+
     /** Maps a {@code backfills} row. */
     final class BackfillMapper
             implements RowMapper<Backfill>

@@ -1,0 +1,204 @@
+package dev.sluice.data.backfill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.Lsn;
+import dev.sluice.core.filter.Filter;
+import dev.sluice.data.extract.Change;
+import dev.sluice.data.extract.ChangeRouter;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage;
+import dev.sluice.data.extract.pgoutput.RelationCache;
+import dev.sluice.data.extract.pgoutput.TupleConverter;
+import dev.sluice.data.extract.pgoutput.TupleData;
+import dev.sluice.data.extract.pgoutput.ValueConverter;
+import dev.sluice.data.lease.HeldLease;
+import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.store.DataPlaneDao;
+import dev.sluice.store.Store;
+import dev.sluice.store.backfill.Backfill;
+import dev.sluice.store.backfill.BackfillDao;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.TableSelection;
+import dev.sluice.store.message.MessageDao;
+import dev.sluice.store.message.MessageJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/**
+ * One chunk of a backfill, merged with the WAL the DBLog way: a low watermark is written, the chunk is
+ * selected, a high watermark is written. While the stream runs from low to high, every key of the table that
+ * a transaction changed is noted; when the high watermark arrives, the chunk's other rows become {@code read}
+ * messages. A row changed in between is left out: its change, already in the stream, is newer than the select
+ * may have seen. So no row is lost and none is emitted stale.
+ *
+ * <p>The messages and the backfill's new cursor are written in one transaction fenced by the source's lease:
+ * a worker that dies mid-backfill resumes from the last chunk stored.
+ */
+public final class BackfillChunk
+{
+    private static final Logger LOG = LoggerFactory.getLogger(BackfillChunk.class);
+    private static final TupleConverter TUPLES = new TupleConverter(new ValueConverter());
+
+    private final Backfill backfill;
+    private final Consumer consumer;
+    private final int tableIndex;
+    private final TableSelection table;
+    private final List<String> primaryKey;
+    private final ChunkReader.Chunk chunk;
+    private final int limit;
+    private final Optional<Long> estimate;
+    private final String watermark;
+    private final Set<String> changedKeys = new HashSet<>();
+    private boolean lowSeen;
+
+    private BackfillChunk(Backfill backfill, Consumer consumer, int tableIndex, TableSelection table, List<String> primaryKey, ChunkReader.Chunk chunk,
+            int limit, Optional<Long> estimate, String watermark)
+    {
+        this.backfill = backfill;
+        this.consumer = consumer;
+        this.tableIndex = tableIndex;
+        this.table = table;
+        this.primaryKey = primaryKey;
+        this.chunk = chunk;
+        this.limit = limit;
+        this.estimate = estimate;
+        this.watermark = watermark;
+    }
+
+    /** Reads the next chunk of the source's oldest runnable backfill between two watermarks, if there is one. */
+    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit)
+            throws SQLException
+    {
+        Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId);
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Backfill backfill = next.get();
+        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(backfill.consumerId());
+        if (consumer.isEmpty()) {
+            return Optional.empty();
+        }
+        if (admin.serverMajorVersion() < 14) {
+            store.onDemand(BackfillDao.class).fail(backfill.id(), "backfills need Postgres 14 or newer: their watermarks are logical decoding messages");
+            return Optional.empty();
+        }
+        List<TableSelection> tables = backfill.tables().isEmpty() ? consumer.get().tables() : backfill.tables();
+        int tableIndex = 0;
+        Optional<String> key = Optional.empty();
+        if (backfill.cursor().isPresent()) {
+            JsonNode cursor = MessageJson.read(backfill.cursor().get());
+            tableIndex = cursor.path("table").asInt();
+            key = cursor.hasNonNull("key") ? Optional.of(cursor.get("key").toString()) : Optional.empty();
+        }
+        if (tableIndex >= tables.size()) {
+            store.onDemand(BackfillDao.class).complete(backfill.id());
+            return Optional.empty();
+        }
+        TableSelection table = tables.get(tableIndex);
+        List<String> primaryKey = admin.primaryKey(table.schema(), table.table());
+        if (primaryKey.isEmpty()) {
+            store.onDemand(BackfillDao.class).fail(backfill.id(), "table " + table.qualifiedName() + " has no primary key to read it in order by");
+            return Optional.empty();
+        }
+        List<Filter> filters = new ArrayList<>();
+        consumer.get().filter().map(Filter::parse).ifPresent(filters::add);
+        backfill.filter().map(Filter::parse).ifPresent(filters::add);
+        Optional<Long> estimate = backfill.rowsEstimated().isPresent() ? Optional.empty()
+                : Optional.of(ChunkReader.estimate(admin.connection(), table.schema(), table.table()));
+        String watermark = backfill.id() + ":" + UUID.randomUUID();
+        try {
+            admin.emitWatermark(watermark + ":low");
+            ChunkReader.Chunk chunk = ChunkReader.read(admin.connection(), table.schema(), table.table(), primaryKey, key, backfill.start(), filters, limit);
+            admin.emitWatermark(watermark + ":high");
+            return Optional.of(new BackfillChunk(backfill, consumer.get(), tableIndex, table, primaryKey, chunk, limit, estimate, watermark));
+        }
+        catch (SQLException | RuntimeException e) {
+            LOG.warn("backfill {} failed: {}", backfill.id(), e.getMessage());
+            store.onDemand(BackfillDao.class).fail(backfill.id(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Notes the low watermark, then every key of the table that the stream changes until the high one. */
+    public void observe(PgOutputMessage message, RelationCache relations, BiFunction<String, String, List<String>> primaryKeys)
+    {
+        if (message instanceof PgOutputMessage.LogicalMessage logical && logical.prefix().equals(SourceAdmin.WATERMARK_PREFIX)
+                && logical.contentText().equals(watermark + ":low")) {
+            lowSeen = true;
+            return;
+        }
+        if (!lowSeen) {
+            return;
+        }
+        if (message instanceof PgOutputMessage.Insert insert) {
+            note(relations.require(insert.relationId()), insert.newTuple());
+        }
+        else if (message instanceof PgOutputMessage.Update update) {
+            note(relations.require(update.relationId()), update.newTuple());
+            update.oldTuple().ifPresent(old -> note(relations.require(update.relationId()), old));
+        }
+        else if (message instanceof PgOutputMessage.Delete delete) {
+            note(relations.require(delete.relationId()), delete.oldTuple());
+        }
+    }
+
+    public boolean isHighWatermark(PgOutputMessage.LogicalMessage message)
+    {
+        return message.prefix().equals(SourceAdmin.WATERMARK_PREFIX) && message.contentText().equals(watermark + ":high");
+    }
+
+    /** Stores the chunk's unchanged rows as {@code read} messages and the backfill's progress, in one fenced transaction. */
+    public void finish(Store store, HeldLease lease, Lsn highWatermark, ChangeRouter router)
+    {
+        List<Change> reads = new ArrayList<>();
+        int index = 0;
+        for (ChunkReader.Row row : chunk.rows()) {
+            if (!changedKeys.contains(row.key().toString())) {
+                reads.add(new Change(highWatermark, Instant.now(), index++, table.schema(), table.table(), "read", row.record(), Optional.empty(),
+                        List.of(), row.values(), Optional.empty()));
+            }
+        }
+        boolean tableDone = chunk.rows().size() < limit;
+        ObjectNode cursor = JsonNodeFactory.instance.objectNode();
+        if (tableDone) {
+            cursor.put("table", tableIndex + 1);
+        }
+        else {
+            cursor.put("table", tableIndex);
+            cursor.set("key", MessageJson.read(chunk.cursor().orElseThrow()));
+        }
+        store.useTransaction(handle -> {
+            lease.fence(handle);
+            BackfillDao backfills = handle.attach(BackfillDao.class);
+            if (backfills.progress(backfill.id(), cursor.toString(), chunk.rows().size(), estimate.orElse(null)) == 0) {
+                // paused or cancelled while the chunk was read: nothing of it is stored
+                return;
+            }
+            handle.attach(MessageDao.class).append(router.route(reads, List.of(consumer)));
+        });
+        LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
+    }
+
+    private void note(PgOutputMessage.Relation relation, TupleData tuple)
+    {
+        if (!relation.schema().equals(table.schema()) || !relation.table().equals(table.table())) {
+            return;
+        }
+        ObjectNode values = TUPLES.toJson(relation, tuple).values();
+        ArrayNode key = JsonNodeFactory.instance.arrayNode();
+        primaryKey.forEach(column -> key.add(values.has(column) ? values.get(column) : JsonNodeFactory.instance.nullNode()));
+        changedKeys.add(key.toString());
+    }
+}
