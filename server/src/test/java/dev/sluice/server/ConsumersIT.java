@@ -118,7 +118,8 @@ class ConsumersIT
     {
         Account account = SERVER.newAccount("bf");
         String source = createSource(account);
-        String consumer = SERVER.request("POST", "/v1/consumers", account.token(), consumer(source, "{\"table\":\"customers\"}", "")).json().path("id").asText();
+        // a paused consumer's backfills wait, so the state changes below are not raced by a worker finishing it
+        String consumer = SERVER.request("POST", "/v1/consumers", account.token(), consumer(source, "{\"table\":\"customers\"}", ", \"status\": \"paused\"")).json().path("id").asText();
         Reply created = SERVER.request("POST", "/v1/consumers/" + consumer + "/backfills", account.token(), "{\"filter\":\"plan = 'pro'\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().path("state").asText()).isEqualTo("pending");
