@@ -90,10 +90,6 @@ public final class BackfillChunk
         if (consumer.isEmpty()) {
             return Optional.empty();
         }
-        if (admin.serverMajorVersion() < 14) {
-            store.onDemand(BackfillDao.class).fail(backfill.id(), "backfills need Postgres 14 or newer: their watermarks are logical decoding messages");
-            return Optional.empty();
-        }
         List<TableSelection> tables = backfill.tables().isEmpty() ? consumer.get().tables() : backfill.tables();
         int tableIndex = 0;
         Optional<String> key = Optional.empty();
@@ -119,6 +115,7 @@ public final class BackfillChunk
                 : Optional.of(ChunkReader.estimate(admin.connection(), table.schema(), table.table()));
         String watermark = backfill.id() + ":" + UUID.randomUUID();
         try {
+            admin.prepareWatermarks();
             admin.emitWatermark(watermark + ":low");
             ChunkReader.Chunk chunk = ChunkReader.read(admin.connection(), table.schema(), table.table(), primaryKey, key, backfill.start(), filters, limit);
             admin.emitWatermark(watermark + ":high");
@@ -134,8 +131,7 @@ public final class BackfillChunk
     /** Notes the low watermark, then every key of the table that the stream changes until the high one. */
     public void observe(PgOutputMessage message, RelationCache relations, BiFunction<String, String, List<String>> primaryKeys)
     {
-        if (message instanceof PgOutputMessage.LogicalMessage logical && logical.prefix().equals(SourceAdmin.WATERMARK_PREFIX)
-                && logical.contentText().equals(watermark + ":low")) {
+        if (isWatermark(message, relations, watermark + ":low")) {
             lowSeen = true;
             return;
         }
@@ -154,9 +150,24 @@ public final class BackfillChunk
         }
     }
 
-    public boolean isHighWatermark(PgOutputMessage.LogicalMessage message)
+    public boolean isHighWatermark(PgOutputMessage message, RelationCache relations)
     {
-        return message.prefix().equals(SourceAdmin.WATERMARK_PREFIX) && message.contentText().equals(watermark + ":high");
+        return isWatermark(message, relations, watermark + ":high");
+    }
+
+    /** A watermark is a logical message (Postgres 14+) or a row inserted into the watermark table (older servers). */
+    private static boolean isWatermark(PgOutputMessage message, RelationCache relations, String content)
+    {
+        if (message instanceof PgOutputMessage.LogicalMessage logical) {
+            return logical.prefix().equals(SourceAdmin.WATERMARK_PREFIX) && logical.contentText().equals(content);
+        }
+        if (message instanceof PgOutputMessage.Insert insert) {
+            PgOutputMessage.Relation relation = relations.require(insert.relationId());
+            if (relation.schema().equals("public") && relation.table().equals(SourceAdmin.WATERMARK_TABLE)) {
+                return content.equals(TUPLES.toJson(relation, insert.newTuple()).values().path("watermark").asText());
+            }
+        }
+        return false;
     }
 
     /** Stores the chunk's unchanged rows as {@code read} messages and the backfill's progress, in one fenced transaction. */

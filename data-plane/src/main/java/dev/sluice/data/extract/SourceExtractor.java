@@ -241,7 +241,7 @@ public final class SourceExtractor
             if (chunk != null) {
                 chunk.observe(message, relations, this::primaryKey);
             }
-            if (message instanceof PgOutputMessage.LogicalMessage logical && chunk != null && chunk.isHighWatermark(logical)) {
+            if (chunk != null && chunk.isHighWatermark(message, relations)) {
                 if (batchEnd != null) {
                     flush(batch, batchEnd, batchCommits);
                     batch.clear();
@@ -251,7 +251,9 @@ public final class SourceExtractor
                 }
                 BackfillChunk finished = chunk;
                 chunk = null;
-                finished.finish(store, lease, logical.lsn(), new ChangeRouter(this::primaryKey));
+                // read messages are named by the watermark's position: the message's own LSN, or the watermark row's transaction
+                Lsn position = message instanceof PgOutputMessage.LogicalMessage logical ? logical.lsn() : requireNonNull(begin).finalLsn();
+                finished.finish(store, lease, position, new ChangeRouter(this::primaryKey));
                 lastBackfillCheck = Instant.EPOCH;
                 continue;
             }

@@ -203,18 +203,47 @@ public final class SourceAdmin
         throw new SQLException("replication slot " + source.slotName() + " stayed in use");
     }
 
-    /** Writes a watermark into the WAL as a logical decoding message (Postgres 14+ streams them through pgoutput). */
+    /**
+     * Writes a watermark into the WAL: a logical decoding message on Postgres 14 and newer (pgoutput streams
+     * them), otherwise a row in the watermark table {@code public.sluice_watermarks}, which must then be published.
+     */
     public void emitWatermark(String content)
             throws SQLException
     {
-        try (PreparedStatement statement = connection.prepareStatement("select pg_logical_emit_message(false, ?, ?)")) {
-            statement.setString(1, WATERMARK_PREFIX);
-            statement.setString(2, content);
+        if (serverMajorVersion() >= 14) {
+            try (PreparedStatement statement = connection.prepareStatement("select pg_logical_emit_message(false, ?, ?)")) {
+                statement.setString(1, WATERMARK_PREFIX);
+                statement.setString(2, content);
+                statement.execute();
+            }
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("insert into public." + WATERMARK_TABLE + " (watermark) values (?) on conflict do nothing")) {
+            statement.setString(1, content);
             statement.execute();
         }
     }
 
+    /** Prepares watermarks on a server without logical messages: the watermark table, published; old rows are pruned. */
+    public void prepareWatermarks()
+            throws SQLException
+    {
+        if (serverMajorVersion() >= 14) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("create table if not exists public." + WATERMARK_TABLE + " (watermark text primary key, written_at timestamptz not null default now())");
+            statement.execute("delete from public." + WATERMARK_TABLE + " where written_at < now() - interval '1 hour'");
+        }
+        List<Table> missing = ensurePublished(List.of(new Table("public", WATERMARK_TABLE)));
+        if (!missing.isEmpty()) {
+            throw new SQLException("backfills on Postgres " + serverMajorVersion() + " need the watermark table in the publication: run ALTER PUBLICATION "
+                    + quote(source.publicationName()) + " ADD TABLE public." + WATERMARK_TABLE);
+        }
+    }
+
     public static final String WATERMARK_PREFIX = "sluice.watermark";
+    public static final String WATERMARK_TABLE = "sluice_watermarks";
 
     public Connection connection()
     {
