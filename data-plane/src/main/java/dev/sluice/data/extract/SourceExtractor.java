@@ -197,11 +197,8 @@ public final class SourceExtractor
             throws SQLException
     {
         RelationCache relations = new RelationCache();
-        List<Change> batch = new ArrayList<>();
+        CommittedBatch batch = new CommittedBatch();
         List<Change> transaction = new ArrayList<>();
-        Lsn batchEnd = null;
-        int batchCommits = 0;
-        Instant batchStarted = null;
         Begin begin = null;
         boolean skipping = false;
         int index = 0;
@@ -214,20 +211,13 @@ public final class SourceExtractor
                 // than letting the store grow without bound; the slot keeps the WAL meanwhile
                 waitWhileBacklogged();
             }
-            if (begin == null && batchEnd == null && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
+            if (begin == null && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
                 lastBackfillCheck = Instant.now();
                 chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows()).orElse(null);
             }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
-                if (batchEnd != null) {
-                    flush(batch, batchEnd, batchCommits);
-                    batch.clear();
-                    batchEnd = null;
-                    batchCommits = 0;
-                    batchStarted = null;
-                }
-                else {
+                if (!flushBatch(batch)) {
                     sleep(settings.idlePoll());
                 }
                 if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
@@ -242,13 +232,7 @@ public final class SourceExtractor
                 chunk.observe(message, relations, this::primaryKey);
             }
             if (chunk != null && chunk.isHighWatermark(message, relations)) {
-                if (batchEnd != null) {
-                    flush(batch, batchEnd, batchCommits);
-                    batch.clear();
-                    batchEnd = null;
-                    batchCommits = 0;
-                    batchStarted = null;
-                }
+                flushBatch(batch);
                 BackfillChunk finished = chunk;
                 chunk = null;
                 // read messages are named by the watermark's position: the message's own LSN, or the watermark row's transaction
@@ -297,33 +281,18 @@ public final class SourceExtractor
             }
             else if (message instanceof Commit commit) {
                 if (!skipping) {
-                    batch.addAll(transaction);
-                    batchEnd = commit.endLsn();
-                    batchCommits++;
-                    if (batchStarted == null) {
-                        batchStarted = Instant.now();
-                    }
+                    batch.add(transaction, commit.endLsn());
                 }
                 transaction.clear();
                 skipping = false;
                 begin = null;
-                if (batchEnd != null && (batch.size() >= settings.batchMessages() || Duration.between(batchStarted, Instant.now()).compareTo(settings.batchDelay()) >= 0)) {
-                    flush(batch, batchEnd, batchCommits);
-                    batch.clear();
-                    batchEnd = null;
-                    batchCommits = 0;
-                    batchStarted = null;
+                if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
+                    flushBatch(batch);
                 }
             }
             if (transaction.size() >= settings.batchMessages()) {
                 // a transaction larger than a batch is stored in parts, without moving the checkpoint; memory stays bounded
-                if (batchEnd != null) {
-                    flush(batch, batchEnd, batchCommits);
-                    batch.clear();
-                    batchEnd = null;
-                    batchCommits = 0;
-                    batchStarted = null;
-                }
+                flushBatch(batch);
                 store(transaction, Optional.empty(), 0);
                 transaction.clear();
             }
@@ -354,6 +323,54 @@ public final class SourceExtractor
             return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
                     .anyMatch(consumer -> messages.backlogAbove(consumer.id(), settings.maxBacklog()));
         });
+    }
+
+    /** Stores the batch's transactions with their checkpoint, if it has any; returns whether it had. */
+    private boolean flushBatch(CommittedBatch batch)
+    {
+        if (batch.isEmpty()) {
+            return false;
+        }
+        flush(batch.changes, batch.end, batch.commits);
+        batch.clear();
+        return true;
+    }
+
+    /** Committed transactions read but not stored yet, and the end LSN of the last. */
+    private static final class CommittedBatch
+    {
+        private final List<Change> changes = new ArrayList<>();
+        private Lsn end;
+        private int commits;
+        private Instant started;
+
+        void add(List<Change> transaction, Lsn commitEnd)
+        {
+            changes.addAll(transaction);
+            end = commitEnd;
+            commits++;
+            if (started == null) {
+                started = Instant.now();
+            }
+        }
+
+        boolean isEmpty()
+        {
+            return end == null;
+        }
+
+        boolean isFull(int maxChanges, Duration maxDelay)
+        {
+            return !isEmpty() && (changes.size() >= maxChanges || Duration.between(started, Instant.now()).compareTo(maxDelay) >= 0);
+        }
+
+        void clear()
+        {
+            changes.clear();
+            end = null;
+            commits = 0;
+            started = null;
+        }
     }
 
     private void flush(List<Change> changes, Lsn end, int commits)
