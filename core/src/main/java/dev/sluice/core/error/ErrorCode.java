@@ -22,7 +22,6 @@ public enum ErrorCode
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     RATE_LIMITED(429, "Rate limited"),
-    NOT_IMPLEMENTED(501, "Not implemented"),
     SOURCE_UNAVAILABLE(503, "Source unavailable"),
     INTERNAL(500, "Internal error");
 

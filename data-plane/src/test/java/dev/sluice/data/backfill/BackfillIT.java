@@ -115,6 +115,23 @@ class BackfillIT
     }
 
     @Test
+    void aPausedBackfillIsNotReadUntilResumedAndUuidKeysWork()
+    {
+        harness.sourceSql("create table devices (id uuid primary key, name text)");
+        harness.sourceSql("insert into devices select md5(g::text)::uuid, 'device ' || g from generate_series(1, 1500) g");
+        String consumer = harness.createConsumer(source, "devices", table("devices"), ACTIONS, Optional.empty());
+        String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
+        harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'paused' where id = :id").bind("id", backfill).execute());
+        harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).isEmpty());
+
+        harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'pending' where id = :id").bind("id", backfill).execute());
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(backfill).startsWith("completed:1500"));
+        List<String> ids = harness.messages(consumer).stream().map(message -> message.record().path("id").asText()).toList();
+        assertThat(ids).hasSize(1500).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
     void hostileFiltersAreRejectedOrHarmless()
     {
         harness.sourceSql("create table victims (id int primary key, name text)");
