@@ -65,11 +65,26 @@ class ContractIT
         check("/v1/consumers/{consumerId}/backfills/{backfillId}/pause", "POST",
                 SERVER.request("POST", "/v1/consumers/" + consumerId + "/backfills/" + backfill.json().path("id").asText() + "/pause", token, null));
 
+        Reply pull = SERVER.request("POST", "/v1/consumers", token,
+                "{\"name\":\"items-pull\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"contract_items\"}],\"transform\":\"function transform(a, r) return {a = a} end\"}");
+        check("/v1/consumers", "POST", pull);
+        SourcePostgres.logical().execute(SourcePostgres.DATABASE, "insert into contract_items values (1, 'a', '{\"k\": [1.50, null]}') on conflict do nothing");
+        Reply received = SERVER.request("POST", "/v1/consumers/items-pull/receive", token, "{\"batch_size\": 10, \"wait_seconds\": 20}");
+        check("/v1/consumers/{consumerId}/receive", "POST", received);
+        assertThat(received.json().path("data")).isNotEmpty();
+        String ackId = received.json().path("data").get(0).path("ack_id").asText();
+        check("/v1/consumers/{consumerId}/nack", "POST", SERVER.request("POST", "/v1/consumers/items-pull/nack", token, "{\"ack_ids\": [\"" + ackId + "\"]}"));
+        check("/v1/consumers/{consumerId}/ack", "POST", SERVER.request("POST", "/v1/consumers/items-pull/ack", token, "{\"ack_ids\": [\"" + ackId + "\", \"1-1-x\"]}"));
+        check("/v1/consumers/{consumerId}/dead-letters", "GET", SERVER.request("GET", "/v1/consumers/items-pull/dead-letters", token, null));
+        check("/v1/consumers/{consumerId}/dead-letters/redrive", "POST", SERVER.request("POST", "/v1/consumers/items-pull/dead-letters/redrive", token, "{\"all\": true}"));
+        check("/v1/consumers/{consumerId}/status", "GET", SERVER.request("GET", "/v1/consumers/items-pull/status", token, null));
+        check("/v1/consumers/{consumerId}/receive", "POST", SERVER.request("POST", "/v1/consumers/" + consumerId + "/receive", token, "{}"));
+
         check("/v1/consumers", "POST", SERVER.request("POST", "/v1/consumers", token, "{\"name\":\"\",\"tables\":[]}"));
         check("/v1/consumers/{consumerId}", "GET", SERVER.request("GET", "/v1/consumers/nope", token, null));
         check("/v1/sources", "GET", SERVER.request("GET", "/v1/sources", null, null));
 
-        assertThat(checked).isGreaterThanOrEqualTo(25);
+        assertThat(checked).isGreaterThanOrEqualTo(33);
         assertThat(violations).isEmpty();
     }
 
