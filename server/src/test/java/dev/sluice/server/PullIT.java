@@ -62,8 +62,7 @@ class PullIT
         try {
             long started = System.nanoTime();
             Future<List<JsonNode>> waiting = pool.submit(() -> receive(fixture, 10, 20));
-            Thread.sleep(500);
-            assertThat(waiting.isDone()).as("nothing to receive yet").isFalse();
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
             SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'x')");
             List<JsonNode> received = waiting.get(30, TimeUnit.SECONDS);
             assertThat(received).hasSize(1);
