@@ -95,15 +95,15 @@ public final class ConsumerLoop
      * Stops receiving, lets the running handlers finish and waits for their acks and nacks to be sent.
      * Returns whether that happened within {@code timeout}; if not, the handlers still running are
      * interrupted, and their messages come back after the consumer's visibility timeout. An ongoing long
-     * poll is abandoned; messages that it brings back all the same are nacked at once, unhandled (and should
-     * the server have handed it messages in the very instant it was abandoned, they come back after the
-     * visibility timeout).
+     * poll is let finish (at most its wait seconds) rather than abandoned: the server may hand it messages
+     * up to its last moment, and those are nacked at once, unhandled, so none is left in flight.
      */
     public boolean close(Duration timeout)
     {
         requireNonNull(timeout, "timeout is null");
         synchronized (lock) {
             closing = true;
+            // a receiver waiting for a free slot or a retry is woken; one inside a receive is let finish
             if (receiverInterruptible) {
                 receiver.interrupt();
             }
@@ -165,6 +165,13 @@ public final class ConsumerLoop
                     // Take a slot for every message received, so that the loop never holds more than concurrency.
                     permits.acquire();
                     batch = 1 + drainPermits(concurrency - 1);
+                    synchronized (lock) {
+                        if (closing) {
+                            permits.release(batch);
+                            return;
+                        }
+                        receiverInterruptible = false;
+                    }
                     received = pull.receive(batch, waitSeconds);
                 }
                 catch (InterruptedException e) {
