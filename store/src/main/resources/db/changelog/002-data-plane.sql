@@ -107,3 +107,9 @@ create table delivery_stats (
 alter table consumers add column last_delivery_error text;
 alter table consumers add column last_delivery_error_at timestamptz;
 alter table consumers add column last_delivered_at timestamptz;
+
+--changeset sluice:002-message-seq-uncached
+-- A cached sequence hands each session its own range, so a later batch stored through another pooled
+-- connection could get lower numbers than an earlier one. Sequence numbers are the order within a group:
+-- they must grow in the order batches are stored.
+alter sequence message_seq cache 1;

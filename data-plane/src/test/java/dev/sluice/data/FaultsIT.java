@@ -156,6 +156,21 @@ class FaultsIT
         await().atMost(Duration.ofSeconds(10)).until(() -> changesRead() == 40);
     }
 
+    @Test
+    void sequenceNumbersGrowInTheOrderBatchesAreStoredWhateverConnectionStoresThem()
+    {
+        // Order within a group is sequence order: batches stored one after another through different pooled
+        // connections must get growing numbers (a cached sequence would hand each connection its own range).
+        try (org.jdbi.v3.core.Handle first = harness.store().jdbi().open(); org.jdbi.v3.core.Handle second = harness.store().jdbi().open()) {
+            long lsn = 1;
+            for (org.jdbi.v3.core.Handle handle : List.of(first, second, first, second, first)) {
+                handle.attach(dev.sluice.store.message.MessageDao.class).append(List.of(new dev.sluice.store.message.NewMessage(consumer, "[1]", "update", "public", "items",
+                        "{\"id\": 1, \"n\": " + lsn + "}", Optional.empty(), Optional.empty(), lsn++, java.time.Instant.now(), 0)));
+            }
+        }
+        assertThat(harness.messages(consumer)).extracting(message -> message.record().path("n").asInt()).containsExactly(1, 2, 3, 4, 5);
+    }
+
     private void insertInTransactions(int from, int to)
     {
         IntStream.rangeClosed(from, to).forEach(id -> harness.sourceSql("insert into items values (" + id + ", 'item " + id + "')"));
