@@ -12,6 +12,12 @@ public final class StoreErrors
         return hasState(error, "23505");
     }
 
+    /** A deadlock or serialization failure: the transaction lost a race and may simply run again. */
+    public static boolean isTransient(Throwable error)
+    {
+        return hasState(error, "40P01") || hasState(error, "40001");
+    }
+
     public static boolean isForeignKeyViolation(Throwable error)
     {
         return hasState(error, "23503");

@@ -152,13 +152,30 @@ public final class ConsumerService
         return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.id());
     }
 
+    /**
+     * Deletes the consumer and, by cascade, its messages. A worker delivering or storing for it at that moment
+     * can make the delete lose a deadlock; it is then run again.
+     */
     public void delete(AccountId accountId, String idOrName)
     {
-        store.useTransaction(handle -> {
-            ConsumerDao consumers = handle.attach(ConsumerDao.class);
-            Consumer consumer = Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, id), name -> consumers.findByName(accountId, name));
-            consumers.delete(accountId, consumer.id());
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.useTransaction(handle -> {
+                    ConsumerDao consumers = handle.attach(ConsumerDao.class);
+                    Consumer consumer = Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, id), name -> consumers.findByName(accountId, name));
+                    consumers.delete(accountId, consumer.id());
+                });
+                return;
+            }
+            catch (RuntimeException e) {
+                if (!dev.sluice.control.StoreErrors.isTransient(e)) {
+                    throw e;
+                }
+                if (attempt == 5) {
+                    throw new SluiceException(ErrorCode.INVALID_STATE, "the consumer is busy delivering; retry the delete", e);
+                }
+            }
+        }
     }
 
     private Source referencedSource(AccountId accountId, String sourceIdOrName)
