@@ -82,11 +82,6 @@ public final class Store
         return jdbi.onDemand(dao);
     }
 
-    public static <T> T attach(Handle handle, Class<T> dao)
-    {
-        return handle.attach(dao);
-    }
-
     /** Brings the schema up to date; safe to run on every start and from several nodes. */
     public static void migrate(DataSource dataSource)
     {

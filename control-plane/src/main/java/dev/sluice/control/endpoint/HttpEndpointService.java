@@ -1,6 +1,5 @@
 package dev.sluice.control.endpoint;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.Names;
 import dev.sluice.control.idempotency.Idempotency;
@@ -127,14 +126,6 @@ public final class HttpEndpointService
             }
             endpoints.delete(accountId, endpoint.id());
         });
-    }
-
-    /** The secret headers in clear, for delivery. */
-    public Map<String, String> secretHeaders(HttpEndpoint endpoint)
-    {
-        return endpoint.secretHeadersEncrypted()
-                .map(encrypted -> Json.read(secrets.decrypt(encrypted), new TypeReference<Map<String, String>>() {}))
-                .orElse(Map.of());
     }
 
     private Optional<String> encryptHeaders(Map<String, String> headers)

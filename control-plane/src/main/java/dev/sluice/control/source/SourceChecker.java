@@ -1,5 +1,6 @@
 package dev.sluice.control.source;
 
+import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.data.source.SourceConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -82,7 +83,7 @@ public final class SourceChecker
             }
             else {
                 checks.add(new CheckResult.Check("replication_privilege", FAILED,
-                        "user " + source.username() + " lacks the REPLICATION attribute; run ALTER ROLE " + quoteIdentifier(source.username()) + " WITH REPLICATION"));
+                        "user " + source.username() + " lacks the REPLICATION attribute; run ALTER ROLE " + SourceAdmin.quote(source.username()) + " WITH REPLICATION"));
             }
             checks.add(checkPublication(connection, source));
             checks.add(checkSlot(connection, source, canReplicate));
@@ -170,12 +171,12 @@ public final class SourceChecker
         }
         if (!source.managePublication()) {
             return new CheckResult.Check("publication", FAILED, "publication " + source.publicationName()
-                    + " does not exist; create it (CREATE PUBLICATION " + quoteIdentifier(source.publicationName()) + " FOR TABLE ...) or let Sluice manage it");
+                    + " does not exist; create it (CREATE PUBLICATION " + SourceAdmin.quote(source.publicationName()) + " FOR TABLE ...) or let Sluice manage it");
         }
         boolean mayCreate = booleanQuery(connection, "select has_database_privilege(current_user, current_database(), 'CREATE') or (select rolsuper from pg_roles where rolname = current_user)");
         if (!mayCreate) {
             return new CheckResult.Check("publication", FAILED, "publication " + source.publicationName()
-                    + " does not exist and user " + source.username() + " may not create it; GRANT CREATE ON DATABASE " + quoteIdentifier(source.database()) + " to the user, or create the publication yourself");
+                    + " does not exist and user " + source.username() + " may not create it; GRANT CREATE ON DATABASE " + SourceAdmin.quote(source.database()) + " to the user, or create the publication yourself");
         }
         return new CheckResult.Check("publication", OK, "publication " + source.publicationName() + " will be created by Sluice");
     }
@@ -238,11 +239,6 @@ public final class SourceChecker
             rs.next();
             return rs.getBoolean(1);
         }
-    }
-
-    static String quoteIdentifier(String identifier)
-    {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Opens a plain connection for introspection, with the same settings as the checks. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.SqlFragment;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
+import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.store.consumer.StartPosition;
 
 import java.sql.Connection;
@@ -18,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * Reads a table in keyset-paginated chunks, in primary-key order, with every value converted exactly as
@@ -52,16 +51,16 @@ public final class ChunkReader
         columns.forEach(column -> byName.put(column.name(), column));
         StringBuilder sql = new StringBuilder("select ");
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("t.").append(quote(columns.get(i).name())).append("::text");
+            sql.append(i == 0 ? "" : ", ").append("t.").append(SourceAdmin.quote(columns.get(i).name())).append("::text");
         }
         // the alias matters: ORDER BY a bare name would sort by the text output column of that name, not the key
-        sql.append(" from ").append(quote(schema)).append('.').append(quote(table)).append(" t where true");
+        sql.append(" from ").append(SourceAdmin.quote(schema)).append('.').append(SourceAdmin.quote(table)).append(" t where true");
         List<Object> parameters = new ArrayList<>();
         if (cursor.isPresent()) {
             ArrayNode last = (ArrayNode) dev.sluice.store.message.MessageJson.read(cursor.get());
             sql.append(" and (");
             for (int i = 0; i < primaryKey.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("t.").append(quote(primaryKey.get(i)));
+                sql.append(i == 0 ? "" : ", ").append("t.").append(SourceAdmin.quote(primaryKey.get(i)));
             }
             sql.append(") > (");
             for (int i = 0; i < primaryKey.size(); i++) {
@@ -76,7 +75,7 @@ public final class ChunkReader
             if (sort == null) {
                 throw new IllegalStateException("column " + start.get().sortColumn() + " does not exist in " + schema + "." + table);
             }
-            sql.append(" and t.").append(quote(sort.name())).append(" >= cast(? as ").append(sort.type()).append(')');
+            sql.append(" and t.").append(SourceAdmin.quote(sort.name())).append(" >= cast(? as ").append(sort.type()).append(')');
             parameters.add(start.get().value());
         }
         for (Filter filter : filters) {
@@ -86,7 +85,7 @@ public final class ChunkReader
         }
         sql.append(" order by ");
         for (int i = 0; i < primaryKey.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("t.").append(quote(primaryKey.get(i)));
+            sql.append(i == 0 ? "" : ", ").append("t.").append(SourceAdmin.quote(primaryKey.get(i)));
         }
         sql.append(" limit ").append(limit);
         List<Row> rows = new ArrayList<>();
@@ -153,10 +152,5 @@ public final class ChunkReader
             }
         }
         return columns;
-    }
-
-    static String quote(String identifier)
-    {
-        return "\"" + requireNonNull(identifier, "identifier is null").replace("\"", "\"\"") + "\"";
     }
 }

@@ -325,7 +325,8 @@ public final class SourceAdmin
         }
     }
 
-    static String quote(String identifier)
+    /** Quotes an identifier for SQL sent to a source. */
+    public static String quote(String identifier)
     {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }

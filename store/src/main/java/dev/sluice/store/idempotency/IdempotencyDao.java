@@ -27,9 +27,6 @@ public interface IdempotencyDao
     @SqlUpdate("delete from idempotency_keys where scope = :scope and key = :key and created_at <= now() - interval '24 hours'")
     int deleteExpired(@Bind("scope") String scope, @Bind("key") String key);
 
-    @SqlUpdate("delete from idempotency_keys where created_at <= now() - interval '24 hours'")
-    int purgeExpired();
-
     /** What a completed create stored for its key. */
     record StoredResult(String operation, String fingerprint, String resultEncrypted) {}
 }

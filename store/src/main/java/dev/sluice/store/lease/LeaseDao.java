@@ -72,9 +72,6 @@ public interface LeaseDao
     @SqlUpdate("delete from leases where unit = :unit")
     int delete(@Bind("unit") String unit);
 
-    @SqlQuery("select unit, owner, epoch from leases where owner is not null and expires_at > now() order by unit")
-    List<Lease> heldAcrossAccounts();
-
     @SqlQuery("select unit, owner, epoch from leases where unit = :unit and owner is not null and expires_at > now()")
     Optional<Lease> holder(@Bind("unit") String unit);
 

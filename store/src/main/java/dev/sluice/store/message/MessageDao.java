@@ -80,9 +80,6 @@ public interface MessageDao
             @Bind("schemas") String[] schemas, @Bind("tables") String[] tables, @Bind("records") String[] records, @Bind("changes") String[] changes,
             @Bind("unchanged") String[] unchanged, @Bind("lsns") Long[] lsns, @Bind("timestamps") String[] timestamps, @Bind("indexes") Integer[] indexes);
 
-    @SqlQuery("select count(*) from messages where consumer_id = :consumerId")
-    long countForConsumer(@Bind("consumerId") String consumerId);
-
     /** Whether the consumer has more than {@code limit} messages waiting; costs at most {@code limit} index entries. */
     @SqlQuery("select exists (select 1 from messages where consumer_id = :consumerId order by seq offset :limit limit 1)")
     boolean backlogAbove(@Bind("consumerId") String consumerId, @Bind("limit") long limit);
