@@ -39,6 +39,7 @@ import dev.sluice.control.token.TokenService;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Store;
+import dev.sluice.store.metrics.StreamMetrics;
 import org.glassfish.jersey.server.ResourceConfig;
 
 import java.time.Clock;
@@ -63,7 +64,7 @@ public final class ControlPlane
     private final MessageSignals signals;
     private final DeliveryService delivery;
 
-    public ControlPlane(Store store, ControlPlaneSettings settings)
+    public ControlPlane(Store store, ControlPlaneSettings settings, StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -73,10 +74,11 @@ public final class ControlPlane
         this.tokens = new TokenService(store, idempotency);
         this.sources = new SourceService(store, idempotency, secrets, new SourceChecker(settings.sourceConnectTimeout(), Clock.systemUTC()));
         this.endpoints = new HttpEndpointService(store, idempotency, secrets, new WebhookTargets(settings.allowPrivateWebhookTargets()));
-        this.consumers = new ConsumerService(store, idempotency, sources, endpoints);
+        MessageStore messages = new MessageStore(store, metrics);
+        this.consumers = new ConsumerService(store, idempotency, sources, endpoints, messages);
         this.backfills = new BackfillService(store, idempotency, consumers);
         this.signals = new MessageSignals(store.dataSource());
-        this.delivery = new DeliveryService(consumers, new MessageStore(store), signals);
+        this.delivery = new DeliveryService(consumers, messages, signals);
     }
 
     /** Starts listening for new messages, to wake long-polling receivers. */

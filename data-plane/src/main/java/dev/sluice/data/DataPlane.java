@@ -9,14 +9,24 @@ import dev.sluice.data.extract.SourceExtractor;
 import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.store.message.MessageSignals;
 import dev.sluice.data.lease.HeldLease;
+import dev.sluice.data.lease.WorkHealth;
+import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.message.MessageStore;
+import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.store.source.Source;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,11 +48,15 @@ public final class DataPlane
     private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
     private static final String EXTRACT_PREFIX = "extract:";
     private static final String DELIVER_PREFIX = "deliver:";
+    private static final Duration GAUGE_INTERVAL = Duration.ofSeconds(10);
 
     private final Store store;
     private final SecretBox secrets;
     private final DataPlaneSettings settings;
     private final Supplier<CrashPoints> crashPoints;
+    private final StreamMetrics metrics;
+    private final MessageStore messages;
+    private final Map<String, Runnable> reported = new HashMap<>();
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final MessageSignals signals;
     private final WebhookClient webhooks;
@@ -56,18 +70,26 @@ public final class DataPlane
         thread.setDaemon(true);
         return thread;
     });
+    // gauges read from the store on a thread of their own: a slow count must never delay lease renewal
+    private final ScheduledExecutorService gauges = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-data-plane-gauges");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings)
+    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings, StreamMetrics metrics)
     {
-        this(store, secrets, settings, () -> CrashPoints.NONE);
+        this(store, secrets, settings, metrics, () -> CrashPoints.NONE);
     }
 
-    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
+    public DataPlane(Store store, SecretBox secrets, DataPlaneSettings settings, StreamMetrics metrics, Supplier<CrashPoints> crashPoints)
     {
         this.store = requireNonNull(store, "store is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
         this.settings = requireNonNull(settings, "settings is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
         this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
+        this.messages = new MessageStore(store, metrics);
         this.signals = new MessageSignals(store.dataSource());
         this.webhooks = new WebhookClient(new WebhookTargets(settings.push().allowPrivateTargets()), settings.push().requestTimeout());
     }
@@ -82,6 +104,61 @@ public final class DataPlane
         LOG.info("data-plane worker {} starting", settings.workerId());
         signals.start();
         ticker.scheduleWithFixedDelay(this::tickSafely, 0, settings.tickInterval().toMillis(), TimeUnit.MILLISECONDS);
+        gauges.scheduleWithFixedDelay(this::refreshGaugesSafely, 0, GAUGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** How each piece of work this worker holds is doing. */
+    public List<WorkHealth> health()
+    {
+        return running.values().stream().map(work -> work.work().health()).toList();
+    }
+
+    private void refreshGaugesSafely()
+    {
+        try {
+            refreshGauges();
+        }
+        catch (RuntimeException e) {
+            LOG.debug("cannot refresh gauges: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Exports the store's view of each source this worker streams and of its consumers: the lease holder is the one
+     * process reporting them, so series never come twice. Those no longer held are dropped.
+     */
+    void refreshGauges()
+    {
+        Map<String, Runnable> current = new HashMap<>();
+        DataPlaneDao dao = store.onDemand(DataPlaneDao.class);
+        for (String unit : units()) {
+            if (!unit.startsWith(EXTRACT_PREFIX)) {
+                continue;
+            }
+            String sourceId = unit.substring(EXTRACT_PREFIX.length());
+            Optional<Source> source = dao.sourceAcrossAccounts(sourceId);
+            if (source.isEmpty()) {
+                continue;
+            }
+            String accountId = source.get().accountId().value();
+            metrics.source(sourceId, accountId);
+            current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
+            for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
+                MessageStore.Counts counts = messages.counts(consumer.id());
+                String kind = consumer.kind().name().toLowerCase(java.util.Locale.ROOT);
+                metrics.consumer(consumer.id(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
+                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(consumer.id(), accountId, sourceId, kind));
+            }
+        }
+        synchronized (reported) {
+            reported.forEach((key, forget) -> {
+                if (!current.containsKey(key)) {
+                    forget.run();
+                }
+            });
+            reported.clear();
+            reported.putAll(current);
+        }
     }
 
     /** The units this worker is working on. */
@@ -112,14 +189,14 @@ public final class DataPlane
         for (Running work : List.copyOf(running.values())) {
             HeldLease lease = work.work().lease();
             if (work.future().isDone()) {
-                running.remove(lease.unit());
+                forget(lease);
                 leases.release(lease.unit(), lease.owner(), lease.epoch());
             }
             else if (leases.renew(lease.unit(), lease.owner(), lease.epoch(), ttl) == 0) {
                 LOG.warn("lost lease {}; stopping its work", lease);
                 lease.markLost();
                 work.work().stop();
-                running.remove(lease.unit());
+                forget(lease);
             }
         }
         int units = leases.countUnits("");
@@ -139,10 +216,10 @@ public final class DataPlane
     {
         LeasedWork work;
         if (lease.unit().startsWith(EXTRACT_PREFIX)) {
-            work = new SourceExtractor(store, secrets, lease, lease.unit().substring(EXTRACT_PREFIX.length()), settings.extractor(), crashPoints.get());
+            work = new SourceExtractor(store, secrets, lease, lease.unit().substring(EXTRACT_PREFIX.length()), settings.extractor(), crashPoints.get(), metrics);
         }
         else if (lease.unit().startsWith(DELIVER_PREFIX)) {
-            work = new PushDeliverer(store, secrets, lease, lease.unit().substring(DELIVER_PREFIX.length()), settings.push(), signals, webhooks);
+            work = new PushDeliverer(store, secrets, lease, lease.unit().substring(DELIVER_PREFIX.length()), settings.push(), signals, webhooks, metrics);
         }
         else {
             LOG.warn("unknown unit {}; handing it back", lease.unit());
@@ -152,9 +229,22 @@ public final class DataPlane
         LOG.info("worker {} took {}", settings.workerId(), lease);
         Future<?> future = workers.submit(() -> {
             Thread.currentThread().setName("sluice-" + lease.unit().replace(':', '-'));
-            work.run();
+            MDC.put("unit", lease.unit());
+            try {
+                work.run();
+            }
+            finally {
+                MDC.clear();
+            }
         });
         running.put(lease.unit(), new Running(work, future));
+        metrics.leaseHeld(settings.workerId(), lease.unit(), true);
+    }
+
+    private void forget(HeldLease lease)
+    {
+        running.remove(lease.unit());
+        metrics.leaseHeld(settings.workerId(), lease.unit(), false);
     }
 
     private void handBack(int count, LeaseDao leases)
@@ -164,7 +254,7 @@ public final class DataPlane
                     HeldLease lease = work.work().lease();
                     work.work().stop();
                     await(work.future());
-                    running.remove(lease.unit());
+                    forget(lease);
                     leases.release(lease.unit(), lease.owner(), lease.epoch());
                     LOG.info("worker {} handed back {} to balance the load", settings.workerId(), lease);
                 });
@@ -180,11 +270,13 @@ public final class DataPlane
     void halt()
     {
         ticker.shutdownNow();
+        gauges.shutdownNow();
         running.values().forEach(work -> {
             work.work().stop();
             work.future().cancel(true);
         });
         running.values().forEach(work -> await(work.future()));
+        running.keySet().forEach(unit -> metrics.leaseHeld(settings.workerId(), unit, false));
         running.clear();
         workers.shutdownNow();
         signals.close();
@@ -195,6 +287,7 @@ public final class DataPlane
     public void close()
     {
         ticker.shutdownNow();
+        gauges.shutdownNow();
         try {
             ticker.awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -213,6 +306,7 @@ public final class DataPlane
                 LOG.warn("could not release {}: {}", lease, e.getMessage());
             }
         }
+        running.keySet().forEach(unit -> metrics.leaseHeld(settings.workerId(), unit, false));
         running.clear();
         workers.shutdownNow();
         signals.close();

@@ -11,6 +11,7 @@ import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.data.source.SourceConnection;
 import dev.sluice.store.Store;
+import dev.sluice.store.metrics.StreamMetrics;
 import dev.sluice.store.account.AccountDao;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
@@ -55,6 +56,7 @@ public final class ExtractionHarness
     private final SecretBox secrets = SecretBox.fromBase64Key(SecretBox.generateKey());
     private final AccountId account = AccountId.generate();
     private final List<DataPlane> workers = new ArrayList<>();
+    private final StreamMetrics metrics = StreamMetrics.unregistered();
 
     /** Starts a source of the default embedded Postgres version with {@code wal_level = logical} and the given settings on top. */
     public ExtractionHarness(Map<String, String> sourceConfig)
@@ -112,6 +114,12 @@ public final class ExtractionHarness
         catch (IOException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /** The metrics every worker of this harness counts into. */
+    public StreamMetrics metrics()
+    {
+        return metrics;
     }
 
     public Store store()
@@ -281,7 +289,7 @@ public final class ExtractionHarness
     public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor, dev.sluice.data.deliver.PushSettings push)
     {
         DataPlane worker = new DataPlane(store, secrets,
-                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor, push), crashPoints);
+                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor, push), metrics, crashPoints);
         worker.start();
         workers.add(worker);
         return worker;

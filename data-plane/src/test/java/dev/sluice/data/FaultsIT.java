@@ -144,7 +144,7 @@ class FaultsIT
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.messages(consumer).size() >= 6);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).size() < 20);
 
-        dev.sluice.store.message.MessageStore messages = new dev.sluice.store.message.MessageStore(harness.store());
+        dev.sluice.store.message.MessageStore messages = new dev.sluice.store.message.MessageStore(harness.store(), harness.metrics());
         int acked = 0;
         while (acked < 40) {
             List<dev.sluice.store.message.MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 
 /** The data plane's settings in the configuration file, each with its default. */
@@ -157,6 +158,54 @@ public class DataPlaneFactory
     public void setRetryBackoffCap(Duration retryBackoffCap)
     {
         this.retryBackoffCap = retryBackoffCap;
+    }
+
+    /** Health check "sources": unhealthy while a source this worker streams has failed for longer than this. */
+    @NotNull
+    private Duration sourceFailingAlert = Duration.minutes(2);
+
+    /** Health check "slot-lag": unhealthy while a source's replication slot holds more WAL than this beyond what Sluice confirmed. */
+    @NotNull
+    private DataSize slotLagAlert = DataSize.gibibytes(1);
+
+    /** Health check "push-delivery": unhealthy while a push consumer's deliveries have failed for longer than this. */
+    @NotNull
+    private Duration pushFailingAlert = Duration.minutes(15);
+
+    @JsonProperty
+    public Duration getSourceFailingAlert()
+    {
+        return sourceFailingAlert;
+    }
+
+    @JsonProperty
+    public void setSourceFailingAlert(Duration sourceFailingAlert)
+    {
+        this.sourceFailingAlert = sourceFailingAlert;
+    }
+
+    @JsonProperty
+    public DataSize getSlotLagAlert()
+    {
+        return slotLagAlert;
+    }
+
+    @JsonProperty
+    public void setSlotLagAlert(DataSize slotLagAlert)
+    {
+        this.slotLagAlert = slotLagAlert;
+    }
+
+    @JsonProperty
+    public Duration getPushFailingAlert()
+    {
+        return pushFailingAlert;
+    }
+
+    @JsonProperty
+    public void setPushFailingAlert(Duration pushFailingAlert)
+    {
+        this.pushFailingAlert = pushFailingAlert;
     }
 
     DataPlaneSettings settings(java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)

@@ -5,7 +5,12 @@ import dev.sluice.control.ControlPlaneSettings;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
 import dev.sluice.store.EmbeddedMetadataPostgres;
+import dev.sluice.server.docs.ApiDocsServlet;
+import dev.sluice.server.observability.AdminAccessFilter;
+import dev.sluice.server.observability.LeasedWorkHealthCheck;
+import dev.sluice.server.observability.MetadataStoreHealthCheck;
 import dev.sluice.store.Store;
+import dev.sluice.store.metrics.StreamMetrics;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -14,6 +19,9 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.lifecycle.Managed;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.util.Optional;
 
@@ -94,10 +102,12 @@ public class SluiceApplication
         }
         Store store = new Store(dataSource);
         ControlPlaneSettings settings = settings(configuration);
-        ControlPlane controlPlane = new ControlPlane(store, settings);
+        StreamMetrics metrics = metrics(environment, settings);
+        ControlPlane controlPlane = new ControlPlane(store, settings, metrics);
         ControlPlane.configureJson(environment.getObjectMapper());
         if (planes.control()) {
             controlPlane.register(environment.jersey().getResourceConfig());
+            environment.servlets().addServlet("api-docs", new ApiDocsServlet()).addMapping("/openapi.yaml", "/docs", "/docs/*");
             environment.lifecycle().manage(new Managed()
             {
                 @Override
@@ -115,8 +125,12 @@ public class SluiceApplication
         }
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
         if (planes.data()) {
+            DataPlaneFactory factory = configuration.getDataPlane();
             DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
-                    configuration.getDataPlane().settings(configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()));
+                    factory.settings(configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics);
+            environment.healthChecks().register("sources", LeasedWorkHealthCheck.sourceConnections(dataPlane, factory.getSourceFailingAlert().toJavaDuration()));
+            environment.healthChecks().register("slot-lag", LeasedWorkHealthCheck.slotLag(dataPlane, factory.getSlotLagAlert().toBytes()));
+            environment.healthChecks().register("push-delivery", LeasedWorkHealthCheck.pushDelivery(dataPlane, factory.getPushFailingAlert().toJavaDuration()));
             environment.lifecycle().manage(new Managed()
             {
                 @Override
@@ -135,6 +149,17 @@ public class SluiceApplication
         if (devMode != null) {
             environment.lifecycle().addServerLifecycleListener(server -> devMode.started(server, store, controlPlane));
         }
+    }
+
+    /** The Prometheus registry behind {@code /admin/prometheus}, with the JVM's metrics and Sluice's. */
+    private static StreamMetrics metrics(Environment environment, ControlPlaneSettings settings)
+    {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/prometheus");
+        environment.admin().addFilter("admin-access", new AdminAccessFilter(settings.operatorToken()))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
+        return new StreamMetrics(registry);
     }
 
     static ControlPlaneSettings settings(SluiceConfiguration configuration)

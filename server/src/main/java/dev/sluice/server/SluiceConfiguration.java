@@ -1,5 +1,11 @@
 package dev.sluice.server;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.dropwizard.logging.common.AbstractAppenderFactory;
+import io.dropwizard.logging.common.AppenderFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.logging.common.LoggingFactory;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.SimpleServerFactory;
@@ -19,6 +25,10 @@ import java.nio.file.Path;
 public class SluiceConfiguration
         extends Configuration
 {
+    static final String TEXT_LOG_FORMAT = "%-5p [%d{ISO8601,UTC}] %c: %m"
+            + "%replace( account=%X{account}){' account=$', ''}%replace( source=%X{source}){' source=$', ''}"
+            + "%replace( consumer=%X{consumer}){' consumer=$', ''}%n%rEx";
+
     /** The metadata store; not needed when {@code embeddedPostgres.enabled} is true. */
     @Valid
     private DataSourceFactory database;
@@ -61,6 +71,24 @@ public class SluiceConfiguration
         server.setConnector(connector);
         server.setRegisterDefaultExceptionMappers(false);
         setServerFactory(server);
+    }
+
+    /**
+     * The logging settings, with Sluice's text format for every appender that names none: it adds the account
+     * and the source or consumer a line is about (JSON layouts carry them in their "mdc" field).
+     */
+    @Override
+    public synchronized LoggingFactory getLoggingFactory()
+    {
+        LoggingFactory logging = super.getLoggingFactory();
+        if (logging instanceof DefaultLoggingFactory defaults) {
+            for (AppenderFactory<ILoggingEvent> appender : defaults.getAppenders()) {
+                if (appender instanceof AbstractAppenderFactory<ILoggingEvent> text && text.getLogFormat() == null && text.getLayout() == null) {
+                    text.setLogFormat(TEXT_LOG_FORMAT);
+                }
+            }
+        }
+        return logging;
     }
 
     @JsonProperty

@@ -65,6 +65,12 @@ public final class SourcePostgres
         return logical;
     }
 
+    /** A logical-replication source of the caller's own, which the caller closes (to see what a source going away does). */
+    public static SourcePostgres dedicated()
+    {
+        return start("logical");
+    }
+
     /** A source whose wal_level is replica: not ready for logical replication. */
     public static synchronized SourcePostgres replicaLevel()
     {

@@ -41,6 +41,7 @@ public final class TestServer
                 ConfigOverride.config("allowPrivateWebhookTargets", "false"),
                 ConfigOverride.config("server.connector.port", "0"),
                 ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
+                ConfigOverride.config("dataPlane.sourceFailingAlert", "1s"),
                 ConfigOverride.config("logging.level", "WARN"));
         support.before();
         baseUrl = "http://127.0.0.1:" + support.getLocalPort();

@@ -3,6 +3,7 @@ package dev.sluice.control.auth;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.token.Scope;
+import org.slf4j.MDC;
 
 /**
  * The caller of the request being served, and scope checks for resources: each method names the scope
@@ -18,11 +19,16 @@ public final class Callers
     static void set(Caller caller)
     {
         CURRENT.set(caller);
+        if (caller instanceof Caller.AccountToken token) {
+            // every log line written while serving the request names its account
+            MDC.put("account", token.accountId().value());
+        }
     }
 
     static void clear()
     {
         CURRENT.remove();
+        MDC.remove("account");
     }
 
     public static Caller.Operator operator()

@@ -14,6 +14,7 @@ import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
+import dev.sluice.store.message.MessageStore;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
@@ -45,9 +46,11 @@ public final class ConsumerService
     private final Idempotency idempotency;
     private final SourceService sources;
     private final HttpEndpointService endpoints;
+    private final MessageStore messages;
 
-    public ConsumerService(Store store, Idempotency idempotency, SourceService sources, HttpEndpointService endpoints)
+    public ConsumerService(Store store, Idempotency idempotency, SourceService sources, HttpEndpointService endpoints, MessageStore messages)
     {
+        this.messages = requireNonNull(messages, "messages is null");
         this.store = requireNonNull(store, "store is null");
         this.idempotency = requireNonNull(idempotency, "idempotency is null");
         this.sources = requireNonNull(sources, "sources is null");
@@ -140,10 +143,10 @@ public final class ConsumerService
     }
 
     /** Messages waiting for, in flight to, and dead-lettered by the consumer. */
-    public dev.sluice.store.message.MessageStore.Counts status(AccountId accountId, String idOrName)
+    public MessageStore.Counts status(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return new dev.sluice.store.message.MessageStore(store).counts(consumer.id());
+        return messages.counts(consumer.id());
     }
 
     public Optional<ConsumerDao.DeliveryHealth> deliveryHealth(AccountId accountId, String idOrName)

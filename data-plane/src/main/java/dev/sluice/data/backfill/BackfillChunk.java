@@ -8,6 +8,8 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.data.extract.Change;
 import dev.sluice.data.extract.ChangeRouter;
+import dev.sluice.store.message.NewMessage;
+import dev.sluice.store.metrics.StreamMetrics;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage;
 import dev.sluice.data.extract.pgoutput.RelationCache;
 import dev.sluice.data.extract.pgoutput.TupleConverter;
@@ -171,7 +173,7 @@ public final class BackfillChunk
     }
 
     /** Stores the chunk's unchanged rows as {@code read} messages and the backfill's progress, in one fenced transaction. */
-    public void finish(Store store, HeldLease lease, Lsn highWatermark, ChangeRouter router)
+    public void finish(Store store, HeldLease lease, Lsn highWatermark, ChangeRouter router, StreamMetrics metrics)
     {
         List<Change> reads = new ArrayList<>();
         int index = 0;
@@ -190,15 +192,19 @@ public final class BackfillChunk
             cursor.put("table", tableIndex);
             cursor.set("key", MessageJson.read(chunk.cursor().orElseThrow()));
         }
-        store.useTransaction(handle -> {
+        List<NewMessage> stored = store.inTransaction(handle -> {
             lease.fence(handle);
             BackfillDao backfills = handle.attach(BackfillDao.class);
             if (backfills.progress(backfill.id(), cursor.toString(), chunk.rows().size(), estimate.orElse(null)) == 0) {
                 // paused or cancelled while the chunk was read: nothing of it is stored
-                return;
+                return List.<NewMessage>of();
             }
-            handle.attach(MessageDao.class).append(router.route(reads, List.of(consumer)));
+            List<NewMessage> messages = router.route(reads, List.of(consumer));
+            handle.attach(MessageDao.class).append(messages);
+            return messages;
         });
+        metrics.changesRead(consumer.sourceId(), chunk.rows().size());
+        metrics.messagesStored(stored);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
     }
 

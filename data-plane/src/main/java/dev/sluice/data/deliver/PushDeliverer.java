@@ -2,9 +2,11 @@ package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.lease.FailureTracker;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
+import dev.sluice.data.lease.WorkHealth;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Json;
 import dev.sluice.store.Store;
@@ -14,8 +16,10 @@ import dev.sluice.store.message.MessageJson;
 import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
 import dev.sluice.store.message.MessageTransforms;
+import dev.sluice.store.metrics.StreamMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -54,9 +59,11 @@ public final class PushDeliverer
     private final WebhookClient client;
     private final MessageStore messages;
     private final MessageTransforms transforms;
+    private final FailureTracker failures = new FailureTracker();
     private volatile boolean stopped;
 
-    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client)
+    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
+            StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
@@ -65,7 +72,7 @@ public final class PushDeliverer
         this.settings = requireNonNull(settings, "settings is null");
         this.signals = requireNonNull(signals, "signals is null");
         this.client = requireNonNull(client, "client is null");
-        this.messages = new MessageStore(store);
+        this.messages = new MessageStore(store, metrics);
         this.transforms = new MessageTransforms(messages);
     }
 
@@ -79,6 +86,12 @@ public final class PushDeliverer
     public void stop()
     {
         stopped = true;
+    }
+
+    @Override
+    public WorkHealth health()
+    {
+        return new WorkHealth(lease.unit(), failures.failingSince(), failures.lastError(), OptionalLong.empty());
     }
 
     private boolean running()
@@ -132,6 +145,8 @@ public final class PushDeliverer
             return false;
         }
         Consumer consumer = found.get();
+        MDC.put("account", consumer.accountId().value());
+        MDC.put("consumer", consumerId);
         long version = signals.version(consumerId);
         if (!consumer.active() || consumer.endpointId().isEmpty()) {
             await(version);
@@ -166,8 +181,10 @@ public final class PushDeliverer
             return false;
         }
         Target target = target(consumer, endpoint);
+        Map<String, String> context = MDC.getCopyOfContextMap();
         for (List<MessageTransforms.Transformed> batch : batches) {
             senders.submit(() -> {
+                MDC.setContextMap(context == null ? Map.of() : context);
                 try {
                     send(consumer, target, batch);
                 }
@@ -213,6 +230,7 @@ public final class PushDeliverer
         WebhookClient.Result result = client.post(target.url(), headers, body);
         List<String> ackIds = batch.stream().map(MessageStore.Delivery::ackId).toList();
         if (result.succeeded()) {
+            failures.succeeded();
             messages.ack(consumerId, ackIds);
             store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDelivered(consumerId));
             return;
@@ -220,6 +238,7 @@ public final class PushDeliverer
         int attempts = batch.stream().mapToInt(delivery -> delivery.message().deliverCount()).max().orElse(1);
         Duration delay = backoff(attempts);
         LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, result.describe(), delay.toMillis());
+        failures.failed(result.describe());
         messages.nack(consumerId, ackIds, delay);
         store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, result.describe()));
     }

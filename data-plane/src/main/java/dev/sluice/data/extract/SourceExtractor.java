@@ -22,9 +22,11 @@ import dev.sluice.data.extract.replication.ReplicationConnection;
 import dev.sluice.data.extract.replication.ReplicationStream;
 import dev.sluice.data.extract.replication.StreamOptions;
 import dev.sluice.data.backfill.BackfillChunk;
+import dev.sluice.data.lease.FailureTracker;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
+import dev.sluice.data.lease.WorkHealth;
 import dev.sluice.data.source.SourceAdmin;
 import dev.sluice.data.source.SourceConnection;
 import dev.sluice.store.DataPlaneDao;
@@ -32,11 +34,13 @@ import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.message.MessageDao;
 import dev.sluice.store.message.NewMessage;
+import dev.sluice.store.metrics.StreamMetrics;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceState;
 import dev.sluice.store.source.SourceStateDao;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -46,6 +50,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -71,9 +76,12 @@ public final class SourceExtractor
     private final String sourceId;
     private final ExtractorSettings settings;
     private final CrashPoints crashPoints;
+    private final StreamMetrics metrics;
+    private final FailureTracker failures = new FailureTracker();
     private final TupleConverter tuples = new TupleConverter(new ValueConverter());
     private final Map<String, List<String>> primaryKeys = new HashMap<>();
     private volatile boolean stopped;
+    private volatile OptionalLong slotLag = OptionalLong.empty();
 
     private SourceAdmin admin;
     private ReplicationConnection replication;
@@ -82,7 +90,8 @@ public final class SourceExtractor
     private BackfillChunk chunk;
     private Instant lastBackfillCheck = Instant.EPOCH;
 
-    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints)
+    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints,
+            StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
@@ -90,6 +99,13 @@ public final class SourceExtractor
         this.sourceId = requireNonNull(sourceId, "sourceId is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.crashPoints = requireNonNull(crashPoints, "crashPoints is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+    }
+
+    @Override
+    public WorkHealth health()
+    {
+        return new WorkHealth(lease.unit(), failures.failingSince(), failures.lastError(), slotLag);
     }
 
     @Override
@@ -133,6 +149,7 @@ public final class SourceExtractor
                 }
                 String message = describe(e);
                 LOG.warn("streaming source {} failed, retrying in {} ms: {}", sourceId, backoff.toMillis(), message);
+                failures.failed(message);
                 recordFailure(message);
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
@@ -152,6 +169,8 @@ public final class SourceExtractor
             return;
         }
         Source source = found.get();
+        MDC.put("account", source.accountId().value());
+        MDC.put("source", sourceId);
         SourceConnection connection = new SourceConnection(source.host(), source.port(), source.database(), source.username(),
                 secrets.decrypt(source.passwordEncrypted()), source.sslMode(), source.publicationName(), source.slotName(),
                 source.managePublication(), source.manageSlot());
@@ -166,6 +185,7 @@ public final class SourceExtractor
         stream = openStream(connection, source);
         chunk = null;
         store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
+        failures.succeeded();
         LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
         loop(source);
     }
@@ -215,14 +235,15 @@ public final class SourceExtractor
                 lastBackfillCheck = Instant.now();
                 chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows()).orElse(null);
             }
+            if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
+                // under load as well as when idle: a growing lag is what operators must see
+                lastStatus = Instant.now();
+                reportSlotLag();
+            }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
                 if (!flushBatch(batch)) {
                     sleep(settings.idlePoll());
-                }
-                if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
-                    lastStatus = Instant.now();
-                    reportSlotLag();
                 }
                 continue;
             }
@@ -237,7 +258,7 @@ public final class SourceExtractor
                 chunk = null;
                 // read messages are named by the watermark's position: the message's own LSN, or the watermark row's transaction
                 Lsn position = message instanceof PgOutputMessage.LogicalMessage logical ? logical.lsn() : requireNonNull(begin).finalLsn();
-                finished.finish(store, lease, position, new ChangeRouter(this::primaryKey));
+                finished.finish(store, lease, position, new ChangeRouter(this::primaryKey), metrics);
                 lastBackfillCheck = Instant.EPOCH;
                 continue;
             }
@@ -385,18 +406,21 @@ public final class SourceExtractor
     private void store(List<Change> changes, Optional<Lsn> end, int commits)
     {
         crashPoints.beforeStoreCommit(end, changes.size());
-        store.useTransaction(handle -> {
+        List<NewMessage> messages = store.inTransaction(handle -> {
             lease.fence(handle);
             List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
-            List<NewMessage> messages = new ChangeRouter(this::primaryKey).route(changes, consumers);
-            int stored = handle.attach(MessageDao.class).append(messages);
+            List<NewMessage> routed = new ChangeRouter(this::primaryKey).route(changes, consumers);
+            int stored = handle.attach(MessageDao.class).append(routed);
             if (end.isPresent()) {
                 handle.attach(SourceStateDao.class).advance(sourceId, end.get().asLong(), changes.size(), stored, lease.owner());
             }
             else {
                 handle.attach(SourceStateDao.class).advance(sourceId, 0, changes.size(), stored, lease.owner());
             }
+            return routed;
         });
+        metrics.changesRead(sourceId, changes.size());
+        metrics.messagesStored(messages);
     }
 
     private List<String> primaryKey(String schema, String table)
@@ -448,6 +472,8 @@ public final class SourceExtractor
     {
         try {
             Optional<Long> lag = admin.slotLagBytes();
+            slotLag = lag.map(OptionalLong::of).orElse(OptionalLong.empty());
+            lag.ifPresent(bytes -> metrics.slotLag(sourceId, bytes));
             store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
         }
         catch (SQLException | RuntimeException e) {

@@ -8,4 +8,7 @@ public interface LeasedWork
 
     /** Asks the work to stop at its next step; whatever it stored stays stored. */
     void stop();
+
+    /** How the work is doing; read from other threads. */
+    WorkHealth health();
 }

@@ -2,11 +2,13 @@ package dev.sluice.store.message;
 
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
+import dev.sluice.store.metrics.StreamMetrics;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,10 +39,12 @@ public final class MessageStore
             rs.getInt("change_index"), rs.getInt("deliver_count"));
 
     private final Store store;
+    private final StreamMetrics metrics;
 
-    public MessageStore(Store store)
+    public MessageStore(Store store, StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
     /** A message handed to a receiver, with the ack id of this delivery. */
@@ -77,7 +81,7 @@ public final class MessageStore
     /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
     public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, java.util.function.Consumer<Handle> guard)
     {
-        return store.inTransaction(handle -> {
+        List<Delivery> received = store.inTransaction(handle -> {
             guard.accept(handle);
             long inFlight = handle.createQuery("select count(*) from group_heads where consumer_id = :c and in_flight and visible_at > now()")
                     .bind("c", consumerId).mapTo(Long.class).one();
@@ -126,6 +130,10 @@ public final class MessageStore
             }
             return deliveries;
         });
+        if (!received.isEmpty()) {
+            metrics.delivered(consumerId, received.size(), received.stream().filter(delivery -> delivery.message().deliverCount() > 1).count());
+        }
+        return received;
     }
 
     /**
@@ -135,7 +143,9 @@ public final class MessageStore
      */
     public Map<String, Outcome> ack(String consumerId, List<String> ackIds)
     {
-        return store.inTransaction(handle -> {
+        List<Instant> committed = new ArrayList<>();
+        Map<String, Outcome> outcomes = store.inTransaction(handle -> {
+            committed.clear();
             String[] ids = ackIds.toArray(String[]::new);
             lockHeadsOf(handle, consumerId, ids);
             Set<Long> waiting = waiting(handle, consumerId, ackIds);
@@ -144,15 +154,20 @@ public final class MessageStore
                             where m.consumer_id = :c and m.ack_id = any(:ids)
                               and h.consumer_id = m.consumer_id and h.group_key = m.group_key and h.head_seq = m.seq
                               and h.in_flight and h.visible_at > now()
-                            returning m.ack_id, m.group_key
+                            returning m.ack_id, m.group_key, m.commit_timestamp
                             """)
                     .bind("c", consumerId).bind("ids", ids).mapToMap().list();
             Set<String> groups = acked.stream().map(row -> (String) row.get("group_key")).collect(Collectors.toSet());
             advanceHeads(handle, consumerId, groups);
             countDelivered(handle, consumerId, 0, acked.size());
             Set<String> ok = acked.stream().map(row -> (String) row.get("ack_id")).collect(Collectors.toSet());
+            acked.forEach(row -> committed.add(((java.sql.Timestamp) row.get("commit_timestamp")).toInstant()));
             return outcomes(ackIds, ok, waiting);
         });
+        if (!committed.isEmpty()) {
+            metrics.acked(consumerId, committed);
+        }
+        return outcomes;
     }
 
     /** Makes in-flight deliveries visible again after {@code delay}; their deliver counts stay raised. */
@@ -264,6 +279,7 @@ public final class MessageStore
                         returning group_key
                         """)
                 .bind("c", consumerId).bind("seqs", seqs.toArray(Long[]::new)).bind("reason", reason).mapTo(String.class).list();
+        metrics.deadLettered(consumerId, groups.size());
         advanceHeads(handle, consumerId, Set.copyOf(groups));
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.server;
+package dev.sluice.server.observability;
 
 import com.codahale.metrics.health.HealthCheck;
 import dev.sluice.store.Store;
@@ -6,12 +6,12 @@ import dev.sluice.store.Store;
 import static java.util.Objects.requireNonNull;
 
 /** Healthy when the metadata store answers a query. */
-final class MetadataStoreHealthCheck
+public final class MetadataStoreHealthCheck
         extends HealthCheck
 {
     private final Store store;
 
-    MetadataStoreHealthCheck(Store store)
+    public MetadataStoreHealthCheck(Store store)
     {
         this.store = requireNonNull(store, "store is null");
     }

@@ -1,0 +1,167 @@
+package dev.sluice.store.metrics;
+
+import dev.sluice.store.message.NewMessage;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The metrics of Sluice's streams, per source and per consumer, labelled with ids only: an id is unique
+ * across accounts and never a secret. Counters count what this process did (sum them over processes);
+ * gauges read from the metadata store are exported by the worker that holds the source's lease, so each
+ * source's and consumer's gauges come from exactly one process at a time.
+ */
+public final class StreamMetrics
+{
+    private final PrometheusRegistry registry;
+    private final Counter changesRead;
+    private final Counter messagesStored;
+    private final Counter delivered;
+    private final Counter retried;
+    private final Counter acked;
+    private final Counter deadLettered;
+    private final Histogram latency;
+    private final Gauge slotLag;
+    private final Gauge backlog;
+    private final Gauge inFlight;
+    private final Gauge deadLetters;
+    private final Gauge consumerInfo;
+    private final Gauge sourceInfo;
+    private final Gauge leaseHeld;
+
+    public StreamMetrics(PrometheusRegistry registry)
+    {
+        this.registry = requireNonNull(registry, "registry is null");
+        changesRead = Counter.builder().name("sluice_source_changes_read_total")
+                .help("Row changes read from the source's replication stream and backfills.").labelNames("source").register(registry);
+        messagesStored = Counter.builder().name("sluice_consumer_messages_stored_total")
+                .help("Messages stored into the consumer's stream.").labelNames("consumer").register(registry);
+        delivered = Counter.builder().name("sluice_consumer_messages_delivered_total")
+                .help("Message deliveries: pull receives and webhook attempts, redeliveries included.").labelNames("consumer").register(registry);
+        retried = Counter.builder().name("sluice_consumer_messages_retried_total")
+                .help("Deliveries of a message delivered before (after a nack, a failed webhook or a visibility timeout).").labelNames("consumer").register(registry);
+        acked = Counter.builder().name("sluice_consumer_messages_acked_total")
+                .help("Messages acknowledged (pull ack or webhook 2xx).").labelNames("consumer").register(registry);
+        deadLettered = Counter.builder().name("sluice_consumer_messages_dead_lettered_total")
+                .help("Messages moved to the consumer's dead letters.").labelNames("consumer").register(registry);
+        latency = Histogram.builder().name("sluice_consumer_delivery_latency_seconds")
+                .help("Time from the change's commit on the source to its acknowledgement.").labelNames("consumer")
+                .classicOnly().classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+                .register(registry);
+        slotLag = Gauge.builder().name("sluice_source_slot_lag_bytes")
+                .help("WAL the source keeps for Sluice's replication slot beyond what Sluice confirmed.").labelNames("source").register(registry);
+        backlog = Gauge.builder().name("sluice_consumer_backlog_messages")
+                .help("Messages in the consumer's stream, in flight included.").labelNames("consumer").register(registry);
+        inFlight = Gauge.builder().name("sluice_consumer_in_flight_messages")
+                .help("Messages delivered and waiting for an ack.").labelNames("consumer").register(registry);
+        deadLetters = Gauge.builder().name("sluice_consumer_dead_letters")
+                .help("Messages in the consumer's dead letters.").labelNames("consumer").register(registry);
+        consumerInfo = Gauge.builder().name("sluice_consumer_info")
+                .help("Always 1: a consumer's account, source and kind, to join on the consumer label.")
+                .labelNames("consumer", "account", "source", "kind").register(registry);
+        sourceInfo = Gauge.builder().name("sluice_source_info")
+                .help("Always 1: a source's account, to join on the source label.").labelNames("source", "account").register(registry);
+        leaseHeld = Gauge.builder().name("sluice_lease_held")
+                .help("1 for each work unit (extract:<source>, deliver:<consumer>) this worker holds.").labelNames("worker", "unit").register(registry);
+    }
+
+    /** Metrics kept in a registry of their own, for code run without a server (tests, tools). */
+    public static StreamMetrics unregistered()
+    {
+        return new StreamMetrics(new PrometheusRegistry());
+    }
+
+    public PrometheusRegistry registry()
+    {
+        return registry;
+    }
+
+    public void changesRead(String sourceId, long count)
+    {
+        changesRead.labelValues(sourceId).inc(count);
+    }
+
+    /** Counts stored messages per consumer; call it once their transaction committed. */
+    public void messagesStored(List<NewMessage> messages)
+    {
+        Map<String, Long> perConsumer = new HashMap<>();
+        messages.forEach(message -> perConsumer.merge(message.consumerId(), 1L, Long::sum));
+        perConsumer.forEach((consumerId, count) -> messagesStored.labelValues(consumerId).inc(count));
+    }
+
+    public void delivered(String consumerId, long count, long redeliveries)
+    {
+        delivered.labelValues(consumerId).inc(count);
+        retried.labelValues(consumerId).inc(redeliveries);
+    }
+
+    /** Messages acknowledged, with the commit time of each on the source. */
+    public void acked(String consumerId, Collection<Instant> commitTimestamps)
+    {
+        acked.labelValues(consumerId).inc(commitTimestamps.size());
+        Instant now = Instant.now();
+        DistributionDataPoint point = latency.labelValues(consumerId);
+        for (Instant committed : commitTimestamps) {
+            point.observe(Math.max(0, Duration.between(committed, now).toNanos()) / 1e9);
+        }
+    }
+
+    public void deadLettered(String consumerId, long count)
+    {
+        deadLettered.labelValues(consumerId).inc(count);
+    }
+
+    public void slotLag(String sourceId, long bytes)
+    {
+        slotLag.labelValues(sourceId).set(bytes);
+    }
+
+    public void source(String sourceId, String accountId)
+    {
+        sourceInfo.labelValues(sourceId, accountId).set(1);
+    }
+
+    public void consumer(String consumerId, String accountId, String sourceId, String kind, long backlogCount, long inFlightCount, long deadLetterCount)
+    {
+        consumerInfo.labelValues(consumerId, accountId, sourceId, kind).set(1);
+        backlog.labelValues(consumerId).set(backlogCount);
+        inFlight.labelValues(consumerId).set(inFlightCount);
+        deadLetters.labelValues(consumerId).set(deadLetterCount);
+    }
+
+    /** Drops the gauges of a source this process no longer reports on (its lease moved, it was deleted). */
+    public void forgetSource(String sourceId, String accountId)
+    {
+        slotLag.remove(sourceId);
+        sourceInfo.remove(sourceId, accountId);
+    }
+
+    public void forgetConsumer(String consumerId, String accountId, String sourceId, String kind)
+    {
+        consumerInfo.remove(consumerId, accountId, sourceId, kind);
+        backlog.remove(consumerId);
+        inFlight.remove(consumerId);
+        deadLetters.remove(consumerId);
+    }
+
+    public void leaseHeld(String workerId, String unit, boolean held)
+    {
+        if (held) {
+            leaseHeld.labelValues(workerId, unit).set(1);
+        }
+        else {
+            leaseHeld.remove(workerId, unit);
+        }
+    }
+}
