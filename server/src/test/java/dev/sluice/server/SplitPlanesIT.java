@@ -68,6 +68,12 @@ class SplitPlanesIT
                       tickInterval: 1s
                     logging:
                       level: WARN
+                      loggers:
+                        dev.sluice: INFO
+                      appenders:
+                        - type: console
+                          layout:
+                            type: json
                     """.formatted(metadata.getPort(), SecretBox.generateKey()));
 
             Process migrate = start(config, "migrate", apiPort, operatorToken, "migrate.log");
@@ -75,8 +81,10 @@ class SplitPlanesIT
             assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
 
             start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
-            Process firstWorker = start(config, "data-plane", freePort(), operatorToken, "worker-1.log");
-            Process secondWorker = start(config, "data-plane", freePort(), operatorToken, "worker-2.log");
+            int firstPort = freePort();
+            int secondPort = freePort();
+            Process firstWorker = start(config, "data-plane", firstPort, operatorToken, "worker-1.log");
+            Process secondWorker = start(config, "data-plane", secondPort, operatorToken, "worker-2.log");
             String api = "http://127.0.0.1:" + apiPort;
             await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
 
@@ -102,6 +110,25 @@ class SplitPlanesIT
             await().atMost(Duration.ofSeconds(90)).until(() -> backlog(api, token) == 100);
             String survivor = JSON.readTree(send("GET", api + "/v1/sources/" + sourceId + "/status", token, null).body()).path("worker").asText();
             assertThat(survivor).isNotEqualTo(worker);
+
+            // the survivor now reports the source's lease and gauges; its JSON log lines about the source name it and its account
+            Process survivorProcess = holder == firstWorker ? secondWorker : firstWorker;
+            String survivorAdmin = "http://127.0.0.1:" + (survivorProcess == firstWorker ? firstPort : secondPort) + "/admin/prometheus";
+            await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", survivorAdmin, operatorToken, null).body().lines()
+                    .anyMatch(line -> line.startsWith("sluice_lease_held{") && line.contains("unit=\"extract:" + sourceId + "\"")
+                            && line.contains("worker=\"" + survivor + "\"")));
+            String accountId = account.path("account").path("id").asText();
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(directory.resolve(survivorProcess == firstWorker ? "worker-1.log" : "worker-2.log"))) {
+                if (line.startsWith("{")) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+            assertThat(lines).anySatisfy(line -> {
+                assertThat(line.path("message").asText()).startsWith("streaming source " + sourceId);
+                assertThat(line.path("mdc").path("account").asText()).isEqualTo(accountId);
+                assertThat(line.path("mdc").path("source").asText()).isEqualTo(sourceId);
+            });
 
             List<Integer> received = new ArrayList<>();
             while (received.size() < 100) {

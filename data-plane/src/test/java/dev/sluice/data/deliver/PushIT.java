@@ -1,11 +1,13 @@
 package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.data.DataPlane;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.data.deliver.WebhookTarget.Answer;
 import dev.sluice.data.deliver.WebhookTarget.Request;
+import dev.sluice.data.lease.WorkHealth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +124,29 @@ class PushIT
         String lastError = harness.store().withHandle(handle -> handle.createQuery("select last_delivery_error from consumers where id = :id")
                 .bind("id", consumer).mapTo(String.class).one());
         assertThat(lastError).isNotBlank();
+    }
+
+    @Test
+    void aConsumerWhoseDeliveriesAllFailReportsSinceWhenUntilOneSucceeds()
+    {
+        String endpoint = harness.createEndpoint("hooks", target.url(), Optional.empty(), Map.of());
+        String consumer = harness.createPushConsumer(source, "orders", "orders", endpoint, 1, 100);
+        target.answer(request -> Answer.respond(503));
+        DataPlane worker = harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE, ExtractorSettings.defaults(), FAST);
+        harness.sourceSql("insert into orders values (1, 'x')");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(health(worker, consumer)).hasValueSatisfying(health -> {
+            assertThat(health.failingSince()).isPresent();
+            assertThat(health.lastError()).hasValue("HTTP 503");
+        }));
+        target.answer(request -> Answer.respond(200));
+        await().atMost(Duration.ofSeconds(30)).until(() -> backlog(consumer) == 0);
+        assertThat(health(worker, consumer)).hasValueSatisfying(health -> assertThat(health.failingSince()).isEmpty());
+    }
+
+    private static Optional<WorkHealth> health(DataPlane worker, String consumer)
+    {
+        return worker.health().stream().filter(work -> work.unit().equals("deliver:" + consumer)).findFirst();
     }
 
     @Test
