@@ -6,7 +6,7 @@ import net.sourceforge.argparse4j.inf.Namespace;
 
 /**
  * Runs a data-plane worker against the configured metadata store: it leases sources and streams them.
- * Run as many as wanted; they share the work. Its HTTP port serves health checks only.
+ * Run as many as wanted; they share the work. Its HTTP port serves the admin pages only (health checks, metrics).
  */
 final class DataPlaneCommand
         extends ServerCommand<SluiceConfiguration>

@@ -177,7 +177,9 @@ final class DevMode
 
                    API          %1$s/v1
                    Token        %2$s
-                   API spec     openapi/openapi.yaml
+                   API docs     %1$s/docs/   (spec: %1$s/openapi.yaml)
+                   Metrics      %1$s/admin/prometheus   (operator token)
+                   Health       %1$s/admin/healthcheck
 
                  Try it:
                    export SLUICE_TOKEN=%2$s
