@@ -92,12 +92,12 @@ public final class SourceService
             });
         }
         catch (RuntimeException e) {
-            releaseReplication(connection);
+            releaseReplication(id, connection);
             throw e;
         }
         if (!created.id().equals(id)) {
             // a concurrent retry with the same key created the source first: this attempt's slot is not needed
-            releaseReplication(connection);
+            releaseReplication(id, connection);
         }
         return created;
     }
@@ -154,7 +154,7 @@ public final class SourceService
             sources.delete(accountId, source.id());
             return source;
         });
-        releaseReplication(connection(deleted));
+        releaseReplication(deleted.id(), connection(deleted));
     }
 
     /**
@@ -197,12 +197,12 @@ public final class SourceService
      * Drops the slot and publication Sluice manages, so the source stops keeping WAL for it; a source that cannot
      * be reached is logged, not refused.
      */
-    private void releaseReplication(SourceConnection connection)
+    private void releaseReplication(String sourceId, SourceConnection connection)
     {
         if (!connection.manageSlot() && !connection.managePublication()) {
             return;
         }
-        try (SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+        try (org.slf4j.MDC.MDCCloseable named = org.slf4j.MDC.putCloseable("source", sourceId); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             if (connection.manageSlot()) {
                 admin.dropSlot();
             }
