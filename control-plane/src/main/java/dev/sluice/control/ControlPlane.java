@@ -38,11 +38,18 @@ import dev.sluice.control.token.TokenResource;
 import dev.sluice.control.token.TokenService;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.Retention;
 import dev.sluice.store.Store;
 import dev.sluice.store.metrics.StreamMetrics;
 import org.glassfish.jersey.server.ResourceConfig;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -53,6 +60,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ControlPlane
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
     private final Store store;
     private final AccountService accounts;
     private final TokenService tokens;
@@ -63,6 +72,11 @@ public final class ControlPlane
     private final ControlPlaneSettings settings;
     private final MessageSignals signals;
     private final DeliveryService delivery;
+    private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-retention");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ControlPlane(Store store, ControlPlaneSettings settings, StreamMetrics metrics)
     {
@@ -81,15 +95,28 @@ public final class ControlPlane
         this.delivery = new DeliveryService(consumers, messages, signals);
     }
 
-    /** Starts listening for new messages, to wake long-polling receivers. */
+    /** Starts listening for new messages, to wake long-polling receivers, and purging expired bookkeeping. */
     public void start()
     {
         signals.start();
+        janitor.scheduleWithFixedDelay(this::purge, 1, 10, TimeUnit.MINUTES);
     }
 
     public void stop()
     {
+        janitor.shutdownNow();
         signals.close();
+    }
+
+    private void purge()
+    {
+        try {
+            Retention.Purged purged = new Retention(store).purge();
+            LOG.debug("purged {} expired idempotency keys and {} old delivery counts", purged.idempotencyKeys(), purged.deliveryStats());
+        }
+        catch (RuntimeException e) {
+            LOG.warn("could not purge expired bookkeeping: {}", e.getMessage());
+        }
     }
 
     /** Makes the API's JSON strict: unknown fields, wrong types and duplicate keys are errors, not guesses. */
