@@ -71,10 +71,20 @@ public interface MessageDao
                 on conflict (consumer_id, group_key) do update set head_seq = group_heads.head_seq where false
                 returning 1
             ),
+            counted as (
+                -- one row per consumer and minute, locked only once every head is (the subquery runs the heads insert to
+                -- completion first): receives and acks lock heads before this row too, so they cannot deadlock with it
+                insert into delivery_stats (consumer_id, minute, stored)
+                select consumer_id, date_trunc('minute', now()), count(*) from inserted
+                where (select count(*) from heads) >= 0
+                group by consumer_id order by consumer_id
+                on conflict (consumer_id, minute) do update set stored = delivery_stats.stored + excluded.stored
+                returning 1
+            ),
             notified as (
                 select pg_notify('sluice_messages', consumer_id) from (select distinct consumer_id from inserted) c
             )
-            select (select count(*) from inserted) + 0 * (select count(*) from notified)
+            select (select count(*) from inserted) + 0 * (select count(*) from notified) + 0 * (select count(*) from counted)
             """)
     int appendRows(@Bind("consumerIds") String[] consumerIds, @Bind("groupKeys") String[] groupKeys, @Bind("actions") String[] actions,
             @Bind("schemas") String[] schemas, @Bind("tables") String[] tables, @Bind("records") String[] records, @Bind("changes") String[] changes,
