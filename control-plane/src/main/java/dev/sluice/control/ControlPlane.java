@@ -13,6 +13,13 @@ import dev.sluice.control.account.AccountResource;
 import dev.sluice.control.account.AccountService;
 import dev.sluice.control.account.MeResource;
 import dev.sluice.control.auth.AuthenticationFilter;
+import dev.sluice.control.auth.Authenticator;
+import dev.sluice.control.console.ConsoleHeaders;
+import dev.sluice.control.console.ConsoleResource;
+import dev.sluice.control.console.ConsumerPages;
+import dev.sluice.control.console.EndpointPages;
+import dev.sluice.control.console.RootResource;
+import dev.sluice.control.console.SourcePages;
 import dev.sluice.control.consumer.BackfillResource;
 import dev.sluice.control.consumer.BackfillService;
 import dev.sluice.control.consumer.ConsumerResource;
@@ -72,6 +79,9 @@ public final class ControlPlane
     private final ControlPlaneSettings settings;
     private final MessageSignals signals;
     private final DeliveryService delivery;
+    private final SecretBox secrets;
+    private final Authenticator authenticator;
+    private final MessageStore messages;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-retention");
         thread.setDaemon(true);
@@ -82,13 +92,14 @@ public final class ControlPlane
     {
         this.store = requireNonNull(store, "store is null");
         this.settings = requireNonNull(settings, "settings is null");
-        SecretBox secrets = SecretBox.fromBase64Key(settings.encryptionKey());
+        this.secrets = SecretBox.fromBase64Key(settings.encryptionKey());
+        this.authenticator = new Authenticator(store, settings.operatorToken());
         Idempotency idempotency = new Idempotency(store, secrets);
         this.accounts = new AccountService(store, idempotency);
         this.tokens = new TokenService(store, idempotency);
         this.sources = new SourceService(store, idempotency, secrets, new SourceChecker(settings.sourceConnectTimeout(), Clock.systemUTC()));
         this.endpoints = new HttpEndpointService(store, idempotency, secrets, new WebhookTargets(settings.allowPrivateWebhookTargets()));
-        MessageStore messages = new MessageStore(store, metrics);
+        this.messages = new MessageStore(store, metrics);
         this.consumers = new ConsumerService(store, idempotency, sources, endpoints, messages);
         this.backfills = new BackfillService(store, idempotency, consumers);
         this.signals = new MessageSignals(store.dataSource());
@@ -145,7 +156,7 @@ public final class ControlPlane
     public void register(ResourceConfig jersey)
     {
         jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
-        jersey.register(new AuthenticationFilter(store, settings.operatorToken()));
+        jersey.register(new AuthenticationFilter(authenticator, secrets));
         jersey.register(new SluiceExceptionMapper());
         jersey.register(new JsonExceptionMapper());
         jersey.register(new ValidationExceptionMapper());
@@ -160,6 +171,12 @@ public final class ControlPlane
         jersey.register(new BackfillResource(backfills));
         jersey.register(new MessageResource(delivery));
         jersey.register(new DeadLetterResource(delivery, consumers));
+        jersey.register(new ConsoleHeaders());
+        jersey.register(new RootResource());
+        jersey.register(new ConsoleResource(authenticator, secrets, sources, endpoints, consumers));
+        jersey.register(new SourcePages(sources, consumers));
+        jersey.register(new EndpointPages(endpoints));
+        jersey.register(new ConsumerPages(consumers, backfills, delivery, messages, sources, endpoints));
     }
 
     public AccountService accounts()

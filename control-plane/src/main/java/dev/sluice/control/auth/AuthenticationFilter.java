@@ -2,36 +2,36 @@ package dev.sluice.control.auth;
 
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
-import dev.sluice.core.secret.Tokens;
-import dev.sluice.store.Store;
-import dev.sluice.store.token.TokenDao;
+import dev.sluice.core.secret.SecretBox;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.net.URI;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Resolves the bearer token of every API request to a {@link Caller}. Tokens are looked up by hash on
- * every request, so a revoked token or a disabled account is refused at once.
+ * Resolves the bearer token of every API request, and the session cookie of every console page, to a
+ * {@link Caller}. Tokens are looked up by hash on every request, so a revoked token or a disabled account
+ * is refused at once.
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthenticationFilter
         implements ContainerRequestFilter
 {
-    private final Store store;
-    private final Optional<String> operatorToken;
+    private final Authenticator authenticator;
+    private final SecretBox sessionKey;
 
-    public AuthenticationFilter(Store store, Optional<String> operatorToken)
+    public AuthenticationFilter(Authenticator authenticator, SecretBox sessionKey)
     {
-        this.store = requireNonNull(store, "store is null");
-        this.operatorToken = requireNonNull(operatorToken, "operatorToken is null");
+        this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.sessionKey = requireNonNull(sessionKey, "sessionKey is null");
     }
 
     @Override
@@ -39,7 +39,14 @@ public final class AuthenticationFilter
     {
         Callers.clear();
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("v1/") && !path.startsWith("/v1/")) {
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        if (path.equals("console") || path.startsWith("console/")) {
+            authenticateConsole(request, path);
+            return;
+        }
+        if (!path.startsWith("v1/")) {
             return;
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -50,37 +57,30 @@ public final class AuthenticationFilter
             throw new SluiceException(ErrorCode.UNAUTHENTICATED, "the Authorization header must use the Bearer scheme");
         }
         String secret = header.substring(7).trim();
-        Caller caller = authenticate(secret);
-        Callers.set(caller);
+        Callers.set(authenticator.authenticate(secret));
     }
 
-    private Caller authenticate(String secret)
+    /** Console pages take their caller from the session cookie; without a valid one the browser goes to the login page. */
+    private void authenticateConsole(ContainerRequestContext request, String path)
     {
-        if (operatorToken.isPresent() && constantTimeEquals(operatorToken.get(), secret)) {
-            return new Caller.Operator();
+        if (path.equals("console/login") || path.startsWith("console/static/")) {
+            return;
         }
-        if (!secret.startsWith(Tokens.PREFIX)) {
-            throw invalidToken();
-        }
-        String hash = Tokens.hash(secret);
-        return store.withHandle(handle -> {
-            TokenDao tokens = handle.attach(TokenDao.class);
-            TokenDao.AuthenticatedToken found = tokens.authenticate(hash).orElseThrow(AuthenticationFilter::invalidToken);
-            if (!found.accountActive()) {
-                throw new SluiceException(ErrorCode.ACCOUNT_DISABLED, "this account is disabled; contact the operator");
+        Cookie cookie = request.getCookies().get(ConsoleSession.COOKIE);
+        Optional<ConsoleSession> session = ConsoleSession.unseal(sessionKey, cookie == null ? null : cookie.getValue());
+        try {
+            if (session.isPresent()) {
+                Callers.set(authenticator.authenticate(session.get().token()), session.get());
+                return;
             }
-            tokens.touch(found.token().id());
-            return new Caller.AccountToken(found.token().accountId(), found.accountName(), found.token().id(), found.token().scopes());
-        });
-    }
-
-    private static SluiceException invalidToken()
-    {
-        return new SluiceException(ErrorCode.UNAUTHENTICATED, "the API token is unknown or revoked");
-    }
-
-    private static boolean constantTimeEquals(String expected, String actual)
-    {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (SluiceException e) {
+            // a revoked token or a disabled account ends the session
+        }
+        URI login = request.getUriInfo().getBaseUriBuilder().path("console/login").build();
+        boolean htmx = "true".equals(request.getHeaderString("HX-Request"));
+        request.abortWith(htmx
+                ? Response.ok().header("HX-Redirect", login.toString()).build()
+                : Response.seeOther(login).build());
     }
 }

@@ -13,6 +13,7 @@ import org.slf4j.MDC;
 public final class Callers
 {
     private static final ThreadLocal<Caller> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<ConsoleSession> SESSION = new ThreadLocal<>();
 
     private Callers() {}
 
@@ -25,9 +26,26 @@ public final class Callers
         }
     }
 
+    static void set(Caller caller, ConsoleSession session)
+    {
+        set(caller);
+        SESSION.set(session);
+    }
+
+    /** The console session the request came with; console pages only. */
+    public static ConsoleSession session()
+    {
+        ConsoleSession session = SESSION.get();
+        if (session == null) {
+            throw new SluiceException(ErrorCode.UNAUTHENTICATED, "log in to the console first");
+        }
+        return session;
+    }
+
     static void clear()
     {
         CURRENT.remove();
+        SESSION.remove();
         MDC.remove("account");
     }
 

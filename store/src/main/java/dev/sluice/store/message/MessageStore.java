@@ -256,6 +256,30 @@ public final class MessageStore
                 .one());
     }
 
+    /** The consumer's oldest waiting messages, without delivering them (the console's peek). */
+    public List<StoredMessage> peek(String consumerId, int limit)
+    {
+        return store.withHandle(handle -> handle.createQuery("select * from messages where consumer_id = :c order by seq limit :limit")
+                .bind("c", consumerId).bind("limit", limit).map(MESSAGE).list());
+    }
+
+    /** Messages stored, delivered and acknowledged in one minute. */
+    public record Minute(Instant minute, long stored, long delivered, long acked) {}
+
+    /** The consumer's throughput per minute over the last {@code minutes} minutes, the current one included, oldest first; quiet minutes count zero. */
+    public List<Minute> throughput(String consumerId, int minutes)
+    {
+        return store.withHandle(handle -> handle.createQuery("""
+                        select m.minute, coalesce(s.stored, 0) as stored, coalesce(s.delivered, 0) as delivered, coalesce(s.acked, 0) as acked
+                        from generate_series(date_trunc('minute', now()) - make_interval(mins => :back), date_trunc('minute', now()), interval '1 minute') m(minute)
+                        left join delivery_stats s on s.consumer_id = :c and s.minute = m.minute
+                        order by m.minute
+                        """)
+                .bind("c", consumerId).bind("back", minutes - 1)
+                .map((rs, ctx) -> new Minute(rs.getTimestamp("minute").toInstant(), rs.getLong("stored"), rs.getLong("delivered"), rs.getLong("acked")))
+                .list());
+    }
+
     /** Moves one delivered message to the dead letters with its reason (a transform that failed on it, say). */
     public void deadLetter(String consumerId, long seq, String reason)
     {

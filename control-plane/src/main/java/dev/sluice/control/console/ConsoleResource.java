@@ -1,0 +1,174 @@
+package dev.sluice.control.console;
+
+import dev.sluice.control.auth.Authenticator;
+import dev.sluice.control.auth.Caller;
+import dev.sluice.control.auth.Callers;
+import dev.sluice.control.auth.ConsoleSession;
+import dev.sluice.control.consumer.ConsumerService;
+import dev.sluice.control.endpoint.HttpEndpointService;
+import dev.sluice.control.source.SourceService;
+import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.endpoint.HttpEndpoint;
+import dev.sluice.store.source.Source;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** The console's entry: logging in and out, the overview of an account's sources, endpoints and consumers, static files. */
+@Path("console")
+@Produces(MediaType.TEXT_HTML)
+public final class ConsoleResource
+{
+    private static final int LIST_LIMIT = 200;
+    private static final Map<String, String[]> STATIC = Map.of(
+            "htmx.min.js", new String[] {"META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js", "text/javascript; charset=utf-8"},
+            "uPlot.iife.min.js", new String[] {"META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+            "uPlot.min.css", new String[] {"META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css", "text/css; charset=utf-8"},
+            "console.css", new String[] {"dev/sluice/control/console/static/console.css", "text/css; charset=utf-8"},
+            "console.js", new String[] {"dev/sluice/control/console/static/console.js", "text/javascript; charset=utf-8"});
+
+    private final Authenticator authenticator;
+    private final SecretBox sessionKey;
+    private final SourceService sources;
+    private final HttpEndpointService endpoints;
+    private final ConsumerService consumers;
+
+    public ConsoleResource(Authenticator authenticator, SecretBox sessionKey, SourceService sources, HttpEndpointService endpoints, ConsumerService consumers)
+    {
+        this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.sessionKey = requireNonNull(sessionKey, "sessionKey is null");
+        this.sources = requireNonNull(sources, "sources is null");
+        this.endpoints = requireNonNull(endpoints, "endpoints is null");
+        this.consumers = requireNonNull(consumers, "consumers is null");
+    }
+
+    @GET
+    @Path("login")
+    public Response loginPage()
+    {
+        return login(Response.Status.OK, Optional.empty());
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logIn(MultivaluedMap<String, String> form)
+    {
+        String token = Optional.ofNullable(form.getFirst("token")).map(String::strip).orElse("");
+        if (token.isEmpty()) {
+            return login(Response.Status.UNAUTHORIZED, Optional.of("Paste an API token of your account."));
+        }
+        Caller caller;
+        try {
+            caller = authenticator.authenticate(token);
+        }
+        catch (SluiceException e) {
+            return login(Response.Status.UNAUTHORIZED, Optional.of(e.getMessage()));
+        }
+        if (!(caller instanceof Caller.AccountToken)) {
+            return login(Response.Status.UNAUTHORIZED, Optional.of("The console shows one account: log in with an account's API token, not the operator token."));
+        }
+        ConsoleSession session = ConsoleSession.open(token);
+        return Response.seeOther(java.net.URI.create("/console")).cookie(cookie(session.seal(sessionKey), (int) ConsoleSession.LIFETIME.toSeconds())).build();
+    }
+
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logOut(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        Pages.checkCsrf(form, csrfHeader);
+        return Response.seeOther(java.net.URI.create("/console/login")).cookie(cookie("", 0)).build();
+    }
+
+    @GET
+    public Response overview()
+    {
+        return Pages.guard(() -> {
+            Caller.AccountToken caller = Callers.read();
+            List<Source> sourceList = sources.list(caller.accountId(), "", LIST_LIMIT).items();
+            Map<String, String> sourceNames = new LinkedHashMap<>();
+            sourceList.forEach(source -> sourceNames.put(source.id(), source.name()));
+            List<Map<String, Object>> sourceRows = sourceList.stream().map(source -> {
+                SourceService.Status status = sources.status(caller.accountId(), source.id());
+                return Map.<String, Object>of("id", source.id(), "name", source.name(), "address", source.host() + ":" + source.port() + "/" + source.database(),
+                        "state", status.state(), "lag", status.slotLagBytes().map(Formats::bytes).orElse("—"));
+            }).toList();
+            List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
+                dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
+                return Map.<String, Object>of("id", consumer.id(), "name", consumer.name(), "kind", kind(consumer),
+                        "status", consumer.active() ? "active" : "paused", "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
+                        "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));
+            }).toList();
+            List<Map<String, Object>> endpointRows = endpoints.list(caller.accountId(), "", LIST_LIMIT).items().stream()
+                    .map(endpoint -> Map.<String, Object>of("id", endpoint.id(), "name", endpoint.name(), "url", endpoint.url()))
+                    .toList();
+            return Pages.render("overview", "Overview", Map.of("sources", sourceRows, "consumers", consumerRows, "endpoints", endpointRows));
+        });
+    }
+
+    @GET
+    @Path("static/{name}")
+    @Produces(MediaType.WILDCARD)
+    public Response file(@PathParam("name") String name)
+    {
+        String[] file = STATIC.get(name);
+        if (file == null) {
+            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN).entity("no such file").build();
+        }
+        try (InputStream in = ConsoleResource.class.getClassLoader().getResourceAsStream(file[0])) {
+            if (in == null) {
+                return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN).entity("no such file").build();
+            }
+            return Response.ok(in.readAllBytes(), file[1]).header("Cache-Control", "public, max-age=3600").build();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String kind(Consumer consumer)
+    {
+        return consumer.kind().name().toLowerCase(Locale.ROOT);
+    }
+
+    static String endpointLabel(HttpEndpoint endpoint)
+    {
+        return endpoint.name() + " (" + endpoint.url() + ")";
+    }
+
+    private static Response login(Response.Status status, Optional<String> error)
+    {
+        return Response.status(status)
+                .entity(new ConsolePage("login", "Log in", Map.of(), Optional.empty(), Optional.empty(), error))
+                .type("text/html; charset=utf-8")
+                .build();
+    }
+
+    private static NewCookie cookie(String value, int maxAge)
+    {
+        return new NewCookie.Builder(ConsoleSession.COOKIE).value(value).path("/console").maxAge(maxAge).httpOnly(true)
+                .sameSite(NewCookie.SameSite.STRICT).build();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.sluice.control.console;
+
+import dev.sluice.control.auth.Caller;
+import dev.sluice.control.auth.Callers;
+import dev.sluice.control.endpoint.HttpEndpointService;
+import dev.sluice.control.endpoint.HttpEndpointService.EndpointInput;
+import dev.sluice.core.error.SluiceException;
+import dev.sluice.store.endpoint.HttpEndpoint;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The forms that create and edit HTTP endpoints. Headers are one {@code Name: value} per line; secret
+ * headers and the signing secret are write-only: left empty on edit, they stay as they are.
+ */
+@Path("console/endpoints")
+@Produces(MediaType.TEXT_HTML)
+public final class EndpointPages
+{
+    private final HttpEndpointService endpoints;
+
+    public EndpointPages(HttpEndpointService endpoints)
+    {
+        this.endpoints = requireNonNull(endpoints, "endpoints is null");
+    }
+
+    @GET
+    @Path("new")
+    public Response newForm()
+    {
+        return Pages.guard(() -> {
+            Callers.manage();
+            return form("New HTTP endpoint", "/console/endpoints", Map.of(), Optional.empty(), Optional.empty());
+        });
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.guard(() -> {
+            Pages.checkCsrf(form, csrfHeader);
+            Caller.AccountToken caller = Callers.manage();
+            try {
+                EndpointInput input = new EndpointInput(
+                        Optional.of(Pages.field(form, "name").orElseThrow(() -> SluiceException.invalid("name", "is required"))),
+                        Optional.of(Pages.field(form, "url").orElseThrow(() -> SluiceException.invalid("url", "is required"))),
+                        Optional.of(headers(form, "headers")),
+                        Pages.field(form, "secretHeaders").map(text -> headers(form, "secretHeaders")),
+                        Pages.field(form, "signingSecret"));
+                endpoints.create(caller.accountId(), Optional.empty(), input, form);
+                return Pages.redirect("/console");
+            }
+            catch (SluiceException e) {
+                return form("New HTTP endpoint", "/console/endpoints", Pages.values(form), Optional.empty(), Optional.of(Pages.message(e)));
+            }
+        });
+    }
+
+    @GET
+    @Path("{id}/edit")
+    public Response editForm(@PathParam("id") String id)
+    {
+        return Pages.guard(() -> {
+            Caller.AccountToken caller = Callers.manage();
+            HttpEndpoint endpoint = endpoints.get(caller.accountId(), id);
+            Map<String, Object> values = Map.of("name", endpoint.name(), "url", endpoint.url(), "headers",
+                    endpoint.headers().entrySet().stream().map(header -> header.getKey() + ": " + header.getValue()).collect(Collectors.joining("\n")));
+            return form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), values, Optional.of(endpoint), Optional.empty());
+        });
+    }
+
+    @POST
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.guard(() -> {
+            Pages.checkCsrf(form, csrfHeader);
+            Caller.AccountToken caller = Callers.manage();
+            HttpEndpoint endpoint = endpoints.get(caller.accountId(), id);
+            try {
+                EndpointInput changes = new EndpointInput(Pages.field(form, "name"), Pages.field(form, "url"), Optional.of(headers(form, "headers")),
+                        Pages.field(form, "secretHeaders").map(text -> headers(form, "secretHeaders")), Pages.field(form, "signingSecret"));
+                endpoints.update(caller.accountId(), endpoint.id(), changes);
+                return Pages.redirect("/console");
+            }
+            catch (SluiceException e) {
+                return form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Pages.values(form), Optional.of(endpoint),
+                        Optional.of(Pages.message(e)));
+            }
+        });
+    }
+
+    private static Response form(String title, String action, Map<String, Object> values, Optional<HttpEndpoint> existing, Optional<String> error)
+    {
+        Map<String, Object> model = Map.of("action", action, "values", values, "creating", existing.isEmpty(),
+                "secretHeaderNames", existing.map(endpoint -> String.join(", ", endpoint.secretHeaderNames())).orElse(""),
+                "hasSigningSecret", existing.map(endpoint -> endpoint.signingSecretEncrypted().isPresent()).orElse(false));
+        return Pages.render(error.isPresent() ? 422 : 200, "endpoint-form", title, model, error);
+    }
+
+    /** {@code Name: value} lines; a line without a colon is refused with its number. */
+    private static Map<String, String> headers(MultivaluedMap<String, String> form, String field)
+    {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String[] lines = Optional.ofNullable(form.getFirst(field)).orElse("").split("\\R");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw SluiceException.invalid(field, "line " + (i + 1) + " must read 'Name: value'");
+            }
+            headers.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+        }
+        return headers;
+    }
+}

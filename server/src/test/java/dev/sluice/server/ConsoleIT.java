@@ -1,0 +1,273 @@
+package dev.sluice.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.server.TestServer.Account;
+import dev.sluice.server.TestServer.Reply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console in a real headless Chromium (Debian's, installed by {@code scripts/chromium.sh}): log in,
+ * create a source and a consumer through the forms, watch rows arrive, redrive a dead letter. Screenshots
+ * go to {@code target/console-screenshots}.
+ */
+class ConsoleIT
+{
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    private static ChromeDriver browser;
+
+    private final TestServer server = TestServer.get();
+    private final SourcePostgres source = SourcePostgres.logical();
+
+    @BeforeAll
+    static void startBrowser()
+            throws IOException, InterruptedException
+    {
+        Process install = new ProcessBuilder("bash", "scripts/chromium.sh").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String[] paths = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split(" ");
+        assertThat(install.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(install.exitValue()).as("scripts/chromium.sh installs Chromium").isZero();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(paths[0]);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-background-networking", "--disable-dev-shm-usage", "--window-size=1280,1100");
+        // an explicit driver: nothing is downloaded
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(paths[1])).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser()
+    {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aUserCreatesASourceAndAConsumerWatchesRowsArriveAndRedrivesADeadLetter()
+            throws IOException
+    {
+        Account account = server.newAccount("console");
+        String table = "console_orders_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key, label text)");
+        source.execute(SourcePostgres.DATABASE, "create table " + table + "_log (line text)");
+
+        logIn(account.token());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
+
+        // a source through its form: Sluice checks it, then shows its health and tables
+        browser.findElement(By.linkText("New source")).click();
+        type("name", "orders-db");
+        type("host", "127.0.0.1");
+        type("port", Integer.toString(source.port()));
+        type("database", SourcePostgres.DATABASE);
+        type("username", SourcePostgres.REPLICATOR);
+        type("password", SourcePostgres.REPLICATOR_PASSWORD);
+        new Select(browser.findElement(By.name("sslMode"))).selectByValue("disable");
+        submit();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("orders-db");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("public." + table)
+                .contains("No primary key: messages have no key to keep in order");
+        String sourcePage = browser.getCurrentUrl();
+
+        // a bad filter shows the API's own message, and nothing is created
+        browser.get(server.baseUrl() + "/console/consumers/new");
+        type("name", "orders");
+        type("tables", table);
+        type("filter", "id = = 1");
+        submit();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isEqualTo(apiError(account, table, "id = = 1"));
+        assertThat(server.request("GET", "/v1/consumers/orders", account.token(), null).status()).isEqualTo(404);
+        screenshot("consumer-form-error");
+
+        // the same form, corrected: a pull consumer that dead-letters a message after one delivery
+        browser.findElement(By.name("filter")).clear();
+        type("maxDeliver", "1");
+        submit();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("orders");
+        String consumerId = server.request("GET", "/v1/consumers/orders", account.token(), null).json().path("id").asText();
+        String consumerPage = browser.getCurrentUrl();
+        assertThat(consumerPage).endsWith("/console/consumers/" + consumerId);
+
+        // the source page now warns that the consumer's updates will carry no old values
+        browser.get(sourcePage);
+        assertThat(browser.findElement(By.tagName("main")).getText())
+                .contains("REPLICA IDENTITY is default, not FULL")
+                .contains("ALTER TABLE public." + table + " REPLICA IDENTITY FULL");
+        screenshot("source");
+        browser.get(consumerPage);
+
+        // one row, delivered once and handed back: the consumer dead-letters it on the next receive
+        source.execute(SourcePostgres.DATABASE, "insert into " + table + " values (1, 'first')");
+        await().atMost(Duration.ofSeconds(60)).until(() -> field("backlog").equals("1"));
+        JsonNode received = server.request("POST", "/v1/consumers/orders/receive", account.token(), "{\"batch_size\":10,\"wait_seconds\":5}").json();
+        assertThat(received.path("data")).hasSize(1);
+        server.request("POST", "/v1/consumers/orders/nack", account.token(),
+                "{\"ack_ids\":[\"" + received.path("data").get(0).path("ack_id").asText() + "\"]}");
+        assertThat(server.request("POST", "/v1/consumers/orders/receive", account.token(), "{\"batch_size\":10}").json().path("data")).isEmpty();
+
+        // more rows: the backlog and the chart move without reloading the page
+        for (int id = 2; id <= 4; id++) {
+            source.execute(SourcePostgres.DATABASE, "insert into " + table + " values (" + id + ", 'next')");
+        }
+        source.execute(SourcePostgres.DATABASE, "insert into " + table + " values (5, '<b>bold</b>')");
+        await().atMost(Duration.ofSeconds(60)).until(() -> field("backlog").equals("4") && field("dead-letters").equals("1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.parseLong(attribute("throughput", "data-total-stored")) >= 5);
+        assertThat(browser.findElements(By.cssSelector("#throughput canvas"))).isNotEmpty();
+        assertThat(browser.findElement(By.id("dead-letters")).getText()).contains("not acknowledged after 1 deliveries").contains("first");
+        assertThat(browser.findElement(By.id("peek")).getText()).as("row values are shown as text, never as markup").contains("next").contains("<b>bold</b>");
+        screenshot("consumer");
+
+        retrying(() -> {
+            browser.findElement(By.cssSelector("#dead-letters button.redrive")).click();
+            return true;
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> field("dead-letters").equals("0") && field("backlog").equals("5"));
+        JsonNode redriven = server.request("POST", "/v1/consumers/orders/receive", account.token(), "{\"batch_size\":10}").json().path("data");
+        assertThat(redriven).hasSize(5);
+        assertThat(redriven.get(0).path("record").path("label").asText()).as("a redriven message keeps its place first in its key's order").isEqualTo("first");
+        screenshot("consumer-redriven");
+
+        // pause from the console, through its form and CSRF token
+        browser.findElement(By.id("pause")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> field("status").equals("paused"));
+        assertThat(server.request("GET", "/v1/consumers/orders", account.token(), null).json().path("status").asText()).isEqualTo("paused");
+    }
+
+    @Test
+    void aFormPostWithoutTheSessionsCsrfTokenIsRefusedAndChangesNothing()
+    {
+        Account account = server.newAccount("csrf");
+        String table = "csrf_items_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key)");
+        String sourceId = server.request("POST", "/v1/sources", account.token(), source.sourceJson("db", "")).json().path("id").asText();
+        String consumerId = server.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"items\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"" + table + "\"}]}").json().path("id").asText();
+
+        logIn(account.token());
+        Cookie session = browser.manage().getCookieNamed("sluice_console");
+        assertThat(session.isHttpOnly()).isTrue();
+        for (String body : List.of("", "csrf=forged")) {
+            Reply refused = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/consumers/" + consumerId + "/pause"))
+                    .header("Cookie", session.getName() + "=" + session.getValue())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body()).contains("security token");
+        }
+        assertThat(server.request("GET", "/v1/consumers/items", account.token(), null).json().path("status").asText()).isEqualTo("active");
+
+        // another account's consumer is not found, as in the API
+        Account other = server.newAccount("other");
+        logIn(other.token());
+        browser.get(server.baseUrl() + "/console/consumers/" + consumerId);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+
+        // logging out ends the session
+        browser.findElement(By.cssSelector("form.logout button")).click();
+        browser.get(server.baseUrl() + "/console");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAtLogin()
+    {
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/login");
+        type("token", "slc_not-a-real-token");
+        submit();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isEqualTo("the API token is unknown or revoked");
+        browser.get(server.baseUrl() + "/console");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+    }
+
+    private void logIn(String token)
+    {
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+        type("token", token);
+        submit();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/console"));
+    }
+
+    private String apiError(Account account, String table, String filter)
+    {
+        Reply reply = server.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"orders\",\"source_id\":\"orders-db\",\"kind\":\"pull\",\"tables\":[{\"table\":\"" + table + "\"}],\"filter\":\"" + filter + "\"}");
+        assertThat(reply.status()).isEqualTo(422);
+        return reply.json().path("detail").asText();
+    }
+
+    private static void type(String name, String text)
+    {
+        WebElement field = browser.findElement(By.name(name));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    private static void submit()
+    {
+        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+    }
+
+    /** A value the live part of the page shows; it is replaced every few seconds, so read it afresh. */
+    private static String field(String name)
+    {
+        return retrying(() -> browser.findElement(By.cssSelector("[data-field=" + name + "]")).getText().strip());
+    }
+
+    private static String attribute(String id, String attribute)
+    {
+        String value = browser.findElement(By.id(id)).getAttribute(attribute);
+        return value == null ? "0" : value;
+    }
+
+    private static <T> T retrying(Supplier<T> action)
+    {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return action.get();
+            }
+            catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void screenshot(String name)
+            throws IOException
+    {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
