@@ -198,6 +198,57 @@ class ConsoleIT
     }
 
     @Test
+    void endpointsSourcesAndConsumersAreEditedThroughTheirForms()
+    {
+        Account account = server.newAccount("edit");
+        String table = "edited_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key)");
+        server.request("POST", "/v1/sources", account.token(), source.sourceJson("db", ""));
+        logIn(account.token());
+
+        browser.get(server.baseUrl() + "/console/endpoints/new");
+        type("name", "hooks");
+        type("url", "https://hooks.example.com/in");
+        type("headers", "X-Team: data");
+        type("signingSecret", "whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0cw==");
+        submit();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
+        browser.findElement(By.linkText("Edit")).click();
+        assertThat(browser.findElement(By.name("signingSecret")).getAttribute("value")).as("secrets are never shown").isEmpty();
+        type("url", "http://127.0.0.1:9/private");
+        submit();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).startsWith("url: ");
+        type("url", "https://hooks.example.com/v2");
+        submit();
+        JsonNode endpoint = server.request("GET", "/v1/http-endpoints/hooks", account.token(), null).json();
+        assertThat(endpoint.path("url").asText()).isEqualTo("https://hooks.example.com/v2");
+        assertThat(endpoint.path("headers").path("X-Team").asText()).isEqualTo("data");
+        assertThat(endpoint.path("has_signing_secret").asBoolean()).as("an empty secret field keeps the secret").isTrue();
+
+        browser.get(server.baseUrl() + "/console/consumers/new");
+        type("name", "pushed");
+        browser.findElement(By.cssSelector("input[name=kind][value=push]")).click();
+        new Select(browser.findElement(By.name("endpoint"))).selectByVisibleText("hooks (https://hooks.example.com/v2)");
+        type("tables", table);
+        submit();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("pushed");
+        browser.findElement(By.linkText("Edit")).click();
+        type("maxDeliver", "3");
+        type("filter", "id > 10");
+        submit();
+        JsonNode consumer = server.request("GET", "/v1/consumers/pushed", account.token(), null).json();
+        assertThat(consumer.path("kind").asText()).isEqualTo("push");
+        assertThat(consumer.path("max_deliver").asInt()).isEqualTo(3);
+        assertThat(consumer.path("filter").asText()).isEqualTo("id > 10");
+
+        browser.get(server.baseUrl() + "/console/sources/db/edit");
+        type("name", "renamed-db");
+        submit();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("renamed-db");
+        assertThat(server.request("GET", "/v1/sources/renamed-db", account.token(), null).status()).isEqualTo(200);
+    }
+
+    @Test
     void aWrongTokenIsRefusedAtLogin()
     {
         browser.manage().deleteAllCookies();
