@@ -51,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.util.Objects.requireNonNull;
 
@@ -69,6 +70,7 @@ public final class SourceExtractor
     private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
+    private static final long MIN_IDLE_NANOS = 50_000;
 
     private final Store store;
     private final SecretBox secrets;
@@ -224,6 +226,7 @@ public final class SourceExtractor
         int index = 0;
         Instant lastStatus = Instant.EPOCH;
         Instant lastBacklogCheck = Instant.EPOCH;
+        long idleNanos = 0;
         while (running()) {
             if (begin == null && Duration.between(lastBacklogCheck, Instant.now()).compareTo(settings.backlogCheckInterval()) >= 0) {
                 lastBacklogCheck = Instant.now();
@@ -242,11 +245,18 @@ public final class SourceExtractor
             }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
-                if (!flushBatch(batch)) {
-                    sleep(settings.idlePoll());
+                // nothing buffered yet is not the end of the WAL: the batch fills until it is full or batchDelay old,
+                // so a stream that is catching up is stored in large transactions, not one per read
+                if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
+                    flushBatch(batch);
+                }
+                else {
+                    idleNanos = Math.min(idleNanos == 0 ? MIN_IDLE_NANOS : idleNanos * 2, settings.idlePoll().toNanos());
+                    LockSupport.parkNanos(idleNanos);
                 }
                 continue;
             }
+            idleNanos = 0;
             PgOutputMessage message = next.get();
             relations.accept(message);
             if (chunk != null) {

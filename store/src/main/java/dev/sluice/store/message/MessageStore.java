@@ -98,11 +98,18 @@ public final class MessageStore
                             """)
                     .bind("c", consumerId).bind("room", room).mapToMap().list();
             List<Long> deliver = new ArrayList<>();
+            List<String> deliverGroups = new ArrayList<>();
             List<Long> exhausted = new ArrayList<>();
             for (Map<String, Object> head : heads) {
                 long seq = ((Number) head.get("head_seq")).longValue();
                 int count = ((Number) head.get("deliver_count")).intValue();
-                (count >= maxDeliver ? exhausted : deliver).add(seq);
+                if (count >= maxDeliver) {
+                    exhausted.add(seq);
+                }
+                else {
+                    deliver.add(seq);
+                    deliverGroups.add((String) head.get("group_key"));
+                }
             }
             if (!exhausted.isEmpty()) {
                 deadLetter(handle, consumerId, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
@@ -113,9 +120,9 @@ public final class MessageStore
             String nonce = HexFormat.of().formatHex(randomBytes());
             handle.createUpdate("""
                             update group_heads set visible_at = now() + make_interval(secs => :visibility), in_flight = true
-                            where consumer_id = :c and head_seq = any(:seqs)
+                            where consumer_id = :c and group_key = any(:groups)
                             """)
-                    .bind("c", consumerId).bind("seqs", deliver.toArray(Long[]::new)).bind("visibility", visibility.toMillis() / 1000.0).execute();
+                    .bind("c", consumerId).bind("groups", deliverGroups.toArray(String[]::new)).bind("visibility", visibility.toMillis() / 1000.0).execute();
             List<StoredMessage> messages = handle.createQuery("""
                             update messages set deliver_count = deliver_count + 1, last_delivered_at = now(),
                                    ack_id = seq || '-' || (deliver_count + 1) || '-' || :nonce
@@ -151,12 +158,12 @@ public final class MessageStore
             Set<Long> waiting = waiting(handle, consumerId, ackIds);
             List<Map<String, Object>> acked = handle.createQuery("""
                             delete from messages m using group_heads h
-                            where m.consumer_id = :c and m.ack_id = any(:ids)
+                            where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
                               and h.consumer_id = m.consumer_id and h.group_key = m.group_key and h.head_seq = m.seq
                               and h.in_flight and h.visible_at > now()
                             returning m.ack_id, m.group_key, m.commit_timestamp
                             """)
-                    .bind("c", consumerId).bind("ids", ids).mapToMap().list();
+                    .bind("c", consumerId).bind("seqs", seqs(ackIds)).bind("ids", ids).mapToMap().list();
             Set<String> groups = acked.stream().map(row -> (String) row.get("group_key")).collect(Collectors.toSet());
             advanceHeads(handle, consumerId, groups);
             countDelivered(handle, consumerId, 0, acked.size());
@@ -180,12 +187,12 @@ public final class MessageStore
             List<String> nacked = handle.createQuery("""
                             update group_heads h set visible_at = now() + make_interval(secs => :delay), in_flight = false
                             from messages m
-                            where m.consumer_id = :c and m.ack_id = any(:ids)
+                            where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
                               and h.consumer_id = m.consumer_id and h.group_key = m.group_key and h.head_seq = m.seq
                               and h.in_flight and h.visible_at > now()
                             returning m.ack_id
                             """)
-                    .bind("c", consumerId).bind("ids", ids).bind("delay", delay.toMillis() / 1000.0).mapTo(String.class).list();
+                    .bind("c", consumerId).bind("seqs", seqs(ackIds)).bind("ids", ids).bind("delay", delay.toMillis() / 1000.0).mapTo(String.class).list();
             return outcomes(ackIds, Set.copyOf(nacked), waiting);
         });
     }
@@ -284,7 +291,10 @@ public final class MessageStore
     public void deadLetter(String consumerId, long seq, String reason)
     {
         store.useTransaction(handle -> {
-            handle.createQuery("select group_key from group_heads where consumer_id = :c and head_seq = :seq for update")
+            handle.createQuery("""
+                            select h.group_key from group_heads h join messages m on m.consumer_id = h.consumer_id and m.group_key = h.group_key
+                            where m.consumer_id = :c and m.seq = :seq and h.head_seq = m.seq for update of h
+                            """)
                     .bind("c", consumerId).bind("seq", seq).mapTo(String.class).list();
             deadLetter(handle, consumerId, List.of(seq), reason);
         });
@@ -313,10 +323,10 @@ public final class MessageStore
         // an extraction committed while this transaction waited for a head
         handle.createQuery("""
                         select h.group_key from group_heads h join messages m on m.consumer_id = h.consumer_id and m.group_key = h.group_key
-                        where m.consumer_id = :c and m.ack_id = any(:ids)
+                        where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
                         order by h.group_key for update of h
                         """)
-                .bind("c", consumerId).bind("ids", ackIds).mapTo(String.class).list();
+                .bind("c", consumerId).bind("seqs", seqs(List.of(ackIds))).bind("ids", ackIds).mapTo(String.class).list();
     }
 
     /** Points each group's head at its oldest remaining message, or removes it when the group is empty. */
@@ -350,6 +360,12 @@ public final class MessageStore
         }
         return Set.copyOf(handle.createQuery("select seq from messages where consumer_id = :c and seq = any(:seqs)")
                 .bind("c", consumerId).bind("seqs", seqs.toArray(Long[]::new)).mapTo(Long.class).list());
+    }
+
+    /** The sequence numbers ack ids name (an ack id starts with its message's): lookups by primary key. */
+    private static Long[] seqs(List<String> ackIds)
+    {
+        return ackIds.stream().map(MessageStore::parseSeq).flatMap(Optional::stream).toArray(Long[]::new);
     }
 
     private static Map<String, Outcome> outcomes(List<String> ackIds, Set<String> ok, Set<Long> waiting)

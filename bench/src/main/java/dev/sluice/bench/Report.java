@@ -1,0 +1,102 @@
+package dev.sluice.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Locale;
+
+/** BENCHMARKS.md from a result: the command, the machine, the numbers, and each target met or missed. */
+final class Report
+{
+    private Report() {}
+
+    static String markdown(JsonNode result, boolean full, String analysis)
+    {
+        StringBuilder md = new StringBuilder();
+        JsonNode machine = result.path("machine");
+        md.append("# Benchmarks\n\n");
+        md.append("Measured by `bench/run.sh").append(full ? " --full" : " --quick").append("` on ").append(result.path("date").asText(), 0, 10)
+                .append(" (").append(result.path("mode").asText()).append(" mode; `bench/run.sh --full` runs ten times the rows).\n\n");
+        md.append("Machine: ").append(machine.path("cpus").asInt()).append(" CPUs (").append(machine.path("cpu").asText()).append("), ")
+                .append(machine.path("memory").asText()).append(" memory, ").append(machine.path("java").asText()).append(", heap up to ")
+                .append(machine.path("max_heap_mb").asLong()).append(" MB; source and metadata Postgres 17 (embedded) on the same machine. ")
+                .append("Absolute numbers on one small machine are noisy; the ratios are measured side by side in the same run, on the same WAL: ")
+                .append("each system reads it from a slot of its own, one after another, so they never compete for the CPUs.\n\n");
+
+        md.append("## Throughput (catch-up: the workload is written first, then each system reads it)\n\n");
+        md.append("| workload | changes | raw slot drain /s | Sluice capture /s | capture ÷ raw | Sluice push end to end /s | Debezium embedded push /s | Sluice ÷ Debezium |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (JsonNode row : result.path("scenarios")) {
+            md.append("| ").append(row.path("scenario").asText()).append(" | ").append(number(row.path("changes").asDouble()))
+                    .append(" | ").append(number(row.path("raw_drain_per_second").asDouble()))
+                    .append(" | ").append(number(row.path("sluice_capture_per_second").asDouble()))
+                    .append(" | ").append(percent(row.path("capture_vs_raw").asDouble()))
+                    .append(" | ").append(number(row.path("sluice_push_per_second").asDouble()))
+                    .append(" | ").append(number(row.path("debezium_push_per_second").asDouble()))
+                    .append(" | ").append(ratio(row.path("push_vs_debezium").asDouble())).append(" |\n");
+        }
+        md.append("\nCapture is WAL → messages committed in Sluice's store (with their checkpoint). Push end to end is WAL → the webhook target answered 200 ")
+                .append("(batches of 100, 16 requests in flight, order per key kept); Debezium's handler POSTs the same way to the same target.\n\n");
+
+        md.append("## Latency, source commit → webhook received, at 5,000 changes/s (100-row transactions)\n\n");
+        md.append("| system | changes | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n");
+        latencyRow(md, "Sluice", result.path("latency_sluice"));
+        latencyRow(md, "Debezium embedded", result.path("latency_debezium"));
+
+        JsonNode pull = result.path("pull");
+        JsonNode memory = result.path("memory");
+        md.append("\n## Pull and memory\n\n");
+        md.append("- Pull receive + ack, ").append(pull.path("receivers").asInt()).append(" receivers, batches of ").append(pull.path("batch_size").asInt())
+                .append(", over HTTP: **").append(number(pull.path("per_second").asDouble())).append(" messages/s** (").append(number(pull.path("messages").asDouble()))
+                .append(" messages).\n");
+        md.append("- Heap used after GC with a backlog of ").append(number(memory.path("backlog_messages").asDouble())).append(" messages: **")
+                .append(String.format(Locale.ROOT, "%.0f MB", memory.path("heap_used_after_gc_mb").asDouble()))
+                .append("** (the whole process: control plane, data plane and the harness).\n\n");
+
+        md.append("## Targets\n\n| target | measured | |\n|---|---|---|\n");
+        JsonNode first = result.path("scenarios").path(0);
+        target(md, "Capture ≥ 60% of the raw slot drain (100-row transactions, 200 B rows)", percent(first.path("capture_vs_raw").asDouble()),
+                first.path("capture_vs_raw").asDouble() >= 0.6);
+        target(md, "Push end to end ≥ 1.5× Debezium embedded", ratio(first.path("push_vs_debezium").asDouble()), first.path("push_vs_debezium").asDouble() >= 1.5);
+        double p99 = result.path("latency_sluice").path("p99_ms").asDouble();
+        target(md, "Commit → webhook p99 ≤ 100 ms at 5,000 changes/s", String.format(Locale.ROOT, "%.0f ms", p99), p99 <= 100);
+        target(md, "Pull receive+ack ≥ 20,000 messages/s, batches of 100", number(pull.path("per_second").asDouble()) + "/s",
+                pull.path("per_second").asDouble() >= 20_000);
+        double heap = memory.path("heap_used_after_gc_mb").asDouble();
+        target(md, "Heap under 256 MB with a large backlog", String.format(Locale.ROOT, "%.0f MB at %s messages", heap, number(memory.path("backlog_messages").asDouble())),
+                heap < 256);
+        md.append("\n## Running them\n\n");
+        md.append("- `bench/run.sh --quick` (a few minutes) or `bench/run.sh --full`: the harness above; it writes `bench/target/bench-result.json` and this file.\n");
+        md.append("- `bench/run.sh --jmh`: JMH benchmarks of the hot paths (pgoutput decoding, filter evaluation, JSON encoding).\n\n");
+        if (!analysis.isBlank()) {
+            md.append(analysis.strip()).append('\n');
+        }
+        return md.toString();
+    }
+
+    private static void latencyRow(StringBuilder md, String system, JsonNode latency)
+    {
+        md.append("| ").append(system).append(" | ").append(number(latency.path("changes").asDouble())).append(" | ")
+                .append(String.format(Locale.ROOT, "%.0f | %.0f | %.0f | %.0f |\n", latency.path("p50_ms").asDouble(), latency.path("p95_ms").asDouble(),
+                        latency.path("p99_ms").asDouble(), latency.path("max_ms").asDouble()));
+    }
+
+    private static void target(StringBuilder md, String target, String measured, boolean met)
+    {
+        md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
+    }
+
+    private static String number(double value)
+    {
+        return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    private static String percent(double value)
+    {
+        return String.format(Locale.ROOT, "%.0f%%", value * 100);
+    }
+
+    private static String ratio(double value)
+    {
+        return String.format(Locale.ROOT, "%.2f×", value);
+    }
+}
