@@ -116,18 +116,19 @@ public final class Bench
                 row.put("push_vs_debezium", debeziumSeconds / pushSeconds);
             }
 
-            log("latency at 5,000 changes/s for " + latencyRun.toSeconds() + " s");
+            log("latency at 5,000 and 1,000 changes/s for " + latencyRun.toSeconds() + " s each");
             source.execute("select pg_replication_slot_advance('bench_raw', pg_current_wal_lsn())");
             source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
             sluice.start();
             waitFor("Sluice streams the source", Duration.ofMinutes(2), () -> "streaming".equals(sluice.sourceStatus(sourceId).path("state").asText()) ? 1 : 0, 1);
-            result.set("latency_sluice", latency(source, sink, "/sluice", latencyRun, sink::received));
+            result.set("latency_sluice", latency(source, sink, "/sluice", latencyRun, sink::received, 5_000));
+            result.set("latency_sluice_1000", latency(source, sink, "/sluice", latencyRun, sink::received, 1_000));
             sluice.stop();
             source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
             debezium.resetDelivered();
             debezium.start();
             waitFor("Debezium streams the source", Duration.ofMinutes(2), () -> slotActive(source, "debezium_bench") ? 1 : 0, 1);
-            result.set("latency_debezium", latency(source, sink, "/debezium", latencyRun, path -> debezium.delivered()));
+            result.set("latency_debezium", latency(source, sink, "/debezium", latencyRun, path -> debezium.delivered(), 5_000));
             debezium.close();
 
             log("pull: " + pullMessages + " messages received and acked in batches of 100");
@@ -150,25 +151,25 @@ public final class Bench
         System.exit(0);
     }
 
-    private static ObjectNode latency(SourceDb source, WebhookSink sink, String path, Duration run, java.util.function.ToLongFunction<String> delivered)
+    private static ObjectNode latency(SourceDb source, WebhookSink sink, String path, Duration run, java.util.function.ToLongFunction<String> delivered, int rate)
     {
         sink.reset();
         sink.recordLatency(true);
-        long rows = 5_000 * run.toSeconds();
+        long rows = rate * run.toSeconds();
         long before = delivered.applyAsLong(path);
-        source.write(rows, 100, 200, false, 5_000);
+        source.write(rows, 100, 200, false, rate);
         waitFor("every change of the latency run", Duration.ofMinutes(10), () -> delivered.applyAsLong(path) - before, rows);
         sink.recordLatency(false);
         List<Double> latencies = new ArrayList<>(sink.latenciesMillis());
         latencies.sort(Double::compare);
         ObjectNode node = JSON.createObjectNode();
         node.put("changes", latencies.size());
-        node.put("rate_per_second", 5_000);
+        node.put("rate_per_second", rate);
         node.put("p50_ms", percentile(latencies, 0.50));
         node.put("p95_ms", percentile(latencies, 0.95));
         node.put("p99_ms", percentile(latencies, 0.99));
         node.put("max_ms", latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
-        log("  " + path + ": p50 " + node.get("p50_ms") + " ms, p95 " + node.get("p95_ms") + " ms, p99 " + node.get("p99_ms") + " ms");
+        log("  " + path + " at " + rate + "/s: p50 " + node.get("p50_ms") + " ms, p95 " + node.get("p95_ms") + " ms, p99 " + node.get("p99_ms") + " ms");
         return node;
     }
 

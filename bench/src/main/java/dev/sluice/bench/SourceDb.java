@@ -37,7 +37,6 @@ final class SourceDb
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
-                    .setServerConfig("synchronous_commit", "off")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
         }

@@ -15,6 +15,8 @@ import dev.sluice.control.account.MeResource;
 import dev.sluice.control.auth.AuthenticationFilter;
 import dev.sluice.control.auth.Authenticator;
 import dev.sluice.control.console.ConsoleHeaders;
+import dev.sluice.control.ratelimit.AccountRateLimiter;
+import dev.sluice.control.ratelimit.RateLimitFilter;
 import dev.sluice.control.console.ConsoleResource;
 import dev.sluice.control.console.ConsumerPages;
 import dev.sluice.control.console.EndpointPages;
@@ -157,6 +159,7 @@ public final class ControlPlane
     {
         jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
         jersey.register(new AuthenticationFilter(authenticator, secrets));
+        jersey.register(new RateLimitFilter(new AccountRateLimiter(settings.rateLimit())));
         jersey.register(new SluiceExceptionMapper());
         jersey.register(new JsonExceptionMapper());
         jersey.register(new ValidationExceptionMapper());

@@ -1,5 +1,7 @@
 package dev.sluice.control;
 
+import dev.sluice.control.ratelimit.RateLimit;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,13 +13,15 @@ public record ControlPlaneSettings(
         String encryptionKey,
         boolean allowPrivateWebhookTargets,
         long maxRequestBytes,
-        Duration sourceConnectTimeout)
+        Duration sourceConnectTimeout,
+        RateLimit rateLimit)
 {
     public ControlPlaneSettings
     {
         requireNonNull(operatorToken, "operatorToken is null");
         requireNonNull(encryptionKey, "encryptionKey is null");
         requireNonNull(sourceConnectTimeout, "sourceConnectTimeout is null");
+        requireNonNull(rateLimit, "rateLimit is null");
         if (maxRequestBytes <= 0) {
             throw new IllegalArgumentException("maxRequestBytes must be positive");
         }

@@ -51,6 +51,8 @@ final class DevCommand
             configuration.setEncryptionKey(devMode.encryptionKey());
         }
         configuration.setAllowPrivateWebhookTargets(true);
+        // one developer on a laptop: no request limits to run into while experimenting
+        configuration.setRateLimit(new SluiceConfiguration.RateLimitFactory(0, 0));
         if (configuration.getServerFactory() instanceof SimpleServerFactory server && server.getConnector() instanceof HttpConnectorFactory http) {
             http.setPort(namespace.getInt("port"));
             http.setBindHost("127.0.0.1");

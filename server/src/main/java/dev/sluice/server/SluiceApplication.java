@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.control.ControlPlane;
 import dev.sluice.control.ControlPlaneSettings;
+import dev.sluice.control.ratelimit.RateLimit;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
 import dev.sluice.store.EmbeddedMetadataPostgres;
@@ -175,7 +176,8 @@ public class SluiceApplication
                 configuration.getEncryptionKey(),
                 configuration.isAllowPrivateWebhookTargets(),
                 configuration.getMaxRequestSize().toBytes(),
-                configuration.getSourceConnectTimeout().toJavaDuration());
+                configuration.getSourceConnectTimeout().toJavaDuration(),
+                new RateLimit(configuration.getRateLimit().getRequestsPerSecond(), configuration.getRateLimit().getBurst()));
     }
 
     /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */

@@ -58,6 +58,11 @@ public class SluiceConfiguration
     @NotNull
     private DataPlaneFactory dataPlane = new DataPlaneFactory();
 
+    /** Requests per second each account may make on one control-plane node; 0 turns limiting off. */
+    @Valid
+    @NotNull
+    private RateLimitFactory rateLimit = new RateLimitFactory(1000, 2000);
+
     /** Whether to bring the metadata store's schema up to date on start. */
     private boolean migrateOnStart = true;
 
@@ -89,6 +94,66 @@ public class SluiceConfiguration
             }
         }
         return logging;
+    }
+
+    @JsonProperty
+    public RateLimitFactory getRateLimit()
+    {
+        return rateLimit;
+    }
+
+    @JsonProperty
+    public void setRateLimit(RateLimitFactory rateLimit)
+    {
+        this.rateLimit = rateLimit;
+    }
+
+    /**
+     * Per-account request limit of one control-plane node: a token bucket refilled at {@code requestsPerSecond}
+     * holding up to {@code burst} requests. Over it, requests get 429 with Retry-After.
+     */
+    public static class RateLimitFactory
+    {
+        @Min(0)
+        private double requestsPerSecond;
+
+        @Min(0)
+        private int burst;
+
+        public RateLimitFactory()
+        {
+            this(1000, 2000);
+        }
+
+        public RateLimitFactory(double requestsPerSecond, int burst)
+        {
+            this.requestsPerSecond = requestsPerSecond;
+            this.burst = burst;
+        }
+
+        @JsonProperty
+        public double getRequestsPerSecond()
+        {
+            return requestsPerSecond;
+        }
+
+        @JsonProperty
+        public void setRequestsPerSecond(double requestsPerSecond)
+        {
+            this.requestsPerSecond = requestsPerSecond;
+        }
+
+        @JsonProperty
+        public int getBurst()
+        {
+            return burst;
+        }
+
+        @JsonProperty
+        public void setBurst(int burst)
+        {
+            this.burst = burst;
+        }
     }
 
     @JsonProperty

@@ -42,6 +42,8 @@ public final class TestServer
                 ConfigOverride.config("server.connector.port", "0"),
                 ConfigOverride.config("server.connector.bindHost", "127.0.0.1"),
                 ConfigOverride.config("dataPlane.sourceFailingAlert", "1s"),
+                // the shared server is hammered by many tests of one account at once; RateLimitIT runs a server of its own
+                ConfigOverride.config("rateLimit.requestsPerSecond", "0"),
                 ConfigOverride.config("logging.level", "WARN"));
         support.before();
         baseUrl = "http://127.0.0.1:" + support.getLocalPort();

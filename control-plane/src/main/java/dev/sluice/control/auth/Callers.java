@@ -32,6 +32,12 @@ public final class Callers
         SESSION.set(session);
     }
 
+    /** The caller of the request this thread serves, if it authenticated. */
+    public static java.util.Optional<Caller> current()
+    {
+        return java.util.Optional.ofNullable(CURRENT.get());
+    }
+
     /** The console session the request came with; console pages only. */
     public static ConsoleSession session()
     {

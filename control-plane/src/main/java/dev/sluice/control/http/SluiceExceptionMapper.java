@@ -2,6 +2,7 @@ package dev.sluice.control.http;
 
 import dev.sluice.api.model.Problem;
 import dev.sluice.control.source.SourceCheckFailedException;
+import dev.sluice.core.error.RateLimitedException;
 import dev.sluice.core.error.SluiceException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -17,6 +18,10 @@ public final class SluiceExceptionMapper
         if (exception instanceof SourceCheckFailedException failed) {
             problem.setChecks(failed.failedChecks());
         }
-        return Problems.response(problem);
+        Response response = Problems.response(problem);
+        if (exception instanceof RateLimitedException limited) {
+            return Response.fromResponse(response).header("Retry-After", Long.toString(limited.retryAfterSeconds())).build();
+        }
+        return response;
     }
 }
