@@ -57,6 +57,7 @@ public final class Bench
 
         try (SourceDb source = new SourceDb(); WebhookSink sink = new WebhookSink(); SluiceRunner sluice = new SluiceRunner(work)) {
             log("source Postgres on port " + source.port() + "; starting Sluice");
+            result.put("postgres", source.serverVersion());
             sluice.start();
             sluice.createAccount();
             String sourceId = sluice.createSource(source);

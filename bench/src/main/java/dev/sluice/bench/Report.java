@@ -18,7 +18,8 @@ final class Report
                 .append(" (").append(result.path("mode").asText()).append(" mode; `bench/run.sh --full` runs ten times the rows).\n\n");
         md.append("Machine: ").append(machine.path("cpus").asInt()).append(" CPUs (").append(machine.path("cpu").asText()).append("), ")
                 .append(machine.path("memory").asText()).append(" memory, ").append(machine.path("java").asText()).append(", heap up to ")
-                .append(machine.path("max_heap_mb").asLong()).append(" MB; source and metadata Postgres 17 (embedded) on the same machine. ")
+                .append(machine.path("max_heap_mb").asLong()).append(" MB; source and metadata Postgres ").append(result.path("postgres").asText("(embedded)"))
+                .append(" (embedded) on the same machine. ")
                 .append("Absolute numbers on one small machine are noisy; the ratios are measured side by side in the same run, on the same WAL: ")
                 .append("each system reads it from a slot of its own, one after another, so they never compete for the CPUs.\n\n");
 

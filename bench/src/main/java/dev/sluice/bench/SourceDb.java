@@ -84,6 +84,18 @@ final class SourceDb
         }
     }
 
+    String serverVersion()
+    {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+                var rs = statement.executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     long currentWalLsn()
     {
         try (Connection connection = connect(); Statement statement = connection.createStatement();

@@ -18,6 +18,7 @@ class ReportTest
         result.put("mode", "quick");
         result.put("date", "2026-11-24T05:00:00Z");
         result.putObject("machine").put("cpus", 2);
+        result.put("postgres", "14.22");
         ObjectNode scenario = result.putArray("scenarios").addObject();
         scenario.put("scenario", "insert, 100-row transactions, 200 B rows");
         scenario.put("changes", 50_000);
@@ -39,6 +40,7 @@ class ReportTest
                 .contains("| Pull receive+ack ≥ 20,000 messages/s, batches of 100 | 25,000/s | met |")
                 .contains("| Heap under 256 MB with a large backlog | 300 MB at 1,000,000 messages | **missed** |")
                 .contains("| insert, 100-row transactions, 200 B rows | 50,000 | 70,000 | 49,000 | 70% |")
+                .contains("Postgres 14.22 (embedded)")
                 .endsWith("## Analysis\n\nwhy\n");
     }
 }
