@@ -7,6 +7,7 @@ import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.server.docs.ApiDocsServlet;
+import dev.sluice.server.http.ProblemErrorHandler;
 import dev.sluice.server.observability.AdminAccessFilter;
 import dev.sluice.server.observability.LeasedWorkHealthCheck;
 import dev.sluice.server.observability.MetadataStoreHealthCheck;
@@ -99,6 +100,10 @@ public class SluiceApplication
             server.setApplicationContextPath("/");
             server.setAdminContextPath("/admin");
         }
+        environment.getApplicationContext().setErrorHandler(new ProblemErrorHandler());
+        environment.getAdminContext().setErrorHandler(new ProblemErrorHandler());
+        // what Jetty refuses before any context sees it (an ambiguous URI) goes through the server's own handler
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new ProblemErrorHandler()));
         ManagedDataSource dataSource = metadataStore(configuration, environment);
         if (configuration.isMigrateOnStart()) {
             Store.migrate(dataSource);

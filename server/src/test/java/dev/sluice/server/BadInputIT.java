@@ -21,6 +21,19 @@ class BadInputIT
     private static final TestServer SERVER = TestServer.get();
 
     @Test
+    void urisJettyRefusesAreProblemsToo()
+    {
+        Account account = SERVER.newAccount("uri");
+        for (String path : java.util.List.of("/v1/consumers//status", "/v1/%2e%2e/admin/tasks/gc", "/admin//prometheus")) {
+            Reply reply = SERVER.request("GET", path, account.token(), null);
+            assertThat(reply.status()).as(path).isEqualTo(400);
+            assertThat(reply.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(reply.json().path("code").asText()).isEqualTo("malformed_request");
+            assertThat(reply.json().path("detail").asText()).contains("Ambiguous URI");
+        }
+    }
+
+    @Test
     void malformedJsonWrongTypesAndUnknownFields()
     {
         Account account = SERVER.newAccount("bad");
