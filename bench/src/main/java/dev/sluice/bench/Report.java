@@ -70,7 +70,7 @@ final class Report
                 heap < 256);
         md.append("\n## Running them\n\n");
         md.append("- `bench/run.sh --quick` (a few minutes) or `bench/run.sh --full`: the harness above; it writes `bench/target/bench-result.json` and this file.\n");
-        md.append("- `bench/run.sh --jmh`: JMH benchmarks of the hot paths (pgoutput decoding, filter evaluation, JSON encoding).\n\n");
+        md.append("- `bench/run.sh --jmh`: JMH benchmarks of the hot paths (pgoutput decoding, filter evaluation, JSON encoding, message-store writes against an embedded Postgres).\n\n");
         if (!analysis.isBlank()) {
             md.append(analysis.strip()).append('\n');
         }

@@ -14,7 +14,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -84,7 +86,7 @@ class ConsoleIT
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
 
         // a source through its form: Sluice checks it, then shows its health and tables
-        browser.findElement(By.linkText("New source")).click();
+        navigate(By.linkText("New source"));
         type("name", "orders-db");
         type("host", "127.0.0.1");
         type("port", Integer.toString(source.port()));
@@ -147,7 +149,7 @@ class ConsoleIT
         screenshot("consumer");
 
         retrying(() -> {
-            browser.findElement(By.cssSelector("#dead-letters button.redrive")).click();
+            navigate(By.cssSelector("#dead-letters button.redrive"));
             return true;
         });
         await().atMost(Duration.ofSeconds(30)).until(() -> field("dead-letters").equals("0") && field("backlog").equals("5"));
@@ -157,7 +159,7 @@ class ConsoleIT
         screenshot("consumer-redriven");
 
         // pause from the console, through its form and CSRF token
-        browser.findElement(By.id("pause")).click();
+        navigate(By.id("pause"));
         await().atMost(Duration.ofSeconds(10)).until(() -> field("status").equals("paused"));
         assertThat(server.request("GET", "/v1/consumers/orders", account.token(), null).json().path("status").asText()).isEqualTo("paused");
     }
@@ -185,6 +187,15 @@ class ConsoleIT
         }
         assertThat(server.request("GET", "/v1/consumers/items", account.token(), null).json().path("status").asText()).isEqualTo("active");
 
+        // behind a TLS-terminating proxy the session cookie is marked Secure
+        Reply proxied = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-Proto", "https")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + account.token())).build());
+        assertThat(proxied.status()).isEqualTo(303);
+        assertThat(proxied.response().headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
+                assertThat(cookie).contains("HttpOnly").contains("Secure").contains("SameSite=Strict"));
+        assertThat(session.isSecure()).as("over plain HTTP it is not").isFalse();
+
         // another account's consumer is not found, as in the API
         Account other = server.newAccount("other");
         logIn(other.token());
@@ -192,7 +203,7 @@ class ConsoleIT
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
 
         // logging out ends the session
-        browser.findElement(By.cssSelector("form.logout button")).click();
+        navigate(By.cssSelector("form.logout button"));
         browser.get(server.baseUrl() + "/console");
         assertThat(browser.getCurrentUrl()).endsWith("/console/login");
     }
@@ -213,7 +224,7 @@ class ConsoleIT
         type("signingSecret", "whsec_c2VjcmV0LXNpZ25pbmcta2V5LWZvci10ZXN0cw==");
         submit();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
-        browser.findElement(By.linkText("Edit")).click();
+        navigate(By.linkText("Edit"));
         assertThat(browser.findElement(By.name("signingSecret")).getAttribute("value")).as("secrets are never shown").isEmpty();
         type("url", "http://127.0.0.1:9/private");
         submit();
@@ -232,7 +243,7 @@ class ConsoleIT
         type("tables", table);
         submit();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("pushed");
-        browser.findElement(By.linkText("Edit")).click();
+        navigate(By.linkText("Edit"));
         type("maxDeliver", "3");
         type("filter", "id > 10");
         submit();
@@ -287,7 +298,15 @@ class ConsoleIT
 
     private static void submit()
     {
-        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+        navigate(By.cssSelector("main form button[type=submit]"));
+    }
+
+    /** Clicks what loads another page, and waits until the page it was on is gone: reading too early finds the old page. */
+    private static void navigate(By target)
+    {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
     }
 
     /** A value the live part of the page shows; it is replaced every few seconds, so read it afresh. */

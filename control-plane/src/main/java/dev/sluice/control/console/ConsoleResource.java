@@ -19,10 +19,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,8 +75,10 @@ public final class ConsoleResource
     @POST
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response logIn(MultivaluedMap<String, String> form)
+    public Response logIn(MultivaluedMap<String, String> form, @HeaderParam("X-Forwarded-Proto") String forwardedProto, @Context UriInfo uri)
     {
+        // behind TLS (directly, or at a proxy that says so) the cookie is only ever sent over TLS
+        boolean secure = "https".equalsIgnoreCase(forwardedProto) || "https".equalsIgnoreCase(uri.getBaseUri().getScheme());
         String token = Optional.ofNullable(form.getFirst("token")).map(String::strip).orElse("");
         if (token.isEmpty()) {
             return login(Response.Status.UNAUTHORIZED, Optional.of("Paste an API token of your account."));
@@ -90,7 +94,7 @@ public final class ConsoleResource
             return login(Response.Status.UNAUTHORIZED, Optional.of("The console shows one account: log in with an account's API token, not the operator token."));
         }
         ConsoleSession session = ConsoleSession.open(token);
-        return Response.seeOther(java.net.URI.create("/console")).cookie(cookie(session.seal(sessionKey), (int) ConsoleSession.LIFETIME.toSeconds())).build();
+        return Response.seeOther(java.net.URI.create("/console")).cookie(cookie(session.seal(sessionKey), (int) ConsoleSession.LIFETIME.toSeconds(), secure)).build();
     }
 
     @POST
@@ -99,7 +103,7 @@ public final class ConsoleResource
     public Response logOut(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
         Pages.checkCsrf(form, csrfHeader);
-        return Response.seeOther(java.net.URI.create("/console/login")).cookie(cookie("", 0)).build();
+        return Response.seeOther(java.net.URI.create("/console/login")).cookie(cookie("", 0, false)).build();
     }
 
     @GET
@@ -166,9 +170,9 @@ public final class ConsoleResource
                 .build();
     }
 
-    private static NewCookie cookie(String value, int maxAge)
+    private static NewCookie cookie(String value, int maxAge, boolean secure)
     {
-        return new NewCookie.Builder(ConsoleSession.COOKIE).value(value).path("/console").maxAge(maxAge).httpOnly(true)
+        return new NewCookie.Builder(ConsoleSession.COOKIE).value(value).path("/console").maxAge(maxAge).httpOnly(true).secure(secure)
                 .sameSite(NewCookie.SameSite.STRICT).build();
     }
 }
