@@ -10,10 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,9 +37,8 @@ class SecretsIT
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SourcePostgres SOURCE = SourcePostgres.logical();
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Process> processes = new ArrayList<>();
     private final List<String> responses = new ArrayList<>();
+    private SluiceProcesses processes;
 
     @TempDir
     Path directory;
@@ -57,6 +52,7 @@ class SecretsIT
         String secretHeader = "sk-live-" + UUID.randomUUID();
         String signingKey = Base64.getEncoder().encodeToString(("signing-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         String wrongPassword = "wrong-" + UUID.randomUUID();
+        processes = new SluiceProcesses(directory);
         AtomicInteger webhookCalls = new AtomicInteger();
         HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         target.createContext("/", exchange -> {
@@ -171,43 +167,19 @@ class SecretsIT
     private Process start(Path config, String command, int port, String operatorToken, String log)
             throws IOException
     {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-jar", Path.of("target", "sluice.jar").toAbsolutePath().toString(), command, config.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve(log).toFile());
-        builder.environment().put("SLUICE_TEST_OPERATOR_TOKEN", operatorToken);
-        builder.environment().put("SLUICE_TEST_PORT", Integer.toString(port));
-        Process process = builder.start();
-        processes.add(process);
-        return process;
+        return processes.start(config, command, port, operatorToken, log);
     }
 
     private void stopAll()
             throws InterruptedException
     {
-        for (Process process : processes) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
-        processes.clear();
+        processes.close();
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body)
             throws IOException, InterruptedException
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = processes.send(method, url, token, body);
         responses.add(response.headers().map() + "\n" + response.body());
         return response;
     }
@@ -221,8 +193,6 @@ class SecretsIT
     private static int freePort()
             throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return SluiceProcesses.freePort();
     }
 }

@@ -8,10 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +30,7 @@ class SplitPlanesIT
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SourcePostgres SOURCE = SourcePostgres.logical();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Process> processes = new ArrayList<>();
+    private SluiceProcesses processes;
 
     @TempDir
     Path directory;
@@ -45,6 +40,7 @@ class SplitPlanesIT
             throws Exception
     {
         String operatorToken = "op_" + UUID.randomUUID();
+        processes = new SluiceProcesses(directory);
         try (EmbeddedPostgres metadata = EmbeddedPostgres.builder().start()) {
             int apiPort = freePort();
             Path config = directory.resolve("sluice.yml");
@@ -153,12 +149,7 @@ class SplitPlanesIT
             throw e;
         }
         finally {
-            for (Process process : processes) {
-                process.destroy();
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
+            processes.close();
         }
     }
 
@@ -171,35 +162,18 @@ class SplitPlanesIT
     private Process start(Path config, String command, int port, String operatorToken, String log)
             throws IOException
     {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-jar", Path.of("target", "sluice.jar").toAbsolutePath().toString(), command, config.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve(log).toFile());
-        builder.environment().put("SLUICE_TEST_OPERATOR_TOKEN", operatorToken);
-        builder.environment().put("SLUICE_TEST_PORT", Integer.toString(port));
-        Process process = builder.start();
-        processes.add(process);
-        return process;
+        return processes.start(config, command, port, operatorToken, log);
     }
 
     private HttpResponse<String> send(String method, String url, String token, String body)
             throws IOException, InterruptedException
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return processes.send(method, url, token, body);
     }
 
     private static int freePort()
             throws IOException
     {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return SluiceProcesses.freePort();
     }
 }

@@ -7,7 +7,6 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.source.SourceService;
-import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.message.MessageStore;
@@ -73,17 +72,11 @@ public final class ConsumerPages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response create(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            try {
+        return Pages.submit(form, csrfHeader, caller -> caller, (caller, unused) -> {
                 Consumer consumer = consumers.create(caller.accountId(), Optional.empty(), ConsumerForms.create(form), form);
                 return Pages.redirect("/console/consumers/" + consumer.id());
-            }
-            catch (SluiceException e) {
-                return form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(Pages.message(e)));
-            }
-        });
+            },
+            (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(Pages.message(e))));
     }
 
     @GET
@@ -102,21 +95,16 @@ public final class ConsumerPages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            Consumer consumer = consumers.get(caller.accountId(), id);
-            try {
+        return Pages.submit(form, csrfHeader, caller -> consumers.get(caller.accountId(), id), (caller, consumer) -> {
                 consumers.update(caller.accountId(), consumer.id(), ConsumerForms.update(form, consumer));
                 return Pages.redirect("/console/consumers/" + consumer.id());
-            }
-            catch (SluiceException e) {
+            },
+            (consumer, e) -> {
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("kind", ConsoleResource.kind(consumer));
                 values.put("source", consumer.sourceId());
-                return form(caller, "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(Pages.message(e)));
-            }
-        });
+                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(Pages.message(e)));
+            });
     }
 
     @GET

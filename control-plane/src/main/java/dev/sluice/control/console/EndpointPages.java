@@ -53,10 +53,7 @@ public final class EndpointPages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response create(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            try {
+        return Pages.submit(form, csrfHeader, caller -> caller, (caller, unused) -> {
                 EndpointInput input = new EndpointInput(
                         Optional.of(Pages.field(form, "name").orElseThrow(() -> SluiceException.invalid("name", "is required"))),
                         Optional.of(Pages.field(form, "url").orElseThrow(() -> SluiceException.invalid("url", "is required"))),
@@ -65,11 +62,8 @@ public final class EndpointPages
                         Pages.field(form, "signingSecret"));
                 endpoints.create(caller.accountId(), Optional.empty(), input, form);
                 return Pages.redirect("/console");
-            }
-            catch (SluiceException e) {
-                return form("New HTTP endpoint", "/console/endpoints", Pages.values(form), Optional.empty(), Optional.of(Pages.message(e)));
-            }
-        });
+            },
+            (unused, e) -> form("New HTTP endpoint", "/console/endpoints", Pages.values(form), Optional.empty(), Optional.of(Pages.message(e))));
     }
 
     @GET
@@ -90,21 +84,14 @@ public final class EndpointPages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            HttpEndpoint endpoint = endpoints.get(caller.accountId(), id);
-            try {
+        return Pages.submit(form, csrfHeader, caller -> endpoints.get(caller.accountId(), id), (caller, endpoint) -> {
                 EndpointInput changes = new EndpointInput(Pages.field(form, "name"), Pages.field(form, "url"), Optional.of(headers(form, "headers")),
                         Pages.field(form, "secretHeaders").map(text -> headers(form, "secretHeaders")), Pages.field(form, "signingSecret"));
                 endpoints.update(caller.accountId(), endpoint.id(), changes);
                 return Pages.redirect("/console");
-            }
-            catch (SluiceException e) {
-                return form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Pages.values(form), Optional.of(endpoint),
-                        Optional.of(Pages.message(e)));
-            }
-        });
+            },
+            (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Pages.values(form), Optional.of(endpoint),
+                    Optional.of(Pages.message(e))));
     }
 
     private static Response form(String title, String action, Map<String, Object> values, Optional<HttpEndpoint> existing, Optional<String> error)

@@ -15,6 +15,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -50,6 +52,26 @@ final class Pages
         catch (SluiceException e) {
             return render(e.code().status(), "error", e.code().title(), Map.of("message", message(e)), Optional.empty());
         }
+    }
+
+    /**
+     * A form post: checks the CSRF token and the manage scope, looks up what it changes (not found is an error
+     * page), makes the change, and when the change is refused shows the form again with the API's message.
+     */
+    static <T> Response submit(MultivaluedMap<String, String> form, String csrfHeader, Function<Caller.AccountToken, T> lookup,
+            BiFunction<Caller.AccountToken, T, Response> change, BiFunction<T, SluiceException, Response> refused)
+    {
+        return guard(() -> {
+            checkCsrf(form, csrfHeader);
+            Caller.AccountToken caller = Callers.manage();
+            T subject = lookup.apply(caller);
+            try {
+                return change.apply(caller, subject);
+            }
+            catch (SluiceException e) {
+                return refused.apply(subject, e);
+            }
+        });
     }
 
     /** Refuses a form post that does not carry the session's CSRF token (in the form, or in the header htmx sends). */

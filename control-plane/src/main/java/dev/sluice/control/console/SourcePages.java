@@ -57,10 +57,7 @@ public final class SourcePages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response create(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            try {
+        return Pages.submit(form, csrfHeader, caller -> caller, (caller, unused) -> {
                 SourceService.NewSource input = new SourceService.NewSource(
                         Pages.field(form, "name").orElseThrow(() -> SluiceException.invalid("name", "is required")),
                         Pages.field(form, "host").orElseThrow(() -> SluiceException.invalid("host", "is required")),
@@ -72,11 +69,8 @@ public final class SourcePages
                         Optional.empty(), Optional.empty(), true, true);
                 Source source = sources.create(caller.accountId(), Optional.empty(), input, form);
                 return Pages.redirect("/console/sources/" + source.id());
-            }
-            catch (SluiceException e) {
-                return form("New source", "/console/sources", Pages.values(form), true, Optional.of(describe(e)));
-            }
-        });
+            },
+            (unused, e) -> form("New source", "/console/sources", Pages.values(form), true, Optional.of(describe(e))));
     }
 
     @GET
@@ -131,11 +125,7 @@ public final class SourcePages
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
-        return Pages.guard(() -> {
-            Pages.checkCsrf(form, csrfHeader);
-            Caller.AccountToken caller = Callers.manage();
-            Source source = sources.get(caller.accountId(), id);
-            try {
+        return Pages.submit(form, csrfHeader, caller -> sources.get(caller.accountId(), id), (caller, source) -> {
                 SourceService.SourceChanges changes = new SourceService.SourceChanges(Pages.field(form, "name").filter(name -> !name.equals(source.name())),
                         Pages.field(form, "host").filter(host -> !host.equals(source.host())),
                         Pages.integer(form, "port").filter(port -> port != source.port()),
@@ -144,13 +134,12 @@ public final class SourcePages
                         Pages.field(form, "sslMode").filter(mode -> !mode.equals(source.sslMode())));
                 sources.update(caller.accountId(), source.id(), changes);
                 return Pages.redirect("/console/sources/" + source.id());
-            }
-            catch (SluiceException e) {
+            },
+            (source, e) -> {
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("database", source.database());
                 return form("Edit " + source.name(), "/console/sources/" + source.id(), values, false, Optional.of(describe(e)));
-            }
-        });
+            });
     }
 
     private static Response form(String title, String action, Map<String, Object> values, boolean creating, Optional<String> error)
