@@ -209,6 +209,10 @@ public class SluiceApplication
             throw new IllegalStateException("database.url is not set: configure the metadata store (database.url, user, password) or enable embeddedPostgres");
         }
         factory.setDriverClass("org.postgresql.Driver");
+        // a worker stopped inside a metadata transaction (SIGSTOP, a long GC pause, a frozen VM) keeps its lease
+        // row locked and so blocks every takeover: the server ends a transaction left idle longer than a lease lives
+        long idleTransactionMillis = Math.max(5_000, configuration.getDataPlane().getLeaseTtl().toMilliseconds());
+        factory.getProperties().putIfAbsent("options", "-c idle_in_transaction_session_timeout=" + idleTransactionMillis);
         ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
         environment.lifecycle().manage(dataSource);
         return dataSource;

@@ -19,19 +19,19 @@ import static java.util.Objects.requireNonNull;
  * of a test's folder, and an HTTP client for them. The configuration file reads its operator token and port from
  * {@code SLUICE_TEST_OPERATOR_TOKEN} and {@code SLUICE_TEST_PORT}.
  */
-final class SluiceProcesses
+public final class SluiceProcesses
         implements AutoCloseable
 {
     private final Path directory;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final List<Process> processes = new ArrayList<>();
 
-    SluiceProcesses(Path directory)
+    public SluiceProcesses(Path directory)
     {
         this.directory = requireNonNull(directory, "directory is null");
     }
 
-    Process start(Path config, String command, int port, String operatorToken, String log)
+    public Process start(Path config, String command, int port, String operatorToken, String log)
             throws IOException
     {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -46,7 +46,7 @@ final class SluiceProcesses
     }
 
     /** Sends a request with a bearer token (none when null) and a JSON body (none when null). */
-    HttpResponse<String> send(String method, String url, String token, String body)
+    public HttpResponse<String> send(String method, String url, String token, String body)
             throws IOException, InterruptedException
     {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
@@ -76,7 +76,7 @@ final class SluiceProcesses
         processes.clear();
     }
 
-    static int freePort()
+    public static int freePort()
             throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0)) {

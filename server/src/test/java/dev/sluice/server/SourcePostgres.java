@@ -1,14 +1,11 @@
 package dev.sluice.server;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * A real Postgres playing a user's source database: password authentication for everyone but the
@@ -26,21 +23,17 @@ public final class SourcePostgres
     private static SourcePostgres logical;
     private static SourcePostgres replicaLevel;
 
-    private final EmbeddedPostgres postgres;
+    private final RestartablePostgres postgres;
 
     private SourcePostgres(String walLevel)
             throws IOException, SQLException
     {
-        Path dataDirectory = Files.createTempDirectory("sluice-source");
-        postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(true)
-                .setServerConfig("wal_level", walLevel)
-                .setServerConfig("max_replication_slots", "100")
-                .setServerConfig("max_wal_senders", "100")
-                .setServerConfig("max_connections", "400")
-                .start();
-        Files.writeString(dataDirectory.resolve("pg_hba.conf"), """
+        postgres = RestartablePostgres.start(Map.of(
+                "wal_level", walLevel,
+                "max_replication_slots", "100",
+                "max_wal_senders", "100",
+                "max_connections", "400"));
+        Files.writeString(postgres.dataDirectory().resolve("pg_hba.conf"), """
                 local all all trust
                 host all postgres 127.0.0.1/32 trust
                 host all postgres ::1/128 trust
@@ -94,7 +87,13 @@ public final class SourcePostgres
 
     public int port()
     {
-        return postgres.getPort();
+        return postgres.port();
+    }
+
+    /** Shuts the server down (fast or immediate) and starts it again with the same data on the same port. */
+    public void restart(RestartablePostgres.Shutdown mode)
+    {
+        postgres.restart(mode);
     }
 
     /**
@@ -103,7 +102,7 @@ public final class SourcePostgres
      */
     public void execute(String database, String sql)
     {
-        try (Connection connection = postgres.getDatabase("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.dataSource("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
             if (database.equals(DATABASE)) {
                 statement.execute("set role " + REPLICATOR);
             }
@@ -126,7 +125,7 @@ public final class SourcePostgres
 
     private void superuser(String database, String sql)
     {
-        try (Connection connection = postgres.getDatabase("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = postgres.dataSource("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
         catch (SQLException e) {
@@ -145,11 +144,6 @@ public final class SourcePostgres
     @Override
     public void close()
     {
-        try {
-            postgres.close();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        postgres.close();
     }
 }

@@ -40,7 +40,10 @@ public final class EmbeddedMetadataPostgres
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
-                    .setServerConfig("max_connections", "200");
+                    .setServerConfig("max_connections", "200")
+                    // an acknowledgement or a stored message that was answered with success survives a crash of
+                    // the server (the embedded binaries otherwise default to asynchronous commit)
+                    .setServerConfig("synchronous_commit", "on");
             if (port > 0) {
                 builder.setPort(port);
             }

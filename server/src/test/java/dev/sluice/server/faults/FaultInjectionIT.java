@@ -1,0 +1,460 @@
+package dev.sluice.server.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.secret.SecretBox;
+import dev.sluice.server.RestartablePostgres;
+import dev.sluice.server.SluiceProcesses;
+import dev.sluice.server.SourcePostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Sluice broken on purpose while a source is written to continuously: data-plane workers killed with SIGKILL
+ * (one, then two at once), a worker paused with SIGSTOP past its lease and resumed, the source Postgres
+ * restarted (fast and immediate shutdown), the metadata Postgres restarted, the webhook target refusing
+ * connections, black-holing requests and answering 500, and a pull consumer left far behind. Then each
+ * consumer's history is checked against what the source committed: nothing lost, nothing out of order per
+ * key, no duplicate beyond redeliveries of unacknowledged messages.
+ *
+ * <p>By default a short scripted run (part of the normal test run). {@code -Dsluice.faults.minutes=N} runs a
+ * soak: random faults for N minutes ({@code scripts/soak.sh}). {@code -Dsluice.faults.seed} repeats a run's
+ * random choices. The report goes to {@code target/reliability/}.
+ */
+class FaultInjectionIT
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> TABLES = List.of("faults_a", "faults_b", "faults_c");
+    private static final Duration LEASE_TTL = Duration.ofSeconds(3);
+
+    @TempDir
+    Path directory;
+
+    private final long seed = Long.getLong("sluice.faults.seed", System.nanoTime());
+    private final int minutes = Integer.getInteger("sluice.faults.minutes", 0);
+    private final Random random = new Random(seed);
+    private final Map<String, Integer> faults = new TreeMap<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private SluiceProcesses processes;
+    private RestartablePostgres metadata;
+    private SourcePostgres source;
+    private Path config;
+    private String operatorToken;
+    private String api;
+    private String token;
+    private String sourceId;
+    private int logs;
+
+    @Test
+    void underContinuousLoadAndFaultsNoConsumerLosesReordersOrDuplicatesAMessage()
+            throws Exception
+    {
+        Instant started = Instant.now();
+        System.out.println("fault injection: seed " + seed + (minutes > 0 ? ", soak of " + minutes + " minutes" : ", short run"));
+        processes = new SluiceProcesses(directory);
+        metadata = RestartablePostgres.start(Map.of("max_connections", "300"));
+        source = SourcePostgres.dedicated();
+        History pulled = new History(true);
+        History behind = new History(true);
+        History pushed = new History(false);
+        try (WebhookReceiver receiver = new WebhookReceiver(pushed)) {
+            startSluice();
+            for (String table : TABLES) {
+                source.execute(SourcePostgres.DATABASE, "create table " + table + " (id bigint primary key, version bigint not null, payload text)");
+                source.execute(SourcePostgres.DATABASE, "alter table " + table + " replica identity full");
+            }
+            sourceId = create("/v1/sources", source.sourceJson("faults", "")).path("id").asText();
+            String tables = "[{\"table\":\"faults_a\"},{\"table\":\"faults_b\"},{\"table\":\"faults_c\"}]";
+            String limits = "\"max_ack_pending\": 100000, \"max_deliver\": 1000, \"visibility_timeout_seconds\": 10";
+            create("/v1/consumers", "{\"name\":\"live\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":" + tables + "," + limits + "}");
+            create("/v1/consumers", "{\"name\":\"behind\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":" + tables + "," + limits + "}");
+            String endpoint = create("/v1/http-endpoints", "{\"name\":\"receiver\",\"url\":\"" + receiver.url() + "\"}").path("id").asText();
+            create("/v1/consumers", "{\"name\":\"pushed\",\"source_id\":\"" + sourceId + "\",\"kind\":\"push\",\"endpoint_id\":\"" + endpoint
+                    + "\",\"batch_size\":10,\"tables\":" + tables + "," + limits + "}");
+
+            SourceLoad load = new SourceLoad("jdbc:postgresql://127.0.0.1:" + source.port() + "/" + SourcePostgres.DATABASE,
+                    SourcePostgres.REPLICATOR, SourcePostgres.REPLICATOR_PASSWORD, TABLES, 40, seed);
+            PullReader live = new PullReader(processes, api, "live", token, pulled, 2);
+            load.start();
+            live.start();
+            awaitProgress(() -> receiver.requests() > 0 && live.received() > 0, "messages flow before the first fault");
+
+            if (minutes > 0) {
+                Instant end = started.plus(Duration.ofMinutes(minutes));
+                while (Instant.now().isBefore(end)) {
+                    randomFault(receiver, live);
+                    pause();
+                }
+            }
+            else {
+                scriptedFaults(receiver, live);
+            }
+
+            Map<String, History.Committed> committed = load.stopAndReadFinalState();
+            receiver.mode(WebhookReceiver.Mode.ANSWER);
+            PullReader late = new PullReader(processes, api, "behind", token, behind, 2);
+            late.start();
+            Map<String, History> histories = Map.of("live", pulled, "behind", behind, "pushed", pushed);
+            try {
+                // every consumer catches up with everything the source committed
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> histories.values().stream().allMatch(history -> history.check(committed).lost() == 0));
+            }
+            catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.out.println("consumers did not catch up: " + e.getMessage());
+            }
+            live.close();
+            late.close();
+
+            ObjectNode report = report(started, load, committed, histories, Map.of("live", live, "behind", late), receiver);
+            Files.createDirectories(Path.of("target", "reliability"));
+            Path file = Path.of("target", "reliability", minutes > 0 ? "soak.json" : "fault-injection.json");
+            Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            System.out.println("fault injection report (" + file + "):\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+            histories.forEach((name, history) -> {
+                History.Result result = history.check(committed);
+                assertThat(result.clean()).as(name + ": " + result).isTrue();
+                assertThat(result.messagesChecked()).as(name).isPositive();
+            });
+        }
+        catch (Throwable e) {
+            printLogs();
+            throw e;
+        }
+        finally {
+            processes.close();
+            metadata.close();
+            source.close();
+        }
+    }
+
+    private void scriptedFaults(WebhookReceiver receiver, PullReader live)
+            throws Exception
+    {
+        killWorker(true);
+        pause();
+        cutOff(receiver, WebhookReceiver.Mode.REFUSE, live);
+        pause();
+        killWorker(false);
+        pause();
+        pauseLeaseHolder(live);
+        pause();
+        restartSource(RestartablePostgres.Shutdown.FAST, live);
+        pause();
+        cutOff(receiver, WebhookReceiver.Mode.BLACK_HOLE, live);
+        pause();
+        restartMetadata(RestartablePostgres.Shutdown.FAST, live);
+        pause();
+        killWorker(true);
+        pause();
+        cutOff(receiver, WebhookReceiver.Mode.FAIL, live);
+        pause();
+        restartSource(RestartablePostgres.Shutdown.IMMEDIATE, live);
+        pause();
+        killTwoWorkers(live);
+        pause();
+        restartMetadata(RestartablePostgres.Shutdown.IMMEDIATE, live);
+        pause();
+        killWorker(true);
+    }
+
+    private void randomFault(WebhookReceiver receiver, PullReader live)
+            throws Exception
+    {
+        int roll = random.nextInt(100);
+        if (roll < 35) {
+            killWorker(random.nextBoolean());
+        }
+        else if (roll < 45) {
+            pauseLeaseHolder(live);
+        }
+        else if (roll < 55) {
+            killTwoWorkers(live);
+        }
+        else if (roll < 65) {
+            restartSource(random.nextBoolean() ? RestartablePostgres.Shutdown.FAST : RestartablePostgres.Shutdown.IMMEDIATE, live);
+        }
+        else if (roll < 75) {
+            restartMetadata(random.nextBoolean() ? RestartablePostgres.Shutdown.FAST : RestartablePostgres.Shutdown.IMMEDIATE, live);
+        }
+        else {
+            WebhookReceiver.Mode[] modes = {WebhookReceiver.Mode.REFUSE, WebhookReceiver.Mode.BLACK_HOLE, WebhookReceiver.Mode.FAIL};
+            cutOff(receiver, modes[random.nextInt(modes.length)], live);
+        }
+    }
+
+    // ---- faults
+
+    /** SIGKILL of one worker (the source's lease holder, or any), at a random moment; a replacement starts. */
+    private void killWorker(boolean leaseHolder)
+            throws Exception
+    {
+        Worker victim = leaseHolder ? leaseHolder() : workers.get(random.nextInt(workers.size()));
+        victim.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        workers.remove(victim);
+        count("worker killed (SIGKILL" + (leaseHolder ? ", source's lease holder)" : ", any worker)"));
+        startWorker();
+    }
+
+    /** Of three workers, SIGKILL two at once; the third carries on alone until the replacements start. */
+    private void killTwoWorkers(PullReader live)
+            throws Exception
+    {
+        Worker first = leaseHolder();
+        workers.remove(first);
+        Worker second = workers.remove(random.nextInt(workers.size()));
+        first.process().destroyForcibly();
+        second.process().destroyForcibly();
+        first.process().waitFor(30, TimeUnit.SECONDS);
+        second.process().waitFor(30, TimeUnit.SECONDS);
+        count("two of three workers killed at once (SIGKILL)");
+        awaitDelivery(live, "the one worker left takes over");
+        startWorker();
+        startWorker();
+    }
+
+    /** SIGSTOP of the source's lease holder past its lease; another worker takes over; then SIGCONT. */
+    private void pauseLeaseHolder(PullReader live)
+            throws Exception
+    {
+        Worker paused = leaseHolder();
+        signal(paused.process(), "-STOP");
+        try {
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> !sourceWorker().contains("-" + paused.process().pid() + "-") && !sourceWorker().isEmpty());
+            awaitDelivery(live, "another worker streams while the first is paused");
+        }
+        finally {
+            signal(paused.process(), "-CONT");
+        }
+        count("lease holder paused past its lease (SIGSTOP), then resumed");
+    }
+
+    private void restartSource(RestartablePostgres.Shutdown mode, PullReader live)
+    {
+        source.restart(mode);
+        count("source Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
+        awaitDelivery(live, "streaming resumes after the source restarted");
+    }
+
+    private void restartMetadata(RestartablePostgres.Shutdown mode, PullReader live)
+    {
+        metadata.restart(mode);
+        count("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
+        awaitDelivery(live, "Sluice recovers after the metadata store restarted");
+    }
+
+    private void cutOff(WebhookReceiver receiver, WebhookReceiver.Mode mode, PullReader live)
+    {
+        long before = receiver.requests();
+        receiver.mode(mode);
+        try {
+            if (mode == WebhookReceiver.Mode.REFUSE) {
+                // nothing to observe at the receiver: let the load run on while it is gone
+                awaitDelivery(live, "the other consumers go on while the webhook target is down");
+                awaitDelivery(live, "the other consumers go on while the webhook target is down");
+            }
+            else {
+                awaitProgress(() -> receiver.requests() >= before + 3, "Sluice retries the cut-off webhook target");
+            }
+        }
+        finally {
+            receiver.mode(WebhookReceiver.Mode.ANSWER);
+        }
+        count("webhook target " + switch (mode) {
+            case REFUSE -> "refusing connections";
+            case BLACK_HOLE -> "black-holing requests";
+            default -> "answering 500";
+        });
+    }
+
+    // ---- processes
+
+    private void startSluice()
+            throws Exception
+    {
+        operatorToken = "op_" + UUID.randomUUID();
+        int apiPort = SluiceProcesses.freePort();
+        api = "http://127.0.0.1:" + apiPort;
+        config = directory.resolve("sluice.yml");
+        Files.writeString(config, """
+                database:
+                  url: jdbc:postgresql://127.0.0.1:%d/postgres
+                  user: postgres
+                  password: ""
+                operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
+                encryptionKey: %s
+                allowPrivateWebhookTargets: true
+                migrateOnStart: false
+                server:
+                  type: simple
+                  connector:
+                    type: http
+                    port: ${SLUICE_TEST_PORT}
+                    bindHost: 127.0.0.1
+                dataPlane:
+                  leaseTtl: %ds
+                  tickInterval: 1s
+                  pushTimeout: 2s
+                  retryBackoff: 100ms
+                  retryBackoffCap: 1s
+                logging:
+                  level: WARN
+                  loggers:
+                    dev.sluice: INFO
+                """.formatted(metadata.port(), SecretBox.generateKey(), LEASE_TTL.toSeconds()));
+        Process migrate = processes.start(config, "migrate", apiPort, operatorToken, "migrate.log");
+        assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
+        processes.start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
+        for (int index = 0; index < 3; index++) {
+            startWorker();
+        }
+        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> processes.send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
+        JsonNode account = JSON.readTree(processes.send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"faults\"}").body());
+        token = account.path("token").path("secret").asText();
+    }
+
+    private void startWorker()
+            throws IOException
+    {
+        int port = SluiceProcesses.freePort();
+        String log = "worker-" + (++logs) + ".log";
+        workers.add(new Worker(processes.start(config, "data-plane", port, operatorToken, log), log));
+    }
+
+    private Worker leaseHolder()
+    {
+        // the source status names its worker, whose id carries the process id
+        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> workers.stream().anyMatch(worker -> holds(worker)));
+        return workers.stream().filter(this::holds).findFirst().orElseThrow();
+    }
+
+    private boolean holds(Worker worker)
+    {
+        try {
+            return sourceWorker().contains("-" + worker.process().pid() + "-");
+        }
+        catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sourceWorker()
+            throws IOException, InterruptedException
+    {
+        HttpResponse<String> status = processes.send("GET", api + "/v1/sources/" + sourceId + "/status", token, null);
+        return status.statusCode() == 200 ? JSON.readTree(status.body()).path("worker").asText() : "";
+    }
+
+    private static void signal(Process process, String signal)
+            throws IOException, InterruptedException
+    {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private JsonNode create(String path, String body)
+            throws IOException, InterruptedException
+    {
+        HttpResponse<String> response = processes.send("POST", api + path, token, body);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(201);
+        return JSON.readTree(response.body());
+    }
+
+    // ---- pacing and waiting
+
+    /** Lets the load run a random 1–3 s between faults (pacing of the faults, not a wait for a result). */
+    private void pause()
+            throws InterruptedException
+    {
+        Thread.sleep(1000 + random.nextInt(2000));
+    }
+
+    /** Waits until the live pull consumer has been handed new messages: the system is streaming again. */
+    private void awaitDelivery(PullReader live, String what)
+    {
+        long before = live.received();
+        awaitProgress(() -> live.received() > before, what);
+    }
+
+    private static void awaitProgress(BooleanSupplier condition, String what)
+    {
+        await().alias(what).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+    }
+
+    private void count(String fault)
+    {
+        faults.merge(fault, 1, Integer::sum);
+        System.out.println("fault: " + fault);
+    }
+
+    // ---- report
+
+    private ObjectNode report(Instant started, SourceLoad load, Map<String, History.Committed> committed, Map<String, History> histories,
+            Map<String, PullReader> readers, WebhookReceiver receiver)
+    {
+        ObjectNode report = JSON.createObjectNode();
+        report.put("seed", seed);
+        report.put("mode", minutes > 0 ? "soak of " + minutes + " minutes" : "short scripted run");
+        report.put("seconds", Duration.between(started, Instant.now()).toSeconds());
+        report.put("source_transactions_committed", load.committedTransactions());
+        report.put("source_transactions_failed_by_faults", load.failedTransactions());
+        report.put("source_rows", committed.size());
+        ObjectNode injected = report.putObject("faults_injected");
+        faults.forEach(injected::put);
+        report.put("faults_total", faults.values().stream().mapToInt(Integer::intValue).sum());
+        ObjectNode consumers = report.putObject("consumers");
+        histories.forEach((name, history) -> {
+            History.Result result = history.check(committed);
+            ObjectNode consumer = consumers.putObject(name);
+            consumer.put("keys", result.keys());
+            consumer.put("messages_checked", result.messagesChecked());
+            consumer.put("lost", result.lost());
+            consumer.put("out_of_order", result.outOfOrder());
+            consumer.put("duplicates", result.duplicates());
+            consumer.put("unexpected", result.unexpected());
+            consumer.put("redeliveries", result.redeliveries());
+            result.examples().forEach(consumer.putArray("examples")::add);
+            if (readers.containsKey(name)) {
+                ObjectNode failures = consumer.putObject("api_calls_failed");
+                readers.get(name).failures().forEach(failures::put);
+            }
+        });
+        report.put("webhook_requests", receiver.requests());
+        return report;
+    }
+
+    private void printLogs()
+            throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                System.out.println("==== " + log.getFileName() + " (last 200 lines)");
+                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(System.out::println);
+            }
+        }
+    }
+
+    private record Worker(Process process, String log) {}
+}
