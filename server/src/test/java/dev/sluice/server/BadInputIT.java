@@ -73,6 +73,34 @@ class BadInputIT
     }
 
     @Test
+    void explicitNullsAndNulCharactersAreRefusedWhereTheyAre()
+    {
+        Account account = SERVER.newAccount("nulls");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [null]}"), 422, "validation_failed", "scopes[0]");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "null"), 400, "malformed_request", null);
+        assertProblem(SERVER.request("POST", "/v1/consumers/nope/receive", account.token(), "null"), 400, "malformed_request", null);
+        assertProblem(SERVER.request("POST", "/v1/consumers/nope/receive", account.token(), null), 404, "not_found", null);
+        assertProblem(SERVER.request("POST", "/v1/sources", account.token(),
+                "{\"name\": \"s\", \"host\": \"127.0.0.1\", \"database\": \"d\", \"username\": \"u\", \"password\": \"p\", \"manage_slot\": null}"),
+                422, "validation_failed", "manage_slot");
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\": \"c\", \"source_id\": \"s\", \"kind\": \"pull\", \"tables\": [{\"table\": \"t\"}], \"actions\": [null]}"),
+                422, "validation_failed", "actions[0]");
+        assertProblem(SERVER.request("PATCH", "/v1/consumers/nope", account.token(), "{\"tables\": [{\"table\": \"t\", \"group_columns\": [null]}]}"),
+                422, "validation_failed", "tables[0].group_columns[0]");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"X-A\": null}}"), 422, "validation_failed", "headers.X-A");
+
+        Reply nul = SERVER.request("POST", "/v1/consumers/nope/ack", account.token(), "{\"ack_ids\": [\"1-1-a\\u0000\"]}");
+        assertProblem(nul, 400, "malformed_request", "ack_ids[0]");
+        assertThat(nul.json().path("detail").asText()).contains("NUL character");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\\u0000\"}"), 400, "malformed_request", "url");
+        Reply nulInQuery = SERVER.request("GET", "/v1/sources?after=a%00", account.token(), null);
+        assertProblem(nulInQuery, 400, "malformed_request", null);
+        assertThat(nulInQuery.json().path("detail").asText()).contains("NUL character");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+    }
+
+    @Test
     void oversizedDeepAndBinaryBodiesAreRefused()
     {
         Account account = SERVER.newAccount("size");
