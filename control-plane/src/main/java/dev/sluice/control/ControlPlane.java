@@ -36,6 +36,7 @@ import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;
+import dev.sluice.control.http.EmptyLimitFilter;
 import dev.sluice.control.http.JsonExceptionMapper;
 import dev.sluice.control.http.NulFreeStringDeserializer;
 import dev.sluice.control.http.NullBodyInterceptor;
@@ -169,6 +170,7 @@ public final class ControlPlane
         jersey.register(new AuthenticationFilter(authenticator, secrets));
         jersey.register(new RateLimitFilter(new AccountRateLimiter(settings.rateLimit())));
         jersey.register(new NullBodyInterceptor());
+        jersey.register(new EmptyLimitFilter());
         jersey.register(new SluiceExceptionMapper());
         jersey.register(new JsonExceptionMapper());
         jersey.register(new ValidationExceptionMapper());

@@ -69,6 +69,8 @@ class BadInputIT
                 422, "validation_failed", "tables[0].table");
         assertProblem(SERVER.request("GET", "/v1/sources?limit=0", account.token(), null), 422, "validation_failed", "limit");
         assertProblem(SERVER.request("GET", "/v1/sources?limit=abc", account.token(), null), 400, "malformed_request", "limit");
+        assertProblem(SERVER.request("GET", "/v1/sources?limit=", account.token(), null), 400, "malformed_request", "limit");
+        assertProblem(SERVER.request("GET", "/v1/consumers/nope/dead-letters?limit=&after=", account.token(), null), 400, "malformed_request", "limit");
         assertProblem(SERVER.request("POST", "/v1/consumers/nope/receive", account.token(), "{\"batch_size\": 100000}"), 422, "validation_failed", "batch_size");
     }
 
