@@ -42,6 +42,7 @@ import dev.sluice.control.http.NulFreeStringDeserializer;
 import dev.sluice.control.http.NullBodyInterceptor;
 import dev.sluice.control.http.RequestSizeLimitFilter;
 import dev.sluice.control.http.SluiceExceptionMapper;
+import dev.sluice.control.http.UniqueItemsDeserializer;
 import dev.sluice.control.http.UnexpectedExceptionMapper;
 import dev.sluice.control.http.ValidationExceptionMapper;
 import dev.sluice.control.http.WebApplicationExceptionMapper;
@@ -151,7 +152,9 @@ public final class ControlPlane
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         // no field of the API is nullable: an explicit null (a field's value or an element of a list or map) is refused, not taken for "absent"
         mapper.setDefaultSetterInfo(JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL));
-        mapper.registerModule(new SimpleModule("sluice-strings").addDeserializer(String.class, new NulFreeStringDeserializer()));
+        mapper.registerModule(new SimpleModule("sluice-strict")
+                .addDeserializer(String.class, new NulFreeStringDeserializer())
+                .setDeserializerModifier(UniqueItemsDeserializer.forSets()));
         mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
         for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);

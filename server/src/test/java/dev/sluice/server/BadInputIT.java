@@ -103,6 +103,27 @@ class BadInputIT
     }
 
     @Test
+    void repeatedItemsAndOverlongHeaderValuesAreRefused()
+    {
+        Account account = SERVER.newAccount("unique");
+        Reply scopes = SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"consume\", \"read\"]}");
+        assertProblem(scopes, 422, "validation_failed", "scopes");
+        assertThat(scopes.json().path("detail").asText()).contains("must not repeat an item");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"sideways\"]}"), 400, "malformed_request", "scopes[1]");
+        assertThat(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"consume\"]}").status()).isEqualTo(201);
+        assertProblem(SERVER.request("PATCH", "/v1/consumers/nope", account.token(), "{\"actions\": [\"insert\", \"insert\"]}"), 422, "validation_failed", "actions");
+
+        String longValue = "v".repeat(4097);
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"X-A\": \"" + longValue + "\"}}"),
+                422, "validation_failed", "headers.X-A");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"secret_headers\": {\"X-S\": \"" + longValue + "\"}}"),
+                422, "validation_failed", "secret_headers.X-S");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+        assertThat(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"secret_headers\": {\"X-S\": \"" + longValue.substring(1) + "\"}}").status())
+                .isEqualTo(201);
+    }
+
+    @Test
     void oversizedDeepAndBinaryBodiesAreRefused()
     {
         Account account = SERVER.newAccount("size");

@@ -46,6 +46,9 @@ public final class JsonExceptionMapper
             // a required field that is absent is a validation error, like one that is present but null
             return Problems.response(validationProblem(field, "is required"));
         }
+        if (exception instanceof UniqueItemsDeserializer.DuplicateItemsException) {
+            return Problems.response(validationProblem(field, UniqueItemsDeserializer.MESSAGE));
+        }
         if (exception instanceof InvalidNullException) {
             // no field is nullable; said as bean validation says it of a required field that is null
             return Problems.response(validationProblem(field, "must not be null"));
