@@ -39,7 +39,6 @@ import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.http.EmptyLimitFilter;
 import dev.sluice.control.http.JsonExceptionMapper;
 import dev.sluice.control.http.NulFreeStringDeserializer;
-import dev.sluice.control.http.NullBodyInterceptor;
 import dev.sluice.control.http.RequestSizeLimitFilter;
 import dev.sluice.control.http.SluiceExceptionMapper;
 import dev.sluice.control.http.UniqueItemsDeserializer;
@@ -172,7 +171,6 @@ public final class ControlPlane
         jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
         jersey.register(new AuthenticationFilter(authenticator, secrets));
         jersey.register(new RateLimitFilter(new AccountRateLimiter(settings.rateLimit())));
-        jersey.register(new NullBodyInterceptor());
         jersey.register(new EmptyLimitFilter());
         jersey.register(new SluiceExceptionMapper());
         jersey.register(new JsonExceptionMapper());

@@ -36,14 +36,6 @@ class FuzzIT
     private static final Path SPEC = Path.of("..", "openapi", "openapi.yaml").toAbsolutePath().normalize();
     private static final String EXAMPLES = System.getProperty("fuzz.examples", "15");
     private static final String SEED = System.getProperty("fuzz.seed", "20261124");
-    /**
-     * Every check but two. positive_data_acceptance wants a 2xx for any request the schema allows, but ids that
-     * do not exist (404) and rules the schema cannot state (a pull consumer has no endpoint_id, 422) are refused
-     * by design. unsupported_method wants an Allow header on every 405, but TRACE is refused for every path
-     * before routing (the server's allowed-methods filter), where the methods of the path are not known.
-     */
-    private static final String EXCLUDED_CHECKS = "positive_data_acceptance,unsupported_method";
-
     private static SourcePostgres source;
     private static Account account;
     private static Account operatorTarget;
@@ -70,7 +62,13 @@ class FuzzIT
         Files.writeString(REPORTS.resolve("schemathesis.toml"), """
                 # written by FuzzIT: ids of the fixtures, so that most generated path parameters name a real resource
                 request-timeout = 30
+                # every check runs but two. positive_data_acceptance wants a 2xx for any request the schema allows, but ids
+                # that do not exist (404) and rules the schema cannot state (a pull consumer has no endpoint_id, 422) are
+                # refused by design. unsupported_method wants an Allow header on every 405, but TRACE is refused for every
+                # path before routing (the server's allowed-methods filter), where the methods of the path are not known.
                 [checks]
+                positive_data_acceptance = { enabled = false }
+                unsupported_method = { enabled = false }
                 # receive long-polls for up to 20 s by design
                 max_response_time = 25
                 [dictionaries.sources]
@@ -96,6 +94,12 @@ class FuzzIT
                 [[operations]]
                 exclude-method = "DELETE"
                 parameters = { "path.sourceId" = { dictionary = "sources", probability = 0.8 }, "path.endpointId" = { dictionary = "endpoints", probability = 0.8 }, "path.consumerId" = { dictionary = "consumers", probability = 0.8 }, "path.backfillId" = { dictionary = "backfills", probability = 0.8 }, "path.tokenId" = { dictionary = "tokens", probability = 0.8 }, "path.accountId" = { dictionary = "accounts", probability = 0.8 } }
+
+                # receive's body is optional and a JSON null is read as no body on purpose: the Java SDK sends null
+                # when it is given no request; its other bad input is covered by BadInputIT
+                [[operations]]
+                include-operation-id = "receiveMessages"
+                checks = { negative_data_rejection = { enabled = false } }
 
                 [[operations]]
                 include-operation-id = "revokeToken"
@@ -138,11 +142,10 @@ class FuzzIT
                 SPEC.toString(),
                 "--url", SERVER.baseUrl(),
                 "--header", "Authorization: Bearer " + token,
-                "--checks", "all",
-                "--exclude-checks", EXCLUDED_CHECKS,
                 "--max-examples", EXAMPLES,
                 "--seed", SEED,
-                "--workers", "2",
+                // one worker: parallel workers once failed inside hypothesis itself (a race in its lambda source cache)
+                "--workers", "1",
                 "--generation-database", "none",
                 "--no-color",
                 "--report", "junit",
