@@ -1,6 +1,8 @@
 package dev.sluice.control;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.sluice.control.account.AccountResource;
 import dev.sluice.control.account.AccountService;
@@ -33,9 +36,12 @@ import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;
+import dev.sluice.control.http.EmptyLimitFilter;
 import dev.sluice.control.http.JsonExceptionMapper;
+import dev.sluice.control.http.NulFreeStringDeserializer;
 import dev.sluice.control.http.RequestSizeLimitFilter;
 import dev.sluice.control.http.SluiceExceptionMapper;
+import dev.sluice.control.http.UniqueItemsDeserializer;
 import dev.sluice.control.http.UnexpectedExceptionMapper;
 import dev.sluice.control.http.ValidationExceptionMapper;
 import dev.sluice.control.http.WebApplicationExceptionMapper;
@@ -132,7 +138,7 @@ public final class ControlPlane
         }
     }
 
-    /** Makes the API's JSON strict: unknown fields, wrong types and duplicate keys are errors, not guesses. */
+    /** Makes the API's JSON strict: unknown fields, wrong types, nulls and duplicate keys are errors, not guesses. */
     public static void configureJson(ObjectMapper mapper)
     {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -143,6 +149,11 @@ public final class ControlPlane
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        // no field of the API is nullable: an explicit null (a field's value or an element of a list or map) is refused, not taken for "absent"
+        mapper.setDefaultSetterInfo(JsonSetter.Value.construct(Nulls.FAIL, Nulls.FAIL));
+        mapper.registerModule(new SimpleModule("sluice-strict")
+                .addDeserializer(String.class, new NulFreeStringDeserializer())
+                .setDeserializerModifier(UniqueItemsDeserializer.forSets()));
         mapper.setSerializationInclusion(JsonInclude.Include.NON_NULL);
         for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
@@ -160,6 +171,7 @@ public final class ControlPlane
         jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
         jersey.register(new AuthenticationFilter(authenticator, secrets));
         jersey.register(new RateLimitFilter(new AccountRateLimiter(settings.rateLimit())));
+        jersey.register(new EmptyLimitFilter());
         jersey.register(new SluiceExceptionMapper());
         jersey.register(new JsonExceptionMapper());
         jersey.register(new ValidationExceptionMapper());

@@ -23,6 +23,12 @@ public final class StoreErrors
         return hasState(error, "23503");
     }
 
+    /** Text Postgres cannot store, such as a NUL character in a path or query parameter. */
+    public static boolean isUnstorableText(Throwable error)
+    {
+        return hasState(error, "22021") || hasState(error, "22P05");
+    }
+
     private static boolean hasState(Throwable error, String state)
     {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {

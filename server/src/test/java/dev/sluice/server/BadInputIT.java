@@ -69,7 +69,56 @@ class BadInputIT
                 422, "validation_failed", "tables[0].table");
         assertProblem(SERVER.request("GET", "/v1/sources?limit=0", account.token(), null), 422, "validation_failed", "limit");
         assertProblem(SERVER.request("GET", "/v1/sources?limit=abc", account.token(), null), 400, "malformed_request", "limit");
+        assertProblem(SERVER.request("GET", "/v1/sources?limit=", account.token(), null), 400, "malformed_request", "limit");
+        assertProblem(SERVER.request("GET", "/v1/consumers/nope/dead-letters?limit=&after=", account.token(), null), 400, "malformed_request", "limit");
         assertProblem(SERVER.request("POST", "/v1/consumers/nope/receive", account.token(), "{\"batch_size\": 100000}"), 422, "validation_failed", "batch_size");
+    }
+
+    @Test
+    void explicitNullsAndNulCharactersAreRefusedWhereTheyAre()
+    {
+        Account account = SERVER.newAccount("nulls");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [null]}"), 422, "validation_failed", "scopes[0]");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "null"), 422, "validation_failed", "body");
+        assertProblem(SERVER.request("POST", "/v1/sources", account.token(),
+                "{\"name\": \"s\", \"host\": \"127.0.0.1\", \"database\": \"d\", \"username\": \"u\", \"password\": \"p\", \"manage_slot\": null}"),
+                422, "validation_failed", "manage_slot");
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\": \"c\", \"source_id\": \"s\", \"kind\": \"pull\", \"tables\": [{\"table\": \"t\"}], \"actions\": [null]}"),
+                422, "validation_failed", "actions[0]");
+        assertProblem(SERVER.request("PATCH", "/v1/consumers/nope", account.token(), "{\"tables\": [{\"table\": \"t\", \"group_columns\": [null]}]}"),
+                422, "validation_failed", "tables[0].group_columns[0]");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"X-A\": null}}"), 422, "validation_failed", "headers.X-A");
+
+        Reply nul = SERVER.request("POST", "/v1/consumers/nope/ack", account.token(), "{\"ack_ids\": [\"1-1-a\\u0000\"]}");
+        assertProblem(nul, 400, "malformed_request", "ack_ids[0]");
+        assertThat(nul.json().path("detail").asText()).contains("NUL character");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\\u0000\"}"), 400, "malformed_request", "url");
+        Reply nulInQuery = SERVER.request("GET", "/v1/sources?after=a%00", account.token(), null);
+        assertProblem(nulInQuery, 400, "malformed_request", null);
+        assertThat(nulInQuery.json().path("detail").asText()).contains("NUL character");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+    }
+
+    @Test
+    void repeatedItemsAndOverlongHeaderValuesAreRefused()
+    {
+        Account account = SERVER.newAccount("unique");
+        Reply scopes = SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"consume\", \"read\"]}");
+        assertProblem(scopes, 422, "validation_failed", "scopes");
+        assertThat(scopes.json().path("detail").asText()).contains("must not repeat an item");
+        assertProblem(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"sideways\"]}"), 400, "malformed_request", "scopes[1]");
+        assertThat(SERVER.request("POST", "/v1/tokens", account.token(), "{\"name\": \"t\", \"scopes\": [\"read\", \"consume\"]}").status()).isEqualTo(201);
+        assertProblem(SERVER.request("PATCH", "/v1/consumers/nope", account.token(), "{\"actions\": [\"insert\", \"insert\"]}"), 422, "validation_failed", "actions");
+
+        String longValue = "v".repeat(4097);
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"X-A\": \"" + longValue + "\"}}"),
+                422, "validation_failed", "headers.X-A");
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"secret_headers\": {\"X-S\": \"" + longValue + "\"}}"),
+                422, "validation_failed", "secret_headers.X-S");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+        assertThat(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"secret_headers\": {\"X-S\": \"" + longValue.substring(1) + "\"}}").status())
+                .isEqualTo(201);
     }
 
     @Test

@@ -30,6 +30,8 @@ import static java.util.Objects.requireNonNull;
 /** Webhook targets of an account, with their headers and signing secrets. */
 public final class HttpEndpointService
 {
+    /** As openapi.yaml says of headers and secret_headers. */
+    private static final int MAX_HEADER_VALUE_LENGTH = 4096;
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "transfer-encoding", "connection",
             "webhook-id", "webhook-timestamp", "webhook-signature", "user-agent");
@@ -153,6 +155,9 @@ public final class HttpEndpointService
             String value = header.getValue();
             if (value == null || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
                 throw SluiceException.invalid(field + "." + name, "must be a single-line string");
+            }
+            if (value.length() > MAX_HEADER_VALUE_LENGTH) {
+                throw SluiceException.invalid(field + "." + name, "must be at most " + MAX_HEADER_VALUE_LENGTH + " characters");
             }
         }
         return Map.copyOf(headers);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -43,13 +44,20 @@ public final class JsonExceptionMapper
         String message;
         if (exception instanceof MismatchedInputException && String.valueOf(exception.getOriginalMessage()).startsWith("Missing required creator property")) {
             // a required field that is absent is a validation error, like one that is present but null
-            Problem problem = Problems.problem(ErrorCode.VALIDATION_FAILED, field + ": is required");
-            problem.setField(field);
-            problem.setErrors(List.of(new FieldError(field, "is required")));
-            return Problems.response(problem);
+            return Problems.response(validationProblem(field, "is required"));
+        }
+        if (exception instanceof UniqueItemsDeserializer.DuplicateItemsException) {
+            return Problems.response(validationProblem(field, UniqueItemsDeserializer.MESSAGE));
+        }
+        if (exception instanceof InvalidNullException) {
+            // no field is nullable; said as bean validation says it of a required field that is null
+            return Problems.response(validationProblem(field, "must not be null"));
         }
         if (exception instanceof UnrecognizedPropertyException unrecognized) {
             message = "unknown field '" + unrecognized.getPropertyName() + "'";
+        }
+        else if (exception instanceof InvalidFormatException invalid && invalid.getValue() instanceof String text && text.indexOf('\0') >= 0) {
+            message = NulFreeStringDeserializer.MESSAGE;
         }
         else if (exception instanceof InvalidFormatException invalid) {
             message = "invalid value " + describe(invalid.getValue()) + expected(invalid.getTargetType());
@@ -69,6 +77,14 @@ public final class JsonExceptionMapper
             problem.setErrors(List.of(new FieldError(field, message)));
         }
         return Problems.response(problem);
+    }
+
+    private static Problem validationProblem(String field, String message)
+    {
+        Problem problem = Problems.problem(ErrorCode.VALIDATION_FAILED, field + ": " + message);
+        problem.setField(field);
+        problem.setErrors(List.of(new FieldError(field, message)));
+        return problem;
     }
 
     private static String path(JsonMappingException exception)

@@ -1,6 +1,7 @@
 package dev.sluice.control.http;
 
 import dev.sluice.api.model.Problem;
+import dev.sluice.control.StoreErrors;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import jakarta.ws.rs.core.Response;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 
 /**
- * Anything not mapped elsewhere. A body that was too large surfaces here wrapped by Jersey; everything
- * else is a 500 with an error id that is logged with the stack trace and returned to the caller.
+ * Anything not mapped elsewhere. A body that was too large surfaces here wrapped by Jersey, text the
+ * metadata store cannot hold is the caller's mistake; everything else is a 500 with an error id that is logged with the stack trace and returned to the caller.
  */
 public final class UnexpectedExceptionMapper
         implements ExceptionMapper<Throwable>
@@ -32,6 +33,10 @@ public final class UnexpectedExceptionMapper
             if (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.io.EOFException) {
                 return Problems.response(Problems.problem(ErrorCode.MALFORMED_REQUEST, "request body ended early"));
             }
+        }
+        if (StoreErrors.isUnstorableText(exception)) {
+            // strings in bodies are checked as they are read; this catches the same text arriving in a path or query parameter
+            return Problems.response(Problems.problem(ErrorCode.MALFORMED_REQUEST, "a parameter " + NulFreeStringDeserializer.MESSAGE));
         }
         return unexpected(exception);
     }
