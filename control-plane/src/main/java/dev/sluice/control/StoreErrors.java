@@ -29,6 +29,21 @@ public final class StoreErrors
         return hasState(error, "22021") || hasState(error, "22P05");
     }
 
+    /**
+     * The metadata store cannot be reached or is shutting down or starting up (connection exceptions, class
+     * 08; operator intervention, 57P01 to 57P03): a moment's outage, not a fault in the request.
+     */
+    public static boolean isUnavailable(Throwable error)
+    {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean hasState(Throwable error, String state)
     {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {

@@ -16,6 +16,8 @@ import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.message.MessageStore;
 import dev.sluice.store.metrics.StreamMetrics;
 import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceState;
+import dev.sluice.store.source.SourceStateDao;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import org.slf4j.Logger;
@@ -141,7 +143,8 @@ public final class DataPlane
                 continue;
             }
             String accountId = source.get().accountId().value();
-            metrics.source(sourceId, accountId);
+            String state = store.onDemand(SourceStateDao.class).find(sourceId).map(SourceState::state).orElse("idle");
+            metrics.source(sourceId, accountId, state);
             current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
             for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
                 MessageStore.Counts counts = messages.counts(consumer.id());

@@ -142,6 +142,21 @@ public final class SourcePages
             });
     }
 
+    /** Re-creates a lost slot and backfills the source's consumers, as {@code POST /v1/sources/{id}/reset-slot} does. */
+    @POST
+    @Path("{id}/reset-slot")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response resetSlot(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.guard(() -> {
+            Pages.checkCsrf(form, csrfHeader);
+            Caller.AccountToken caller = Callers.manage();
+            Source source = sources.get(caller.accountId(), id);
+            sources.resetSlot(caller.accountId(), source.id());
+            return Pages.redirect("/console/sources/" + source.id());
+        });
+    }
+
     private static Response form(String title, String action, Map<String, Object> values, boolean creating, Optional<String> error)
     {
         Map<String, Object> model = Map.of("action", action, "values", values, "creating", creating, "sslModes", SSL_MODES);

@@ -78,7 +78,7 @@ public final class BackfillResource
         return Response.ok(toDto(backfills.cancel(caller.accountId(), consumerId, backfillId))).build();
     }
 
-    static dev.sluice.api.model.Backfill toDto(Backfill backfill)
+    public static dev.sluice.api.model.Backfill toDto(Backfill backfill)
     {
         dev.sluice.api.model.Backfill dto = new dev.sluice.api.model.Backfill(backfill.id(), backfill.consumerId(),
                 dev.sluice.api.model.Backfill.StateEnum.fromValue(backfill.state().value()), backfill.rowsRead(),

@@ -13,7 +13,8 @@ import java.util.UUID;
 
 /**
  * Anything not mapped elsewhere. A body that was too large surfaces here wrapped by Jersey, text the
- * metadata store cannot hold is the caller's mistake; everything else is a 500 with an error id that is logged with the stack trace and returned to the caller.
+ * metadata store cannot hold is the caller's mistake, an
+ * unreachable metadata store is a 503 to retry; everything else is a 500 with an error id that is logged with the stack trace and returned to the caller.
  */
 public final class UnexpectedExceptionMapper
         implements ExceptionMapper<Throwable>
@@ -23,6 +24,14 @@ public final class UnexpectedExceptionMapper
     @Override
     public Response toResponse(Throwable exception)
     {
+        // first: a connection to the metadata store that broke mid-query carries an EOFException as its cause
+        if (StoreErrors.isUnavailable(exception)) {
+            LOG.warn("metadata store unavailable: {}", exception.toString());
+            return Response.fromResponse(Problems.response(Problems.problem(ErrorCode.METADATA_UNAVAILABLE,
+                            "the metadata store cannot be reached for a moment; retry after the time in Retry-After")))
+                    .header("Retry-After", "1")
+                    .build();
+        }
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             if (cause instanceof SluiceException sluice) {
                 return new SluiceExceptionMapper().toResponse(sluice);

@@ -1,6 +1,7 @@
 package dev.sluice.control.source;
 
 import dev.sluice.api.SourcesApi;
+import dev.sluice.api.model.SlotReset;
 import dev.sluice.api.model.SourceCheck;
 import dev.sluice.api.model.SourceColumn;
 import dev.sluice.api.model.SourceCreate;
@@ -13,6 +14,7 @@ import dev.sluice.control.Dtos;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
+import dev.sluice.control.consumer.BackfillResource;
 import dev.sluice.store.Page;
 import dev.sluice.store.source.Source;
 import jakarta.ws.rs.core.Response;
@@ -98,6 +100,16 @@ public final class SourceResource
     {
         Caller.AccountToken caller = Callers.read();
         SourceTableList body = new SourceTableList(sources.tables(caller.accountId(), sourceId).stream().map(SourceResource::toDto).toList());
+        return Response.ok(body).build();
+    }
+
+    @Override
+    public Response resetSourceSlot(String sourceId)
+    {
+        Caller.AccountToken caller = Callers.manage();
+        SourceService.SlotReset reset = sources.resetSlot(caller.accountId(), sourceId);
+        SlotReset body = new SlotReset(reset.slotName(), reset.position().toString(),
+                reset.backfills().stream().map(BackfillResource::toDto).toList());
         return Response.ok(body).build();
     }
 

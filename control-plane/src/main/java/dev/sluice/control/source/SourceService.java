@@ -13,7 +13,12 @@ import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
 import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.store.DataPlaneDao;
+import dev.sluice.store.backfill.Backfill;
+import dev.sluice.store.backfill.BackfillDao;
+import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
@@ -230,6 +235,63 @@ public final class SourceService
                 state.flatMap(SourceState::slotLagBytes), state.map(SourceState::messagesStored).orElse(0L),
                 state.flatMap(SourceState::lastError), state.flatMap(SourceState::lastErrorAt));
     }
+
+    /**
+     * Recovers a source whose slot was lost: re-creates the slot (when Sluice manages it), moves the checkpoint to
+     * where the new slot starts and starts a backfill of every consumer of the source, in one metadata transaction,
+     * so the consumers again hold the current state of every row. Refused while the slot is usable.
+     */
+    public SlotReset resetSlot(AccountId accountId, String idOrName)
+    {
+        Source source = get(accountId, idOrName);
+        SourceConnection connection = connection(source);
+        String state = store.onDemand(SourceStateDao.class).find(source.id()).map(SourceState::state).orElse("idle");
+        Lsn position;
+        try (org.slf4j.MDC.MDCCloseable named = org.slf4j.MDC.putCloseable("source", source.id()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+            SourceAdmin.SlotCondition slot = admin.slotCondition();
+            if (slot == SourceAdmin.SlotCondition.USABLE && !state.equals("slot_lost")) {
+                throw new SluiceException(ErrorCode.INVALID_STATE, "replication slot " + source.slotName() + " of source '" + source.name()
+                        + "' is usable; there is nothing to reset");
+            }
+            if (slot != SourceAdmin.SlotCondition.USABLE && !source.manageSlot()) {
+                throw new SluiceException(ErrorCode.INVALID_STATE, "Sluice does not manage replication slot " + source.slotName()
+                        + (slot == SourceAdmin.SlotCondition.LOST ? ", which was invalidated: drop it (SELECT pg_drop_replication_slot('" + source.slotName() + "')) and create it again" : ": create it")
+                        + " (SELECT pg_create_logical_replication_slot('" + source.slotName() + "', 'pgoutput')), then reset again");
+            }
+            if (slot == SourceAdmin.SlotCondition.LOST) {
+                admin.dropSlot();
+            }
+            admin.ensureSlot();
+            position = admin.slotPosition();
+            LOG.warn("replication slot {} of source {} re-created at {}; backfilling its consumers", source.slotName(), source.id(), position);
+        }
+        catch (SQLException e) {
+            throw new SluiceException(ErrorCode.SOURCE_UNAVAILABLE, "cannot re-create replication slot " + source.slotName() + " of source '" + source.name()
+                    + "': " + e.getMessage(), e);
+        }
+        List<Backfill> started = store.inTransaction(handle -> {
+            handle.attach(SourceStateDao.class).ensure(source.id());
+            handle.attach(SourceStateDao.class).slotReset(source.id(), position.asLong());
+            BackfillDao backfills = handle.attach(BackfillDao.class);
+            List<Backfill> created = new java.util.ArrayList<>();
+            for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(source.id())) {
+                if (!consumer.accountId().equals(accountId)) {
+                    continue;
+                }
+                String id = ResourceKind.BACKFILL.newId();
+                Instant now = Instant.now();
+                backfills.insert(new Backfill(accountId, id, consumer.id(), Backfill.State.PENDING,
+                        Optional.of(new StartPosition(StartPosition.At.BEGINNING, null, null)), Optional.empty(), consumer.tables(), 0,
+                        Optional.empty(), Optional.empty(), Optional.empty(), now, now, Optional.empty()));
+                created.add(backfills.findById(accountId, consumer.id(), id).orElseThrow());
+            }
+            return created;
+        });
+        return new SlotReset(source.slotName(), position, started);
+    }
+
+    /** A re-created slot and the backfills that restore its consumers. */
+    public record SlotReset(String slotName, Lsn position, List<Backfill> backfills) {}
 
     /** A source's replication status. */
     public record Status(String state, Optional<String> worker, Optional<Lsn> checkpoint, Optional<Long> slotLagBytes, long messagesStored,

@@ -23,6 +23,7 @@ public enum ErrorCode
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     RATE_LIMITED(429, "Rate limited"),
     SOURCE_UNAVAILABLE(503, "Source unavailable"),
+    METADATA_UNAVAILABLE(503, "Metadata store unavailable"),
     INTERNAL(500, "Internal error");
 
     private final int status;

@@ -70,6 +70,7 @@ public final class SourceExtractor
     private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
+    private static final Duration SLOT_LOST_RECHECK = Duration.ofSeconds(5);
     private static final long MIN_IDLE_NANOS = 50_000;
 
     private final Store store;
@@ -145,6 +146,23 @@ public final class SourceExtractor
                 LOG.info("source {}: {}", sourceId, e.getMessage());
                 return;
             }
+            catch (SlotLostException e) {
+                if (!running()) {
+                    return;
+                }
+                if (failures.failingSince().isEmpty()) {
+                    LOG.error("source {} cannot stream: {}", sourceId, e.getMessage());
+                }
+                failures.failed(e.getMessage());
+                try {
+                    store.useHandle(handle -> handle.attach(SourceStateDao.class).slotLost(sourceId, e.getMessage()));
+                }
+                catch (RuntimeException stateNotStored) {
+                    LOG.debug("cannot record the lost slot of source {}: {}", sourceId, stateNotStored.getMessage());
+                }
+                // nothing streams until the slot is reset; look again soon so a reset takes effect quickly
+                sleep(SLOT_LOST_RECHECK);
+            }
             catch (Exception e) {
                 if (!running()) {
                     return;
@@ -178,18 +196,47 @@ public final class SourceExtractor
                 source.managePublication(), source.manageSlot());
         admin = SourceAdmin.connect(connection, settings.connectTimeout());
         admin.ensurePublished(List.of());
-        if (!admin.ensureSlot()) {
-            throw new IllegalStateException("replication slot " + source.slotName() + " does not exist and Sluice may not create it");
-        }
         store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
         SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
         checkpoint = Lsn.valueOf(state.checkpointLsn());
+        checkSlot(source, admin.slotCondition(), state.checkpointLsn() > 0);
+        if (!admin.ensureSlot()) {
+            throw new IllegalStateException("replication slot " + source.slotName() + " does not exist and Sluice may not create it");
+        }
         stream = openStream(connection, source);
         chunk = null;
         store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
         failures.succeeded();
         LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
         loop(source);
+    }
+
+    /**
+     * A slot the server invalidated, or one that vanished after the source streamed from it, cannot give the changes
+     * since the checkpoint: creating a new one silently would skip them, so the source stops until a reset.
+     */
+    private void checkSlot(Source source, SourceAdmin.SlotCondition slot, boolean streamedBefore)
+    {
+        String recovery = "; changes committed since " + checkpoint + " cannot be streamed. POST /v1/sources/" + sourceId
+                + "/reset-slot re-creates the slot" + (source.manageSlot() ? "" : " (once you have created it again on the source)")
+                + " and backfills every consumer of the source";
+        if (slot == SourceAdmin.SlotCondition.LOST) {
+            throw new SlotLostException("replication slot " + source.slotName() + " was invalidated by the source (it removed WAL the slot "
+                    + "still needed; see max_slot_wal_keep_size)" + recovery);
+        }
+        if (slot == SourceAdmin.SlotCondition.MISSING && streamedBefore) {
+            throw new SlotLostException("replication slot " + source.slotName() + " no longer exists on the source" + recovery);
+        }
+    }
+
+    /** The source's replication slot cannot stream from the checkpoint. */
+    static final class SlotLostException
+            extends RuntimeException
+    {
+        SlotLostException(String message)
+        {
+            super(message);
+        }
     }
 
     private ReplicationStream openStream(SourceConnection connection, Source source)

@@ -162,6 +162,51 @@ public final class SourceAdmin
         return true;
     }
 
+    /** What became of the source's replication slot. */
+    public enum SlotCondition
+    {
+        MISSING,
+        /** The server invalidated it: it removed WAL the slot still needed, or (on a standby) rows it needed. */
+        LOST,
+        USABLE
+    }
+
+    public SlotCondition slotCondition()
+            throws SQLException
+    {
+        // to_jsonb reads the columns newer servers have (wal_status from 13, conflicting from 16, invalidation_reason
+        // from 17) without failing on older ones, which cannot invalidate a slot
+        try (PreparedStatement statement = connection.prepareStatement("""
+                select coalesce(to_jsonb(s) ->> 'wal_status', ''), coalesce(to_jsonb(s) ->> 'conflicting', 'false'), to_jsonb(s) ->> 'invalidation_reason'
+                from pg_replication_slots s where slot_name = ?
+                """)) {
+            statement.setString(1, source.slotName());
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return SlotCondition.MISSING;
+                }
+                boolean lost = result.getString(1).equals("lost") || result.getString(2).equals("true") || result.getString(3) != null;
+                return lost ? SlotCondition.LOST : SlotCondition.USABLE;
+            }
+        }
+    }
+
+    /** Where the slot streams from: its confirmed flush LSN. */
+    public Lsn slotPosition()
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select coalesce(confirmed_flush_lsn, restart_lsn)::text from pg_replication_slots where slot_name = ?")) {
+            statement.setString(1, source.slotName());
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next() || result.getString(1) == null) {
+                    throw new SQLException("replication slot " + source.slotName() + " does not exist");
+                }
+                return Lsn.parse(result.getString(1));
+            }
+        }
+    }
+
     /** Ends the connection (of a previous lease holder) that still streams from the slot. */
     public void terminateSlotHolder()
             throws SQLException

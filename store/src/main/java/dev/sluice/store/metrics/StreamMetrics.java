@@ -24,6 +24,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class StreamMetrics
 {
+    private static final List<String> SOURCE_STATES = List.of("idle", "streaming", "failed", "slot_lost");
+
     private final PrometheusRegistry registry;
     private final Counter changesRead;
     private final Counter messagesStored;
@@ -38,6 +40,7 @@ public final class StreamMetrics
     private final Gauge deadLetters;
     private final Gauge consumerInfo;
     private final Gauge sourceInfo;
+    private final Gauge sourceState;
     private final Gauge leaseHeld;
 
     public StreamMetrics(PrometheusRegistry registry)
@@ -72,6 +75,8 @@ public final class StreamMetrics
                 .labelNames("consumer", "account", "source", "kind").register(registry);
         sourceInfo = Gauge.builder().name("sluice_source_info")
                 .help("Always 1: a source's account, to join on the source label.").labelNames("source", "account").register(registry);
+        sourceState = Gauge.builder().name("sluice_source_state")
+                .help("1 for the source's current state (idle, streaming, failed, slot_lost), 0 for the others.").labelNames("source", "state").register(registry);
         leaseHeld = Gauge.builder().name("sluice_lease_held")
                 .help("1 for each work unit (extract:<source>, deliver:<consumer>) this worker holds.").labelNames("worker", "unit").register(registry);
     }
@@ -127,9 +132,12 @@ public final class StreamMetrics
         slotLag.labelValues(sourceId).set(bytes);
     }
 
-    public void source(String sourceId, String accountId)
+    public void source(String sourceId, String accountId, String state)
     {
         sourceInfo.labelValues(sourceId, accountId).set(1);
+        for (String known : SOURCE_STATES) {
+            sourceState.labelValues(sourceId, known).set(known.equals(state) ? 1 : 0);
+        }
     }
 
     public void consumer(String consumerId, String accountId, String sourceId, String kind, long backlogCount, long inFlightCount, long deadLetterCount)
@@ -145,6 +153,7 @@ public final class StreamMetrics
     {
         slotLag.remove(sourceId);
         sourceInfo.remove(sourceId, accountId);
+        SOURCE_STATES.forEach(state -> sourceState.remove(sourceId, state));
     }
 
     public void forgetConsumer(String consumerId, String accountId, String sourceId, String kind)

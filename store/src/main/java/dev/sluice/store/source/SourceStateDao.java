@@ -43,6 +43,21 @@ public interface SourceStateDao
             """)
     int fail(@Bind("sourceId") String sourceId, @Bind("error") String error);
 
+    /** The slot cannot stream what the checkpoint needs: the source waits for a reset, keeping when it was first seen. */
+    @SqlUpdate("""
+            update source_state set last_error_at = case when state = 'slot_lost' then last_error_at else now() end,
+                   state = 'slot_lost', last_error = :error, updated_at = now()
+            where source_id = :sourceId
+            """)
+    int slotLost(@Bind("sourceId") String sourceId, @Bind("error") String error);
+
+    /** A new slot streams from {@code lsn}: the checkpoint moves there and the source may stream again. */
+    @SqlUpdate("""
+            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), state = 'idle', updated_at = now()
+            where source_id = :sourceId
+            """)
+    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn);
+
     /** Maps a {@code source_state} row. */
     final class SourceStateMapper
             implements RowMapper<SourceState>
