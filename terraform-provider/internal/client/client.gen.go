@@ -255,6 +255,7 @@ func (e Scope) Valid() bool {
 const (
 	SourceStatusStateFailed    SourceStatusState = "failed"
 	SourceStatusStateIdle      SourceStatusState = "idle"
+	SourceStatusStateSlotLost  SourceStatusState = "slot_lost"
 	SourceStatusStateStreaming SourceStatusState = "streaming"
 )
 
@@ -264,6 +265,8 @@ func (e SourceStatusState) Valid() bool {
 	case SourceStatusStateFailed:
 		return true
 	case SourceStatusStateIdle:
+		return true
+	case SourceStatusStateSlotLost:
 		return true
 	case SourceStatusStateStreaming:
 		return true
@@ -803,6 +806,18 @@ type ReceiveResponse struct {
 // Scope defines model for Scope.
 type Scope string
 
+// SlotReset defines model for SlotReset.
+type SlotReset struct {
+	// Backfills The backfill started for each consumer of the source.
+	Backfills []Backfill `json:"backfills"`
+
+	// Lsn Where the new slot starts; changes committed after it are streamed.
+	//
+	// Example: 0/16B3748
+	Lsn      string `json:"lsn"`
+	SlotName string `json:"slot_name"`
+}
+
 // Source defines model for Source.
 type Source struct {
 	CreatedAt time.Time `json:"created_at"`
@@ -887,14 +902,18 @@ type SourceStatus struct {
 	MessagesStored   *int64     `json:"messages_stored,omitempty"`
 	SlotLagBytes     *int64     `json:"slot_lag_bytes,omitempty"`
 
-	// State idle when no consumer uses the source or no worker holds it yet.
+	// State idle when no consumer uses the source or no worker holds it yet; failed while streaming fails and is
+	// retried (see last_error); slot_lost when the replication slot was invalidated or dropped, which needs
+	// POST /v1/sources/{sourceId}/reset-slot.
 	State SourceStatusState `json:"state"`
 
 	// Worker The data-plane worker that holds the source's lease.
 	Worker *string `json:"worker,omitempty"`
 }
 
-// SourceStatusState idle when no consumer uses the source or no worker holds it yet.
+// SourceStatusState idle when no consumer uses the source or no worker holds it yet; failed while streaming fails and is
+// retried (see last_error); slot_lost when the replication slot was invalidated or dropped, which needs
+// POST /v1/sources/{sourceId}/reset-slot.
 type SourceStatusState string
 
 // SourceTable defines model for SourceTable.
@@ -1449,6 +1468,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 	CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetSourceSlot Recover a source whose replication slot was lost.
+	//
+	// When the source's server invalidates the replication slot (it removed WAL the slot still needed, see
+	// `max_slot_wal_keep_size`) or the slot was dropped, the changes in between cannot be streamed and the
+	// source's status is `slot_lost`. This re-creates the slot (when Sluice manages it; otherwise re-create it
+	// on the source first) and starts a backfill of every consumer of the source, so each consumer again holds
+	// the current state of every row and streams every change from then on. Answers 409 when the slot is usable.
+	//
+	// Corresponds with POST /v1/sources/{sourceId}/reset-slot (the `ResetSourceSlot` operationId).
+	ResetSourceSlot(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSourceStatus Replication progress and health of a source.
 	//
@@ -2206,6 +2236,27 @@ func (c *Client) UpdateSource(ctx context.Context, sourceId SourceId, body Updat
 // Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 func (c *Client) CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCheckSourceRequest(c.Server, sourceId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetSourceSlot Recover a source whose replication slot was lost.
+//
+// When the source's server invalidates the replication slot (it removed WAL the slot still needed, see
+// `max_slot_wal_keep_size`) or the slot was dropped, the changes in between cannot be streamed and the
+// source's status is `slot_lost`. This re-creates the slot (when Sluice manages it; otherwise re-create it
+// on the source first) and starts a backfill of every consumer of the source, so each consumer again holds
+// the current state of every row and streams every change from then on. Answers 409 when the slot is usable.
+//
+// Corresponds with POST /v1/sources/{sourceId}/reset-slot (the `ResetSourceSlot` operationId).
+func (c *Client) ResetSourceSlot(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetSourceSlotRequest(c.Server, sourceId)
 	if err != nil {
 		return nil, err
 	}
@@ -3954,6 +4005,40 @@ func NewCheckSourceRequest(server string, sourceId SourceId) (*http.Request, err
 	return req, nil
 }
 
+// NewResetSourceSlotRequest constructs an http.Request for the ResetSourceSlot method
+func NewResetSourceSlotRequest(server string, sourceId SourceId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sourceId", sourceId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sources/%s/reset-slot", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetSourceStatusRequest constructs an http.Request for the GetSourceStatus method
 func NewGetSourceStatusRequest(server string, sourceId SourceId) (*http.Request, error) {
 	var err error
@@ -4556,6 +4641,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 	CheckSourceWithResponse(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*CheckSourceResponse, error)
+
+	// ResetSourceSlotWithResponse Recover a source whose replication slot was lost.
+	//
+	// When the source's server invalidates the replication slot (it removed WAL the slot still needed, see
+	// `max_slot_wal_keep_size`) or the slot was dropped, the changes in between cannot be streamed and the
+	// source's status is `slot_lost`. This re-creates the slot (when Sluice manages it; otherwise re-create it
+	// on the source first) and starts a backfill of every consumer of the source, so each consumer again holds
+	// the current state of every row and streams every change from then on. Answers 409 when the slot is usable.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/sources/{sourceId}/reset-slot (the `ResetSourceSlot` operationId).
+	ResetSourceSlotWithResponse(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*ResetSourceSlotResponse, error)
 
 	// GetSourceStatusWithResponse Replication progress and health of a source.
 	//
@@ -6262,6 +6360,54 @@ func (r CheckSourceResponse) ContentType() string {
 	return ""
 }
 
+type ResetSourceSlotResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SlotReset
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ResetSourceSlotResponse) GetJSON200() *SlotReset {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ResetSourceSlotResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ResetSourceSlotResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResetSourceSlotResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResetSourceSlotResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResetSourceSlotResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetSourceStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7131,6 +7277,25 @@ func (c *ClientWithResponses) CheckSourceWithResponse(ctx context.Context, sourc
 		return nil, err
 	}
 	return ParseCheckSourceResponse(rsp)
+}
+
+// ResetSourceSlotWithResponse Recover a source whose replication slot was lost.
+//
+// When the source's server invalidates the replication slot (it removed WAL the slot still needed, see
+// `max_slot_wal_keep_size`) or the slot was dropped, the changes in between cannot be streamed and the
+// source's status is `slot_lost`. This re-creates the slot (when Sluice manages it; otherwise re-create it
+// on the source first) and starts a backfill of every consumer of the source, so each consumer again holds
+// the current state of every row and streams every change from then on. Answers 409 when the slot is usable.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/sources/{sourceId}/reset-slot (the `ResetSourceSlot` operationId).
+func (c *ClientWithResponses) ResetSourceSlotWithResponse(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*ResetSourceSlotResponse, error) {
+	rsp, err := c.ResetSourceSlot(ctx, sourceId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetSourceSlotResponse(rsp)
 }
 
 // GetSourceStatusWithResponse Replication progress and health of a source.
@@ -8346,6 +8511,39 @@ func ParseCheckSourceResponse(rsp *http.Response) (*CheckSourceResponse, error) 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest SourceCheck
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseResetSourceSlotResponse parses an HTTP response from a ResetSourceSlotWithResponse call
+func ParseResetSourceSlotResponse(rsp *http.Response) (*ResetSourceSlotResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResetSourceSlotResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SlotReset
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

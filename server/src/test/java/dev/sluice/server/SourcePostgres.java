@@ -123,7 +123,20 @@ public final class SourcePostgres
         });
     }
 
-    private void superuser(String database, String sql)
+    /** The first column of the first row of a query run as the superuser, or null when it has no rows. */
+    public String query(String sql)
+    {
+        try (Connection connection = postgres.dataSource("postgres", DATABASE).getConnection(); Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery(sql)) {
+            return result.next() ? result.getString(1) : null;
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("SQL failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs SQL as the superuser (server settings, checkpoints). */
+    public void superuser(String database, String sql)
     {
         try (Connection connection = postgres.dataSource("postgres", database).getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  * key, no duplicate beyond redeliveries of unacknowledged messages.
  *
  * <p>By default a short scripted run (part of the normal test run). {@code -Dsluice.faults.minutes=N} runs a
- * soak: random faults for N minutes ({@code scripts/soak.sh}). {@code -Dsluice.faults.seed} repeats a run's
+ * soak: random faults for N minutes ({@code server/scripts/soak.sh}). {@code -Dsluice.faults.seed} repeats a run's
  * random choices. The report goes to {@code target/reliability/}.
  */
 class FaultInjectionIT
