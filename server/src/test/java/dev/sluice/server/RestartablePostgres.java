@@ -43,6 +43,7 @@ public final class RestartablePostgres
     private final Map<String, String> serverConfig;
     private final int port;
     private volatile EmbeddedPostgres postgres;
+    private boolean closed;
 
     private RestartablePostgres(Path dataDirectory, Map<String, String> serverConfig, int port, EmbeddedPostgres postgres)
     {
@@ -146,9 +147,14 @@ public final class RestartablePostgres
         }
     }
 
+    /** Stops the server and removes its data; closing again does nothing. */
     @Override
     public synchronized void close()
     {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             postgres.close();
         }
