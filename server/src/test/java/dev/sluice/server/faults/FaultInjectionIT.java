@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -345,18 +346,11 @@ class FaultInjectionIT
     private Worker leaseHolder()
     {
         // the source status names its worker, whose id carries the process id
-        await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> workers.stream().anyMatch(worker -> holds(worker)));
-        return workers.stream().filter(this::holds).findFirst().orElseThrow();
-    }
-
-    private boolean holds(Worker worker)
-    {
-        try {
-            return sourceWorker().contains("-" + worker.process().pid() + "-");
-        }
-        catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        // one status read decides: the lease may move between two reads
+        return await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> {
+            String holder = sourceWorker();
+            return workers.stream().filter(worker -> holder.contains("-" + worker.process().pid() + "-")).findFirst();
+        }, Optional::isPresent).orElseThrow();
     }
 
     private String sourceWorker()

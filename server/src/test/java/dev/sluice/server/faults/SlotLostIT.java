@@ -142,6 +142,22 @@ class SlotLostIT
         HttpResponse<String> again = call("POST", "/v1/sources/" + sourceId + "/reset-slot", null);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).path("detail").asText()).contains("usable");
+
+        // a slot dropped by hand is lost the same way (a new one would skip what happened in between), and reset through the API
+        source.dropSlot(slot);
+        source.execute(SourcePostgres.DATABASE, "update items set version = 4 where id = 2");
+        JsonNode dropped = await().atMost(Duration.ofMinutes(1)).ignoreExceptions()
+                .until(() -> JSON.readTree(call("GET", "/v1/sources/" + sourceId + "/status", null).body()),
+                        node -> node.path("state").asText().equals("slot_lost"));
+        assertThat(dropped.path("last_error").asText()).contains("no longer exists");
+        HttpResponse<String> resetByApi = call("POST", "/v1/sources/" + sourceId + "/reset-slot", null);
+        assertThat(resetByApi.statusCode()).as(resetByApi.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(resetByApi.body());
+        assertThat(body.path("slot_name").asText()).isEqualTo(slot);
+        assertThat(body.path("backfills")).hasSize(1);
+        assertThat(body.path("backfills").get(0).path("consumer_id").asText()).isNotEmpty();
+        current.put(2L, 4L);
+        receiveUntil(mirror, current);
     }
 
     private static Map<Long, Long> expected(int rows, long version)
