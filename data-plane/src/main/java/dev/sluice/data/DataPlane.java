@@ -212,7 +212,37 @@ public final class DataPlane
             for (Lease claimed : leases.claim(settings.workerId(), "", Math.min(fairShare - running.size(), settings.maxClaimsPerTick()), ttl)) {
                 begin(new HeldLease(claimed.unit(), claimed.owner(), claimed.epoch()));
             }
+            if (running.size() < fairShare) {
+                endStuckTransactions(leases, ttl);
+            }
         }
+    }
+
+    /**
+     * A worker that stopped inside a metadata transaction (frozen, partitioned, stopped mid-statement where the
+     * idle-in-transaction timeout does not reach) keeps its lease rows locked, so claims skip them though the leases
+     * expired. Once a lease has been expired for another lease's time, the transactions its owner opened before then
+     * are ended: they could not commit anyway (the fence refuses an expired lease), and ending them frees the rows.
+     */
+    private void endStuckTransactions(LeaseDao leases, double ttl)
+    {
+        for (String owner : leases.ownersOfLongExpiredLeases(settings.workerId(), ttl)) {
+            try {
+                int ended = leases.endTransactionsOf(applicationName(owner), ttl);
+                if (ended > 0) {
+                    LOG.warn("ended {} metadata transaction(s) of worker {}, whose leases expired, so its units can be taken over", ended, owner);
+                }
+            }
+            catch (RuntimeException e) {
+                LOG.warn("cannot end the metadata transactions of worker {}, whose leases expired: {}", owner, e.getMessage());
+            }
+        }
+    }
+
+    /** The application name of a process's metadata sessions: for a worker, its id (so its transactions can be found). */
+    public static String applicationName(String workerId)
+    {
+        return "sluice " + workerId;
     }
 
     private void begin(HeldLease lease)

@@ -21,6 +21,7 @@ import java.util.stream.IntStream;
 
 import static dev.sluice.data.ExtractionHarness.table;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -133,6 +134,29 @@ class FaultsIT
         await().atMost(Duration.ofSeconds(10)).until(() -> lostWrites.get() == 1);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.messages(consumer).size() == 5);
         assertThat(changesRead()).as("the stale worker's batch was not written").isEqualTo(5);
+    }
+
+    @Test
+    void aWorkerStuckInsideAMetadataTransactionIsEndedSoItsExpiredLeaseCanBeTakenOver()
+    {
+        // a worker frozen mid-transaction: its lease expired long ago, but its session still holds the lease row
+        String unit = "extract:" + source;
+        harness.store().useHandle(handle -> handle.execute("""
+                insert into leases (unit, owner, epoch, expires_at) values (?, 'vm-stuck', 7, now() - interval '1 minute')
+                on conflict (unit) do update set owner = 'vm-stuck', epoch = 7, expires_at = now() - interval '1 minute'
+                """, unit));
+        try (org.jdbi.v3.core.Handle stuck = harness.store().jdbi().open()) {
+            stuck.execute("set application_name = '" + DataPlane.applicationName("vm-stuck") + "'");
+            stuck.begin();
+            stuck.createQuery("select epoch from leases where unit = :unit for share").bind("unit", unit).mapTo(Long.class).one();
+
+            DataPlane rescuer = harness.startWorker(TTL, () -> CrashPoints.NONE);
+            await().atMost(TTL.multipliedBy(10)).until(() -> holderOwner().equals(Optional.of(rescuer.workerId())));
+            insertInTransactions(1, 3);
+            assertExactlyOnce(3);
+            assertThatThrownBy(() -> stuck.createQuery("select 1").mapTo(Integer.class).one())
+                    .as("the stuck worker's session was ended").isInstanceOf(RuntimeException.class);
+        }
     }
 
     @Test

@@ -208,9 +208,9 @@ public class DataPlaneFactory
         this.pushFailingAlert = pushFailingAlert;
     }
 
-    DataPlaneSettings settings(java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
+    DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
-        return new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
+        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
                 new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
                         java.time.Duration.ofSeconds(30)),
                 new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),

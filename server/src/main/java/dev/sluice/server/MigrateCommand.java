@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.data.DataPlane;
 import dev.sluice.store.Store;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
@@ -23,7 +24,7 @@ final class MigrateCommand
         Environment environment = new Environment(bootstrap.getApplication().getName(), bootstrap.getObjectMapper(),
                 bootstrap.getValidatorFactory(), bootstrap.getMetricRegistry(), bootstrap.getClassLoader(), bootstrap.getHealthCheckRegistry(),
                 configuration);
-        ManagedDataSource dataSource = SluiceApplication.metadataStore(configuration, environment);
+        ManagedDataSource dataSource = SluiceApplication.metadataStore(configuration, environment, DataPlane.applicationName("migrate"));
         try {
             Store.migrate(dataSource);
             System.out.println("metadata store is up to date");

@@ -5,6 +5,7 @@ import dev.sluice.control.ControlPlaneSettings;
 import dev.sluice.control.ratelimit.RateLimit;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
+import dev.sluice.data.DataPlaneSettings;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.server.docs.ApiDocsServlet;
 import dev.sluice.server.http.ProblemErrorHandler;
@@ -104,7 +105,9 @@ public class SluiceApplication
         environment.getAdminContext().setErrorHandler(new ProblemErrorHandler());
         // what Jetty refuses before any context sees it (an ambiguous URI) goes through the server's own handler
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new ProblemErrorHandler()));
-        ManagedDataSource dataSource = metadataStore(configuration, environment);
+        // a worker's metadata sessions carry its id, so another worker can end the transactions of one that lost its leases
+        String workerId = DataPlaneSettings.newWorkerId();
+        ManagedDataSource dataSource = metadataStore(configuration, environment, DataPlane.applicationName(planes.data() ? workerId : "control-plane"));
         if (configuration.isMigrateOnStart()) {
             Store.migrate(dataSource);
         }
@@ -135,7 +138,7 @@ public class SluiceApplication
         if (planes.data()) {
             DataPlaneFactory factory = configuration.getDataPlane();
             DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
-                    factory.settings(configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics);
+                    factory.settings(workerId, configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics);
             environment.healthChecks().register("sources", LeasedWorkHealthCheck.sourceConnections(dataPlane, factory.getSourceFailingAlert().toJavaDuration()));
             environment.healthChecks().register("slot-lag", LeasedWorkHealthCheck.slotLag(dataPlane, factory.getSlotLagAlert().toBytes()));
             environment.healthChecks().register("push-delivery", LeasedWorkHealthCheck.pushDelivery(dataPlane, factory.getPushFailingAlert().toJavaDuration()));
@@ -186,7 +189,7 @@ public class SluiceApplication
     }
 
     /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */
-    static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment)
+    static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment, String applicationName)
     {
         SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
         DataSourceFactory factory = configuration.getDatabase();
@@ -213,6 +216,7 @@ public class SluiceApplication
         // row locked and so blocks every takeover: the server ends a transaction left idle longer than a lease lives
         long idleTransactionMillis = Math.max(5_000, configuration.getDataPlane().getLeaseTtl().toMilliseconds());
         factory.getProperties().putIfAbsent("options", "-c idle_in_transaction_session_timeout=" + idleTransactionMillis);
+        factory.getProperties().putIfAbsent("ApplicationName", applicationName);
         ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
         environment.lifecycle().manage(dataSource);
         return dataSource;

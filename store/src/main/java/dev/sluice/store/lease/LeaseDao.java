@@ -69,6 +69,21 @@ public interface LeaseDao
     @SqlQuery("select true from leases where unit = :unit and owner = :owner and epoch = :epoch and expires_at > now() for share")
     Optional<Boolean> lockIfHeld(@Bind("unit") String unit, @Bind("owner") String owner, @Bind("epoch") long epoch);
 
+    /** Other workers whose leases expired more than {@code graceSeconds} ago and are still theirs (nobody could claim them). */
+    @SqlQuery("""
+            select distinct owner from leases
+            where owner is not null and owner <> :self and expires_at < now() - make_interval(secs => :graceSeconds)
+            """)
+    List<String> ownersOfLongExpiredLeases(@Bind("self") String self, @Bind("graceSeconds") double graceSeconds);
+
+    /** Ends the sessions named {@code applicationName} whose transaction began more than {@code graceSeconds} ago; returns how many. */
+    @SqlQuery("""
+            select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity
+            where application_name = :applicationName and pid <> pg_backend_pid()
+              and xact_start < now() - make_interval(secs => :graceSeconds)
+            """)
+    int endTransactionsOf(@Bind("applicationName") String applicationName, @Bind("graceSeconds") double graceSeconds);
+
     @SqlUpdate("delete from leases where unit = :unit")
     int delete(@Bind("unit") String unit);
 
