@@ -36,6 +36,10 @@ import java.util.Optional;
 public class SluiceApplication
         extends Application<SluiceConfiguration>
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SluiceApplication.class);
+    /** How long a starting process waits for an unreachable metadata store before it gives up. */
+    private static final java.time.Duration METADATA_STORE_STARTUP_WAIT = java.time.Duration.ofMinutes(2);
+
     private DevMode devMode;
     private Planes planes = Planes.BOTH;
 
@@ -217,8 +221,47 @@ public class SluiceApplication
         long idleTransactionMillis = Math.max(5_000, configuration.getDataPlane().getLeaseTtl().toMilliseconds());
         factory.getProperties().putIfAbsent("options", "-c idle_in_transaction_session_timeout=" + idleTransactionMillis);
         factory.getProperties().putIfAbsent("ApplicationName", applicationName);
+        DataSourceFactory database = factory;
+        // a process started while the metadata store restarts waits for it instead of failing to start; registered
+        // first, so it runs before the pool and everything else that needs a connection
+        environment.lifecycle().manage(new Managed()
+        {
+            @Override
+            public void start()
+                    throws InterruptedException
+            {
+                awaitMetadataStore(database, METADATA_STORE_STARTUP_WAIT);
+            }
+        });
         ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
         environment.lifecycle().manage(dataSource);
         return dataSource;
+    }
+
+    /** Tries to connect until the metadata store answers or {@code limit} has passed. */
+    static void awaitMetadataStore(DataSourceFactory database, java.time.Duration limit)
+            throws InterruptedException
+    {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(database.getProperties());
+        properties.setProperty("user", database.getUser());
+        properties.setProperty("password", java.util.Objects.requireNonNullElse(database.getPassword(), ""));
+        java.time.Instant deadline = java.time.Instant.now().plus(limit);
+        java.time.Instant nextLog = java.time.Instant.EPOCH;
+        while (true) {
+            try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(database.getUrl(), properties)) {
+                return;
+            }
+            catch (java.sql.SQLException e) {
+                if (java.time.Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("cannot reach the metadata store at " + database.getUrl() + " after " + limit.toSeconds() + " s: " + e.getMessage(), e);
+                }
+                if (java.time.Instant.now().isAfter(nextLog)) {
+                    LOG.warn("waiting for the metadata store at {}: {}", database.getUrl(), e.getMessage());
+                    nextLog = java.time.Instant.now().plusSeconds(10);
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 }

@@ -102,6 +102,12 @@ public final class RestartablePostgres
     public synchronized void restart(Shutdown mode)
     {
         stop(mode);
+        start();
+    }
+
+    /** Starts the server again after {@link #stop}, on the same port and data. */
+    public synchronized void start()
+    {
         try {
             postgres = launch(dataDirectory, serverConfig, port);
         }

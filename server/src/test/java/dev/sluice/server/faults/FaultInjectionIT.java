@@ -182,6 +182,8 @@ class FaultInjectionIT
         pause();
         restartMetadata(RestartablePostgres.Shutdown.IMMEDIATE, live);
         pause();
+        replaceWorkerWhileMetadataIsDown(live);
+        pause();
         killWorker(true);
     }
 
@@ -207,8 +209,11 @@ class FaultInjectionIT
         else if (roll < 65) {
             restartSource(random.nextBoolean() ? RestartablePostgres.Shutdown.FAST : RestartablePostgres.Shutdown.IMMEDIATE, live);
         }
-        else if (roll < 75) {
+        else if (roll < 72) {
             restartMetadata(random.nextBoolean() ? RestartablePostgres.Shutdown.FAST : RestartablePostgres.Shutdown.IMMEDIATE, live);
+        }
+        else if (roll < 75) {
+            replaceWorkerWhileMetadataIsDown(live);
         }
         else {
             WebhookReceiver.Mode[] modes = {WebhookReceiver.Mode.REFUSE, WebhookReceiver.Mode.BLACK_HOLE, WebhookReceiver.Mode.FAIL};
@@ -278,6 +283,37 @@ class FaultInjectionIT
         metadata.restart(mode);
         count("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
         awaitDelivery(live, "Sluice recovers after the metadata store restarted");
+    }
+
+    /** A worker replaced while the metadata Postgres is down waits for it, then joins, instead of failing to start. */
+    private void replaceWorkerWhileMetadataIsDown(PullReader live)
+            throws Exception
+    {
+        Worker holder = leaseHolder();
+        Worker other = workers.stream().filter(worker -> worker != holder).findFirst().orElseThrow();
+        workers.remove(other);
+        other.process().destroyForcibly();
+        other.process().waitFor(30, TimeUnit.SECONDS);
+        metadata.stop(RestartablePostgres.Shutdown.FAST);
+        Worker replacement;
+        try {
+            replacement = startWorker();
+            await().atMost(Duration.ofMinutes(2)).until(() -> log(replacement).contains("waiting for the metadata store"));
+        }
+        finally {
+            metadata.start();
+        }
+        await().atMost(Duration.ofMinutes(2)).until(() -> log(replacement).contains("data-plane worker") || !replacement.process().isAlive());
+        assertThat(replacement.process().isAlive()).as("a worker started while the metadata store was down is running").isTrue();
+        count("worker started while the metadata Postgres was down");
+        awaitDelivery(live, "Sluice recovers after the metadata store came back");
+    }
+
+    private String log(Worker worker)
+            throws IOException
+    {
+        Path file = directory.resolve(worker.log());
+        return Files.exists(file) ? Files.readString(file) : "";
     }
 
     private void cutOff(WebhookReceiver receiver, WebhookReceiver.Mode mode, PullReader live)
@@ -351,12 +387,14 @@ class FaultInjectionIT
         token = account.path("token").path("secret").asText();
     }
 
-    private void startWorker()
+    private Worker startWorker()
             throws IOException
     {
         int port = SluiceProcesses.freePort();
         String log = "worker-" + (++logs) + ".log";
-        workers.add(new Worker(processes.start(config, "data-plane", port, operatorToken, log), log));
+        Worker worker = new Worker(processes.start(config, "data-plane", port, operatorToken, log), log);
+        workers.add(worker);
+        return worker;
     }
 
     private Worker leaseHolder()
