@@ -63,21 +63,7 @@ class SecretsIT
         });
         target.start();
         try (EmbeddedPostgres metadata = EmbeddedPostgres.builder().start()) {
-            Path config = directory.resolve("sluice.yml");
-            Files.writeString(config, """
-                    database:
-                      url: jdbc:postgresql://127.0.0.1:%d/postgres
-                      user: postgres
-                      password: ""
-                    operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
-                    encryptionKey: %s
-                    allowPrivateWebhookTargets: true
-                    server:
-                      type: simple
-                      connector:
-                        type: http
-                        port: ${SLUICE_TEST_PORT}
-                        bindHost: 127.0.0.1
+            Path config = processes.writeConfig(metadata.getPort(), encryptionKey, """
                     dataPlane:
                       leaseTtl: 3s
                       tickInterval: 1s
@@ -86,15 +72,10 @@ class SecretsIT
                       level: INFO
                       loggers:
                         dev.sluice: DEBUG
-                    """.formatted(metadata.getPort(), encryptionKey));
-            int apiPort = freePort();
+                    """);
+            String api = processes.startControlPlane(config, operatorToken);
             int workerPort = freePort();
-            Process migrate = start(config, "migrate", freePort(), operatorToken, "migrate.log");
-            assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
             start(config, "data-plane", workerPort, operatorToken, "worker.log");
-            String api = "http://127.0.0.1:" + apiPort;
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
 
             JsonNode account = json(send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"secretive\"}"));
             String token = account.path("token").path("secret").asText();

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,50 @@ public final class SluiceProcesses
             }
         }
         processes.clear();
+    }
+
+    /**
+     * Writes {@code sluice.yml} for processes that share the metadata store on {@code metadataPort}: its connection,
+     * the operator token and port from the environment, the encryption key, private webhook targets allowed, no
+     * migration at start; then {@code more}, YAML of the top level ({@code dataPlane:}, {@code logging:}, …).
+     */
+    public Path writeConfig(int metadataPort, String encryptionKey, String more)
+            throws IOException
+    {
+        Path config = directory.resolve("sluice.yml");
+        Files.writeString(config, """
+                database:
+                  url: jdbc:postgresql://127.0.0.1:%d/postgres
+                  user: postgres
+                  password: ""
+                operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
+                encryptionKey: %s
+                allowPrivateWebhookTargets: true
+                migrateOnStart: false
+                server:
+                  type: simple
+                  connector:
+                    type: http
+                    port: ${SLUICE_TEST_PORT}
+                    bindHost: 127.0.0.1
+                """.formatted(metadataPort, encryptionKey) + more);
+        return config;
+    }
+
+    /** Runs {@code migrate}, then starts a control plane and waits until it answers; returns its base URL. */
+    public String startControlPlane(Path config, String operatorToken)
+            throws IOException, InterruptedException
+    {
+        Process migrate = start(config, "migrate", freePort(), operatorToken, "migrate.log");
+        if (!migrate.waitFor(120, TimeUnit.SECONDS) || migrate.exitValue() != 0) {
+            throw new IllegalStateException("migrate failed: " + Files.readString(directory.resolve("migrate.log")));
+        }
+        int port = freePort();
+        start(config, "control-plane", port, operatorToken, "control-plane.log");
+        String api = "http://127.0.0.1:" + port;
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
+                .until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
+        return api;
     }
 
     public static int freePort()

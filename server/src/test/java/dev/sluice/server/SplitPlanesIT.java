@@ -42,23 +42,7 @@ class SplitPlanesIT
         String operatorToken = "op_" + UUID.randomUUID();
         processes = new SluiceProcesses(directory);
         try (EmbeddedPostgres metadata = EmbeddedPostgres.builder().start()) {
-            int apiPort = freePort();
-            Path config = directory.resolve("sluice.yml");
-            Files.writeString(config, """
-                    database:
-                      url: jdbc:postgresql://127.0.0.1:%d/postgres
-                      user: postgres
-                      password: ""
-                    operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
-                    encryptionKey: %s
-                    allowPrivateWebhookTargets: true
-                    migrateOnStart: false
-                    server:
-                      type: simple
-                      connector:
-                        type: http
-                        port: ${SLUICE_TEST_PORT}
-                        bindHost: 127.0.0.1
+            Path config = processes.writeConfig(metadata.getPort(), SecretBox.generateKey(), """
                     dataPlane:
                       leaseTtl: 3s
                       tickInterval: 1s
@@ -70,19 +54,12 @@ class SplitPlanesIT
                         - type: console
                           layout:
                             type: json
-                    """.formatted(metadata.getPort(), SecretBox.generateKey()));
-
-            Process migrate = start(config, "migrate", apiPort, operatorToken, "migrate.log");
-            assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
-
-            start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
+                    """);
+            String api = processes.startControlPlane(config, operatorToken);
             int firstPort = freePort();
             int secondPort = freePort();
             Process firstWorker = start(config, "data-plane", firstPort, operatorToken, "worker-1.log");
             Process secondWorker = start(config, "data-plane", secondPort, operatorToken, "worker-2.log");
-            String api = "http://127.0.0.1:" + apiPort;
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
 
             JsonNode account = JSON.readTree(send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"split\"}").body());
             String token = account.path("token").path("secret").asText();

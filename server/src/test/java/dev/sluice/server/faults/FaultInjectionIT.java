@@ -346,24 +346,7 @@ class FaultInjectionIT
             throws Exception
     {
         operatorToken = "op_" + UUID.randomUUID();
-        int apiPort = SluiceProcesses.freePort();
-        api = "http://127.0.0.1:" + apiPort;
-        config = directory.resolve("sluice.yml");
-        Files.writeString(config, """
-                database:
-                  url: jdbc:postgresql://127.0.0.1:%d/postgres
-                  user: postgres
-                  password: ""
-                operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
-                encryptionKey: %s
-                allowPrivateWebhookTargets: true
-                migrateOnStart: false
-                server:
-                  type: simple
-                  connector:
-                    type: http
-                    port: ${SLUICE_TEST_PORT}
-                    bindHost: 127.0.0.1
+        config = processes.writeConfig(metadata.port(), SecretBox.generateKey(), """
                 dataPlane:
                   leaseTtl: %ds
                   tickInterval: 1s
@@ -374,15 +357,11 @@ class FaultInjectionIT
                   level: WARN
                   loggers:
                     dev.sluice: INFO
-                """.formatted(metadata.port(), SecretBox.generateKey(), LEASE_TTL.toSeconds()));
-        Process migrate = processes.start(config, "migrate", apiPort, operatorToken, "migrate.log");
-        assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
-        processes.start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
+                """.formatted(LEASE_TTL.toSeconds()));
+        api = processes.startControlPlane(config, operatorToken);
         for (int index = 0; index < 3; index++) {
             startWorker();
         }
-        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> processes.send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
         JsonNode account = JSON.readTree(processes.send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"faults\"}").body());
         token = account.path("token").path("secret").asText();
     }

@@ -191,23 +191,7 @@ class SlotLostIT
             throws Exception
     {
         operatorToken = "op_" + UUID.randomUUID();
-        int apiPort = SluiceProcesses.freePort();
-        api = "http://127.0.0.1:" + apiPort;
-        config = directory.resolve("sluice.yml");
-        Files.writeString(config, """
-                database:
-                  url: jdbc:postgresql://127.0.0.1:%d/postgres
-                  user: postgres
-                  password: ""
-                operatorToken: ${SLUICE_TEST_OPERATOR_TOKEN}
-                encryptionKey: %s
-                migrateOnStart: false
-                server:
-                  type: simple
-                  connector:
-                    type: http
-                    port: ${SLUICE_TEST_PORT}
-                    bindHost: 127.0.0.1
+        config = processes.writeConfig(metadata.port(), SecretBox.generateKey(), """
                 dataPlane:
                   leaseTtl: 3s
                   tickInterval: 1s
@@ -215,12 +199,8 @@ class SlotLostIT
                   level: WARN
                   loggers:
                     dev.sluice: INFO
-                """.formatted(metadata.port(), SecretBox.generateKey()));
-        Process migrate = processes.start(config, "migrate", apiPort, operatorToken, "migrate.log");
-        assertThat(migrate.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(migrate.exitValue()).as(Files.readString(directory.resolve("migrate.log"))).isZero();
-        processes.start(config, "control-plane", apiPort, operatorToken, "control-plane.log");
-        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> processes.send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
+                """);
+        api = processes.startControlPlane(config, operatorToken);
         JsonNode account = JSON.readTree(processes.send("POST", api + "/v1/accounts", operatorToken, "{\"name\":\"slots\"}").body());
         token = account.path("token").path("secret").asText();
     }
