@@ -14,7 +14,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -306,7 +305,25 @@ class ConsoleIT
     {
         WebElement page = browser.findElement(By.tagName("html"));
         browser.findElement(target).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> isGone(page));
+    }
+
+    /** Whether the element's document was replaced; the browser says so either as a stale element or, mid-navigation, as a node of another document. */
+    private static boolean isGone(WebElement element)
+    {
+        try {
+            element.isEnabled();
+            return false;
+        }
+        catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        }
+        catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /** A value the live part of the page shows; it is replaced every few seconds, so read it afresh. */
