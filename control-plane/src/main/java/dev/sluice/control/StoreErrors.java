@@ -35,19 +35,18 @@ public final class StoreErrors
      */
     public static boolean isUnavailable(Throwable error)
     {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"))) {
-                return true;
-            }
-        }
-        return false;
+        return hasState(error, state -> state.startsWith("08") || state.matches("57P0[123]"));
     }
 
     private static boolean hasState(Throwable error, String state)
     {
+        return hasState(error, state::equals);
+    }
+
+    private static boolean hasState(Throwable error, java.util.function.Predicate<String> state)
+    {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && state.equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && state.test(sql.getSQLState())) {
                 return true;
             }
         }

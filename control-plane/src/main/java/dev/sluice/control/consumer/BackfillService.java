@@ -13,7 +13,6 @@ import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -57,15 +56,9 @@ public final class BackfillService
                 throw SluiceException.invalid("tables[" + i + "]", "consumer '" + consumer.name() + "' does not read " + table.qualifiedName());
             }
         }
-        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.id(), request, Backfill.class, handle -> {
-            String id = ResourceKind.BACKFILL.newId();
-            Instant now = Instant.now();
-            BackfillDao backfills = handle.attach(BackfillDao.class);
-            backfills.insert(new Backfill(accountId, id, consumer.id(), Backfill.State.PENDING,
-                    Optional.of(start.orElse(new StartPosition(StartPosition.At.BEGINNING, null, null))), filter, selected, 0, Optional.empty(),
-                    Optional.empty(), Optional.empty(), now, now, Optional.empty()));
-            return backfills.findById(accountId, consumer.id(), id).orElseThrow();
-        });
+        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.id(), request, Backfill.class,
+                handle -> handle.attach(BackfillDao.class).start(accountId, consumer.id(),
+                        start.orElse(new StartPosition(StartPosition.At.BEGINNING, null, null)), filter, selected));
     }
 
     public Backfill get(AccountId accountId, String consumerIdOrName, String backfillId)

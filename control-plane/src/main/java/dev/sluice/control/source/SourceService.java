@@ -278,12 +278,8 @@ public final class SourceService
                 if (!consumer.accountId().equals(accountId)) {
                     continue;
                 }
-                String id = ResourceKind.BACKFILL.newId();
-                Instant now = Instant.now();
-                backfills.insert(new Backfill(accountId, id, consumer.id(), Backfill.State.PENDING,
-                        Optional.of(new StartPosition(StartPosition.At.BEGINNING, null, null)), Optional.empty(), consumer.tables(), 0,
-                        Optional.empty(), Optional.empty(), Optional.empty(), now, now, Optional.empty()));
-                created.add(backfills.findById(accountId, consumer.id(), id).orElseThrow());
+                created.add(backfills.start(accountId, consumer.id(), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
+                        consumer.tables()));
             }
             return created;
         });

@@ -2,6 +2,7 @@ package dev.sluice.store.backfill;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Json;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
@@ -27,6 +28,16 @@ public interface BackfillDao
     {
         insertRow(backfill.accountId(), backfill.id(), backfill.consumerId(), backfill.state().value(),
                 backfill.start().map(Json::write).orElse(null), backfill.filter().orElse(null), Json.write(backfill.tables()));
+    }
+
+    /** Stores a new pending backfill of a consumer and returns it as stored. */
+    default Backfill start(AccountId accountId, String consumerId, StartPosition start, Optional<String> filter, List<TableSelection> tables)
+    {
+        String id = ResourceKind.BACKFILL.newId();
+        java.time.Instant now = java.time.Instant.now();
+        insert(new Backfill(accountId, id, consumerId, Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
+                Optional.empty(), Optional.empty(), now, now, Optional.empty()));
+        return findById(accountId, consumerId, id).orElseThrow();
     }
 
     @SqlUpdate("""
