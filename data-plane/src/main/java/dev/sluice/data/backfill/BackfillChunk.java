@@ -36,14 +36,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BiFunction;
 
 /**
- * One chunk of a backfill, merged with the WAL the DBLog way: a low watermark is written, the chunk is
- * selected, a high watermark is written. While the stream runs from low to high, every key of the table that
- * a transaction changed is noted; when the high watermark arrives, the chunk's other rows become {@code read}
- * messages. A row changed in between is left out: its change, already in the stream, is newer than the select
- * may have seen. So no row is lost and none is emitted stale.
+ * One chunk of a backfill, merged with the WAL in the manner of DBLog's watermarks: the chunk is selected,
+ * then a high watermark is written. From the moment the chunk starts until the stream reaches the high
+ * watermark, every key of the table that a decoded transaction changed is noted; at the high watermark the
+ * chunk's other rows become {@code read} messages. A row changed in between is left out: its change, in the
+ * stream anyway, is at least as new as what the select saw. So no row is lost and none is emitted stale.
+ *
+ * <p>The window opens when the chunk starts rather than at a low watermark because Postgres writes a commit
+ * into the WAL before the transaction becomes visible to other snapshots: a delete whose commit precedes a
+ * low watermark can still be invisible to the chunk's select, which would then emit the deleted row after
+ * the delete. The select therefore runs in a repeatable-read snapshot checked against the transactions the
+ * stream has already decoded; a snapshot that does not see one of them is taken again, so every transaction
+ * streamed before the chunk started is one the select saw.
  *
  * <p>The messages and the backfill's new cursor are written in one transaction fenced by the source's lease:
  * a worker that dies mid-backfill resumes from the last chunk stored.
@@ -63,7 +69,6 @@ public final class BackfillChunk
     private final Optional<Long> estimate;
     private final String watermark;
     private final Set<String> changedKeys = new HashSet<>();
-    private boolean lowSeen;
 
     private BackfillChunk(Backfill backfill, Consumer consumer, int tableIndex, TableSelection table, List<String> primaryKey, ChunkReader.Chunk chunk,
             int limit, Optional<Long> estimate, String watermark)
@@ -80,7 +85,8 @@ public final class BackfillChunk
     }
 
     /** Reads the next chunk of the source's oldest runnable backfill between two watermarks, if there is one. */
-    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit)
+    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit,
+            StreamedTransactions streamed)
             throws SQLException
     {
         Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId);
@@ -118,10 +124,15 @@ public final class BackfillChunk
         String watermark = backfill.id() + ":" + UUID.randomUUID();
         try {
             admin.prepareWatermarks();
-            admin.emitWatermark(watermark + ":low");
-            ChunkReader.Chunk chunk = ChunkReader.read(admin.connection(), table.schema(), table.table(), primaryKey, key, backfill.start(), filters, limit);
+            Optional<String> after = key;
+            Optional<ChunkReader.Chunk> chunk = admin.inAcceptableSnapshot(streamed::allVisible,
+                    connection -> ChunkReader.read(connection, table.schema(), table.table(), primaryKey, after, backfill.start(), filters, limit));
+            if (chunk.isEmpty()) {
+                LOG.debug("backfill {}: transactions already streamed were not yet visible; the chunk is read again later", backfill.id());
+                return Optional.empty();
+            }
             admin.emitWatermark(watermark + ":high");
-            return Optional.of(new BackfillChunk(backfill, consumer.get(), tableIndex, table, primaryKey, chunk, limit, estimate, watermark));
+            return Optional.of(new BackfillChunk(backfill, consumer.get(), tableIndex, table, primaryKey, chunk.get(), limit, estimate, watermark));
         }
         catch (SQLException | RuntimeException e) {
             LOG.warn("backfill {} failed: {}", backfill.id(), e.getMessage());
@@ -130,16 +141,9 @@ public final class BackfillChunk
         }
     }
 
-    /** Notes the low watermark, then every key of the table that the stream changes until the high one. */
-    public void observe(PgOutputMessage message, RelationCache relations, BiFunction<String, String, List<String>> primaryKeys)
+    /** Notes every key of the table that the stream changes from the chunk's start until its high watermark. */
+    public void observe(PgOutputMessage message, RelationCache relations)
     {
-        if (isWatermark(message, relations, watermark + ":low")) {
-            lowSeen = true;
-            return;
-        }
-        if (!lowSeen) {
-            return;
-        }
         if (message instanceof PgOutputMessage.Insert insert) {
             note(relations.require(insert.relationId()), insert.newTuple());
         }

@@ -22,6 +22,7 @@ import dev.sluice.data.extract.replication.ReplicationConnection;
 import dev.sluice.data.extract.replication.ReplicationStream;
 import dev.sluice.data.extract.replication.StreamOptions;
 import dev.sluice.data.backfill.BackfillChunk;
+import dev.sluice.data.backfill.StreamedTransactions;
 import dev.sluice.data.lease.FailureTracker;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.data.lease.LeasedWork;
@@ -72,6 +73,8 @@ public final class SourceExtractor
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
     private static final Duration SLOT_LOST_RECHECK = Duration.ofSeconds(5);
     private static final long MIN_IDLE_NANOS = 50_000;
+    /** Decoded transactions remembered for backfill snapshots: far more than can be committed yet invisible at once. */
+    private static final int STREAMED_TRANSACTIONS = 4096;
 
     private final Store store;
     private final SecretBox secrets;
@@ -266,6 +269,8 @@ public final class SourceExtractor
             throws SQLException
     {
         RelationCache relations = new RelationCache();
+        // what a backfill chunk's snapshot must see: the transactions decoded before the chunk starts
+        StreamedTransactions streamed = new StreamedTransactions(STREAMED_TRANSACTIONS);
         CommittedBatch batch = new CommittedBatch();
         List<Change> transaction = new ArrayList<>();
         Begin begin = null;
@@ -283,7 +288,7 @@ public final class SourceExtractor
             }
             if (begin == null && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
                 lastBackfillCheck = Instant.now();
-                chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows()).orElse(null);
+                chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows(), streamed).orElse(null);
             }
             if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
                 // under load as well as when idle: a growing lag is what operators must see
@@ -307,7 +312,7 @@ public final class SourceExtractor
             PgOutputMessage message = next.get();
             relations.accept(message);
             if (chunk != null) {
-                chunk.observe(message, relations, this::primaryKey);
+                chunk.observe(message, relations);
             }
             if (chunk != null && chunk.isHighWatermark(message, relations)) {
                 flushBatch(batch);
@@ -324,6 +329,7 @@ public final class SourceExtractor
             }
             else if (message instanceof Begin started) {
                 begin = started;
+                streamed.add(started.xid());
                 index = 0;
                 transaction.clear();
                 // already stored before a restart: its commit lies before the checkpoint

@@ -287,6 +287,80 @@ public final class SourceAdmin
         }
     }
 
+    /** A read on the source inside one snapshot. */
+    @FunctionalInterface
+    public interface SnapshotRead<T>
+    {
+        T read(Connection connection)
+                throws SQLException;
+    }
+
+    /**
+     * Which transactions a snapshot does not see: those from {@code xmax} on, and those {@code inProgress}
+     * (64-bit ids, as Postgres reports them).
+     */
+    @FunctionalInterface
+    public interface SnapshotCheck
+    {
+        boolean acceptable(long xmax, List<Long> inProgress);
+    }
+
+    private static final int SNAPSHOT_ATTEMPTS = 50;
+    private static final Duration SNAPSHOT_RETRY = Duration.ofMillis(20);
+
+    /**
+     * Runs {@code read} in a repeatable-read snapshot that {@code check} accepts. Postgres writes a
+     * transaction's commit into the WAL (where the stream may decode it) a moment before other snapshots see
+     * it; a snapshot taken in that moment does not see the transaction. Such a snapshot is dropped and taken
+     * again; if one keeps being refused (a commit waiting for a synchronous standby stays invisible until the
+     * standby answers), this gives up for now and returns empty.
+     */
+    public <T> Optional<T> inAcceptableSnapshot(SnapshotCheck check, SnapshotRead<T> read)
+            throws SQLException
+    {
+        String snapshot = serverMajorVersion() >= 13
+                ? "select pg_snapshot_xmax(s)::text::bigint, array(select x::text::bigint from pg_snapshot_xip(s) x) from (select pg_current_snapshot() s) q"
+                : "select txid_snapshot_xmax(s), array(select txid_snapshot_xip(s)) from (select txid_current_snapshot() s) q";
+        for (int attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(SNAPSHOT_RETRY.toMillis());
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
+            }
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                boolean acceptable;
+                try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(snapshot)) {
+                    rs.next();
+                    List<Long> inProgress = new ArrayList<>();
+                    for (Object xid : (Object[]) rs.getArray(2).getArray()) {
+                        inProgress.add(((Number) xid).longValue());
+                    }
+                    acceptable = check.acceptable(rs.getLong(1), inProgress);
+                }
+                T result = acceptable ? read.read(connection) : null;
+                connection.commit();
+                if (acceptable) {
+                    return Optional.of(result);
+                }
+            }
+            catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+            finally {
+                connection.setAutoCommit(true);
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+        }
+        return Optional.empty();
+    }
+
     public static final String WATERMARK_PREFIX = "sluice.watermark";
     public static final String WATERMARK_TABLE = "sluice_watermarks";
 
