@@ -84,7 +84,7 @@ public final class BackfillChunk
         this.watermark = watermark;
     }
 
-    /** Reads the next chunk of the source's oldest runnable backfill between two watermarks, if there is one. */
+    /** Reads the next chunk of the source's oldest runnable backfill and writes its high watermark, if there is one. */
     public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit,
             StreamedTransactions streamed)
             throws SQLException

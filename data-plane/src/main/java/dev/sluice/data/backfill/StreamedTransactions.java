@@ -12,7 +12,6 @@ import java.util.Set;
 public final class StreamedTransactions
 {
     private final long[] ring;
-    private final Set<Long> ids;
     private int next;
     private int size;
 
@@ -22,24 +21,14 @@ public final class StreamedTransactions
             throw new IllegalArgumentException("capacity must be positive");
         }
         ring = new long[capacity];
-        ids = new HashSet<>(capacity * 2);
     }
 
     /** Notes a decoded transaction by its 32-bit transaction id, as pgoutput sends it. */
     public void add(long xid)
     {
-        long id = xid & 0xFFFFFFFFL;
-        if (!ids.add(id)) {
-            return;
-        }
-        if (size == ring.length) {
-            ids.remove(ring[next]);
-        }
-        else {
-            size++;
-        }
-        ring[next] = id;
+        ring[next] = xid & 0xFFFFFFFFL;
         next = (next + 1) % ring.length;
+        size = Math.min(size + 1, ring.length);
     }
 
     /**
@@ -49,14 +38,11 @@ public final class StreamedTransactions
      */
     public boolean allVisible(long xmax, List<Long> inProgress)
     {
-        for (long xid : inProgress) {
-            if (ids.contains(xid & 0xFFFFFFFFL)) {
-                return false;
-            }
-        }
+        Set<Long> running = new HashSet<>();
+        inProgress.forEach(xid -> running.add(xid & 0xFFFFFFFFL));
         long limit = xmax & 0xFFFFFFFFL;
         for (int i = 0; i < size; i++) {
-            if ((int) (ring[i] - limit) >= 0) {
+            if ((int) (ring[i] - limit) >= 0 || running.contains(ring[i])) {
                 return false;
             }
         }

@@ -343,11 +343,12 @@ public final class SourceAdmin
                     }
                     acceptable = check.acceptable(rs.getLong(1), inProgress);
                 }
-                T result = acceptable ? read.read(connection) : null;
-                connection.commit();
                 if (acceptable) {
+                    T result = read.read(connection);
+                    connection.commit();
                     return Optional.of(result);
                 }
+                connection.rollback();
             }
             catch (SQLException | RuntimeException e) {
                 connection.rollback();
