@@ -34,6 +34,7 @@ import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.message.MessageResource;
 import dev.sluice.store.message.MessageSignals;
 import dev.sluice.store.message.MessageStore;
+import dev.sluice.store.message.StreamRetention;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.http.EmptyLimitFilter;
@@ -90,6 +91,7 @@ public final class ControlPlane
     private final SecretBox secrets;
     private final Authenticator authenticator;
     private final MessageStore messages;
+    private final StreamRetention streamRetention;
     private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-retention");
         thread.setDaemon(true);
@@ -108,6 +110,7 @@ public final class ControlPlane
         this.sources = new SourceService(store, idempotency, secrets, new SourceChecker(settings.sourceConnectTimeout(), Clock.systemUTC()));
         this.endpoints = new HttpEndpointService(store, idempotency, secrets, new WebhookTargets(settings.allowPrivateWebhookTargets()));
         this.messages = new MessageStore(store, metrics);
+        this.streamRetention = StreamRetention.defaults(store);
         this.consumers = new ConsumerService(store, idempotency, sources, endpoints, messages);
         this.backfills = new BackfillService(store, idempotency, consumers);
         this.signals = new MessageSignals(store.dataSource());
@@ -119,12 +122,25 @@ public final class ControlPlane
     {
         signals.start();
         janitor.scheduleWithFixedDelay(this::purge, 1, 10, TimeUnit.MINUTES);
+        janitor.scheduleWithFixedDelay(this::dropConsumedGenerations, 30, 30, TimeUnit.SECONDS);
     }
 
     public void stop()
     {
         janitor.shutdownNow();
         signals.close();
+        store.flushCounters();
+    }
+
+    private void dropConsumedGenerations()
+    {
+        try {
+            StreamRetention.Result result = streamRetention.run();
+            LOG.debug("stream log: opened {}, dropped {}", result.opened(), result.dropped());
+        }
+        catch (RuntimeException e) {
+            LOG.warn("could not rotate or drop stream log generations: {}", e.getMessage());
+        }
     }
 
     private void purge()

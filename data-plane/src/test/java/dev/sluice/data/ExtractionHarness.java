@@ -295,12 +295,17 @@ public final class ExtractionHarness
         return worker;
     }
 
-    /** The consumer's stream in order: action, group and record of every message. */
+    /** The consumer's stream in order, acknowledged messages left out: action, group and record of every message. */
     public List<StreamedMessage> messages(String consumerId)
     {
         return store.withHandle(handle -> handle.createQuery("""
-                        select seq, action, group_key, table_name, record::text, changes::text, unchanged_columns::text, commit_lsn, change_index
-                        from messages where consumer_id = :consumer order by seq
+                        select distinct on (l.seq) l.seq, l.action, l.group_key, l.table_name, l.record::text, l.changes::text, l.unchanged_columns::text,
+                               l.commit_lsn, l.change_index
+                        from consumers c join stream_log l on l.consumer_key = c.stream_key
+                        join stream_cursors cur on cur.consumer_key = c.stream_key
+                        where c.id = :consumer
+                          and (l.seq > cur.cursor_seq or exists (select 1 from stream_pending p where p.consumer_key = l.consumer_key and p.seq = l.seq))
+                        order by l.seq
                         """)
                 .bind("consumer", consumerId)
                 .map((rs, ctx) -> new StreamedMessage(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), read(rs.getString(5)),

@@ -186,10 +186,14 @@ class FaultsIT
         // Order within a group is sequence order: batches stored one after another through different pooled
         // connections must get growing numbers (a cached sequence would hand each connection its own range).
         try (org.jdbi.v3.core.Handle first = harness.store().jdbi().open(); org.jdbi.v3.core.Handle second = harness.store().jdbi().open()) {
+            first.execute("insert into source_state (source_id) values (?) on conflict do nothing", source);
             long lsn = 1;
             for (org.jdbi.v3.core.Handle handle : List.of(first, second, first, second, first)) {
-                handle.attach(dev.sluice.store.message.MessageDao.class).append(List.of(new dev.sluice.store.message.NewMessage(consumer, "[1]", "update", "public", "items",
-                        "{\"id\": 1, \"n\": " + lsn + "}", Optional.empty(), Optional.empty(), lsn++, java.time.Instant.now(), 0)));
+                long n = lsn;
+                handle.useTransaction(transaction -> dev.sluice.store.message.StreamAppender.append(transaction, source,
+                        List.of(new dev.sluice.store.message.NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
+                                Optional.empty(), Optional.empty(), n, java.time.Instant.now(), 0)), harness.store().counters()));
+                lsn++;
             }
         }
         assertThat(harness.messages(consumer)).extracting(message -> message.record().path("n").asInt()).containsExactly(1, 2, 3, 4, 5);

@@ -2,7 +2,7 @@ package dev.sluice.bench.jmh;
 
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
-import dev.sluice.store.message.MessageDao;
+import dev.sluice.store.message.StreamAppender;
 import dev.sluice.store.message.NewMessage;
 import org.jdbi.v3.core.Handle;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,6 +49,7 @@ public class MessageStoreBenchmarks
 
     private EmbeddedMetadataPostgres postgres;
     private Handle handle;
+    private Store store;
     private long lsn;
     private String record;
 
@@ -62,6 +63,13 @@ public class MessageStoreBenchmarks
         handle = new Store(postgres.dataSource("postgres")).jdbi().open();
         // the consumer row and its account and source are not what is measured
         handle.execute("set session_replication_role = replica");
+        handle.execute("""
+                insert into consumers (account_id, id, name, source_id, kind, tables, actions, batch_size, visibility_timeout_seconds, max_ack_pending,
+                                       max_deliver, start_position, status)
+                values ('acc_bench', 'con_bench', 'bench', 'src_bench', 'pull', '[]', '{insert}', 1, 30, 1000, 10, '{}', 'active')
+                """);
+        handle.execute("insert into source_state (source_id) values ('src_bench')");
+        store = new Store(postgres.dataSource("postgres"));
         record = "{\"id\": 1, \"string_field\": \"row\", \"json_field\": {\"padding\": \"" + "x".repeat(Math.max(0, recordBytes - 60)) + "\"}}";
     }
 
@@ -83,6 +91,6 @@ public class MessageStoreBenchmarks
             messages.add(new NewMessage("con_bench", "[" + (commitLsn * BATCH + i) + "]", "insert", "public", "bench_records", record,
                     Optional.empty(), Optional.empty(), commitLsn, now, i));
         }
-        return handle.inTransaction(transaction -> transaction.attach(MessageDao.class).append(messages));
+        return (int) handle.inTransaction(transaction -> StreamAppender.append(transaction, "src_bench", messages, store.counters())).total();
     }
 }

@@ -23,7 +23,9 @@ import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.TableSelection;
-import dev.sluice.store.message.MessageDao;
+import dev.sluice.store.message.DeliveryCounters;
+import dev.sluice.store.message.StreamAppender;
+import org.jdbi.v3.core.Handle;
 import dev.sluice.store.message.MessageJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,8 +178,23 @@ public final class BackfillChunk
         return false;
     }
 
-    /** Stores the chunk's unchanged rows as {@code read} messages and the backfill's progress, in one fenced transaction. */
-    public void finish(Store store, HeldLease lease, Lsn highWatermark, ChangeRouter router, StreamMetrics metrics)
+    /** The rows of this chunk's table whose primary key the router needs. */
+    public TableSelection table()
+    {
+        return table;
+    }
+
+    public int rowsRead()
+    {
+        return chunk.rows().size();
+    }
+
+    /**
+     * Stores the chunk's unchanged rows as {@code read} messages and the backfill's progress, inside the caller's
+     * transaction (the source's writer, fenced by its lease). Returns what it stored: nothing when the backfill was
+     * paused or cancelled while the chunk was read.
+     */
+    public List<NewMessage> finish(Handle handle, Lsn highWatermark, ChangeRouter router, DeliveryCounters counters)
     {
         List<Change> reads = new ArrayList<>();
         int index = 0;
@@ -196,20 +213,15 @@ public final class BackfillChunk
             cursor.put("table", tableIndex);
             cursor.set("key", MessageJson.read(chunk.cursor().orElseThrow()));
         }
-        List<NewMessage> stored = store.inTransaction(handle -> {
-            lease.fence(handle);
-            BackfillDao backfills = handle.attach(BackfillDao.class);
-            if (backfills.progress(backfill.id(), cursor.toString(), chunk.rows().size(), estimate.orElse(null)) == 0) {
-                // paused or cancelled while the chunk was read: nothing of it is stored
-                return List.<NewMessage>of();
-            }
-            List<NewMessage> messages = router.route(reads, List.of(consumer));
-            handle.attach(MessageDao.class).append(messages);
-            return messages;
-        });
-        metrics.changesRead(consumer.sourceId(), chunk.rows().size());
-        metrics.messagesStored(stored);
+        BackfillDao backfills = handle.attach(BackfillDao.class);
+        if (backfills.progress(backfill.id(), cursor.toString(), chunk.rows().size(), estimate.orElse(null)) == 0) {
+            // paused or cancelled while the chunk was read: nothing of it is stored
+            return List.of();
+        }
+        List<NewMessage> messages = router.route(reads, List.of(consumer));
+        StreamAppender.append(handle, consumer.sourceId(), messages, counters);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
+        return messages;
     }
 
     private void note(PgOutputMessage.Relation relation, TupleData tuple)

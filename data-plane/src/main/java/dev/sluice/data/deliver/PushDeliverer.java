@@ -31,7 +31,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -39,16 +40,26 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Delivers a push consumer's messages to its HTTP endpoint while this worker holds {@code deliver:<consumer>}.
- * Group heads are received like a pull consumer would, so order per key holds; each batch is POSTed on its
- * own, 2xx acks it, anything else nacks it with exponential backoff and jitter. A failing or hanging key
- * holds only its own slot: other keys keep flowing through the remaining ones.
+ *
+ * <p>A receive takes due group heads together with the next messages of their groups (a run), up to
+ * {@link #RUN} per group. A run is sent by one sender, strictly in order: each request only after the one
+ * before it answered 2xx; the first failure gives back the rest of the run (nack with backoff and jitter), so
+ * order per key holds and a failing or hanging key holds only its own sender. Groups shorter than a batch
+ * share batches; a batch is acknowledged or retried as a whole. Acks are collected by one thread and written
+ * a few milliseconds apart, in the order their requests succeeded, so an ack never commits before the ack of
+ * an earlier message of its group. The receiver keeps {@code concurrency} runs outstanding at most.
  */
 public final class PushDeliverer
         implements LeasedWork
 {
     private static final Logger LOG = LoggerFactory.getLogger(PushDeliverer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
+    private static final Duration CONFIGURATION_REFRESH = Duration.ofSeconds(1);
     private static final Duration ROTATION_GRACE = Duration.ofHours(24);
+    /** The most messages of one group handed to a sender at once. */
+    static final int RUN = 100;
+    private static final Duration ACK_LINGER = Duration.ofMillis(2);
+    private static final int ACK_BATCH = 1000;
 
     private final Store store;
     private final SecretBox secrets;
@@ -60,7 +71,13 @@ public final class PushDeliverer
     private final MessageStore messages;
     private final MessageTransforms transforms;
     private final FailureTracker failures = new FailureTracker();
+    private final BlockingQueue<String> acks = new LinkedBlockingQueue<>();
+    private final Object outstandingChanged = new Object();
+    private int outstanding;
     private volatile boolean stopped;
+    private Consumer consumer;
+    private Target target;
+    private Instant configurationRead = Instant.EPOCH;
 
     public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
             StreamMetrics metrics)
@@ -107,13 +124,17 @@ public final class PushDeliverer
             thread.setDaemon(true);
             return thread;
         });
-        Semaphore slots = new Semaphore(settings.concurrency());
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        Thread acker = new Thread(() -> {
+            MDC.setContextMap(context == null ? Map.of() : context);
+            writeAcks();
+        }, "sluice-push-acks-" + consumerId);
+        acker.setDaemon(true);
+        acker.start();
         try {
             while (running()) {
                 try {
-                    if (!deliverOnce(senders, slots)) {
-                        continue;
-                    }
+                    deliverOnce(senders);
                 }
                 catch (LeaseLostException e) {
                     LOG.info("stopped delivering consumer {}: {}", consumerId, e.getMessage());
@@ -133,73 +154,126 @@ public final class PushDeliverer
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // the acks of every answered request are written before the lease is given up
+            acker.interrupt();
+            try {
+                acker.join(10_000);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Receives as many batches as there are free slots and hands them to senders; returns whether it sent any. */
-    private boolean deliverOnce(ExecutorService senders, Semaphore slots)
+    /** Receives runs for the free senders and hands them over; waits for a signal when there is nothing to send. */
+    private void deliverOnce(ExecutorService senders)
     {
-        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(consumerId);
-        if (found.isEmpty() || found.get().kind() != Consumer.Kind.PUSH) {
-            lease.markLost();
-            return false;
-        }
-        Consumer consumer = found.get();
-        MDC.put("account", consumer.accountId().value());
-        MDC.put("consumer", consumerId);
         long version = signals.version(consumerId);
-        if (!consumer.active() || consumer.endpointId().isEmpty()) {
-            await(version);
-            return false;
+        if (!refreshConfiguration()) {
+            await(version, IDLE_RECHECK);
+            return;
         }
-        HttpEndpoint endpoint = store.onDemand(DataPlaneDao.class).endpointAcrossAccounts(consumer.endpointId().get()).orElse(null);
-        if (endpoint == null) {
-            await(version);
-            return false;
-        }
-        int free = acquireAtLeastOne(slots);
+        int free = awaitFreeSenders();
         if (free == 0) {
-            return false;
+            return;
         }
-        List<MessageStore.Delivery> received;
-        try {
-            Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
-            received = messages.receive(consumerId, free * consumer.batchSize(), visibility, consumer.maxDeliver(), consumer.maxAckPending(), lease::fence);
+        Consumer current = consumer;
+        Target currentTarget = target;
+        Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
+        List<MessageStore.Delivery> received = messages.receive(consumerId, free * current.batchSize(), visibility, current.maxDeliver(),
+                current.maxAckPending(), RUN, lease::fence);
+        if (received.isEmpty()) {
+            Duration wait = messages.nextDue(consumerId)
+                    .map(due -> Duration.between(Instant.now(), due))
+                    .filter(untilDue -> untilDue.compareTo(IDLE_RECHECK) < 0)
+                    .map(untilDue -> untilDue.isNegative() ? Duration.ofMillis(1) : untilDue)
+                    .orElse(IDLE_RECHECK);
+            await(version, wait);
+            return;
         }
-        catch (RuntimeException e) {
-            slots.release(free);
-            throw e;
-        }
-        List<MessageTransforms.Transformed> transformed = transforms.apply(consumer, received);
-        List<List<MessageTransforms.Transformed>> batches = new ArrayList<>();
-        for (int start = 0; start < transformed.size(); start += consumer.batchSize()) {
-            batches.add(transformed.subList(start, Math.min(transformed.size(), start + consumer.batchSize())));
-        }
-        slots.release(free - batches.size());
-        if (batches.isEmpty()) {
-            await(version);
-            return false;
-        }
-        Target target = target(consumer, endpoint);
+        List<MessageTransforms.Transformed> transformed = transforms.apply(current, received);
         Map<String, String> context = MDC.getCopyOfContextMap();
-        for (List<MessageTransforms.Transformed> batch : batches) {
+        for (List<List<MessageTransforms.Transformed>> run : runs(transformed, current.batchSize())) {
+            synchronized (outstandingChanged) {
+                outstanding++;
+            }
             senders.submit(() -> {
                 MDC.setContextMap(context == null ? Map.of() : context);
                 try {
-                    send(consumer, target, batch);
+                    sendRun(current, currentTarget, run);
                 }
                 catch (RuntimeException e) {
                     LOG.warn("delivery of consumer {} failed: {}", consumerId, e.getMessage());
                 }
                 finally {
-                    slots.release();
+                    synchronized (outstandingChanged) {
+                        outstanding--;
+                        outstandingChanged.notifyAll();
+                    }
                 }
             });
         }
-        return true;
     }
 
-    private void send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed)
+    /**
+     * Cuts deliveries into runs of batches: a group with at least a batch of messages is a run of its own (its
+     * batches sent one after the other), smaller groups share batches, each such batch a run.
+     */
+    static List<List<List<MessageTransforms.Transformed>>> runs(List<MessageTransforms.Transformed> deliveries, int batchSize)
+    {
+        Map<String, List<MessageTransforms.Transformed>> groups = new LinkedHashMap<>();
+        for (MessageTransforms.Transformed delivery : deliveries) {
+            groups.computeIfAbsent(delivery.delivery().message().groupKey(), key -> new ArrayList<>()).add(delivery);
+        }
+        List<List<List<MessageTransforms.Transformed>>> runs = new ArrayList<>();
+        List<MessageTransforms.Transformed> shared = new ArrayList<>();
+        for (List<MessageTransforms.Transformed> group : groups.values()) {
+            if (group.size() >= batchSize) {
+                List<List<MessageTransforms.Transformed>> run = new ArrayList<>();
+                for (int start = 0; start < group.size(); start += batchSize) {
+                    run.add(group.subList(start, Math.min(group.size(), start + batchSize)));
+                }
+                runs.add(run);
+                continue;
+            }
+            if (shared.size() + group.size() > batchSize) {
+                runs.add(List.of(shared));
+                shared = new ArrayList<>();
+            }
+            shared.addAll(group);
+        }
+        if (!shared.isEmpty()) {
+            runs.add(List.of(shared));
+        }
+        return runs;
+    }
+
+    /** Sends a run's batches in order; the first that fails is retried later with every batch after it. */
+    private void sendRun(Consumer consumer, Target target, List<List<MessageTransforms.Transformed>> run)
+    {
+        for (int i = 0; i < run.size(); i++) {
+            if (!running()) {
+                // what is left times out and is delivered again by the lease's next holder
+                return;
+            }
+            Optional<String> failure = send(consumer, target, run.get(i));
+            if (failure.isPresent()) {
+                List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
+                        .map(MessageTransforms.Transformed::delivery).toList();
+                int attempts = rest.get(0).message().deliverCount();
+                Duration delay = backoff(attempts);
+                LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, failure.get(), delay.toMillis());
+                failures.failed(failure.get());
+                // acks of the run's earlier batches are written first: they were queued before
+                messages.nack(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, failure.get()));
+                return;
+            }
+        }
+    }
+
+    /** POSTs one batch; on 2xx queues its acks and returns nothing, otherwise what went wrong. */
+    private Optional<String> send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed)
     {
         List<MessageStore.Delivery> batch = transformed.stream().map(MessageTransforms.Transformed::delivery).toList();
         String body = MessageJson.document(json -> {
@@ -215,9 +289,10 @@ public final class PushDeliverer
             json.writeEndArray();
             json.writeEndObject();
         });
+        // unique per consumer and message (or batch), the same on every retry of it
         String webhookId = batch.size() == 1
-                ? MessageJson.idempotencyKey(batch.get(0).message())
-                : "batch-" + batch.get(0).message().seq() + "-" + batch.get(batch.size() - 1).message().seq();
+                ? "msg_" + consumerId + "_" + batch.get(0).message().seq()
+                : "batch_" + consumerId + "_" + batch.get(0).message().seq() + "_" + batch.get(batch.size() - 1).message().seq();
         Map<String, String> headers = new LinkedHashMap<>(target.headers());
         headers.put("Content-Type", "application/json");
         headers.put("User-Agent", "Sluice");
@@ -228,19 +303,104 @@ public final class PushDeliverer
             headers.put("webhook-signature", WebhookSigner.signatureHeader(target.signingSecrets(), webhookId, timestamp, body));
         }
         WebhookClient.Result result = client.post(target.url(), headers, body);
-        List<String> ackIds = batch.stream().map(MessageStore.Delivery::ackId).toList();
-        if (result.succeeded()) {
-            failures.succeeded();
-            messages.ack(consumerId, ackIds);
-            store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDelivered(consumerId));
-            return;
+        if (!result.succeeded()) {
+            return Optional.of(result.describe());
         }
-        int attempts = batch.stream().mapToInt(delivery -> delivery.message().deliverCount()).max().orElse(1);
-        Duration delay = backoff(attempts);
-        LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, result.describe(), delay.toMillis());
-        failures.failed(result.describe());
-        messages.nack(consumerId, ackIds, delay);
-        store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, result.describe()));
+        failures.succeeded();
+        store.counters().deliveredToEndpoint(consumerId);
+        batch.forEach(delivery -> acks.add(delivery.ackId()));
+        return Optional.empty();
+    }
+
+    /** Writes queued acks every few milliseconds, in queue order; keeps them when the store cannot take them yet. */
+    private void writeAcks()
+    {
+        List<String> pending = new ArrayList<>();
+        while (true) {
+            boolean interrupted = false;
+            try {
+                if (pending.isEmpty()) {
+                    pending.add(acks.take());
+                }
+                Thread.sleep(ACK_LINGER.toMillis());
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
+            acks.drainTo(pending, ACK_BATCH - pending.size());
+            if (!pending.isEmpty()) {
+                try {
+                    messages.ack(consumerId, pending);
+                    pending.clear();
+                }
+                catch (RuntimeException e) {
+                    LOG.warn("acknowledging {} deliveries of consumer {} failed, retrying: {}", pending.size(), consumerId, e.getMessage());
+                    if (interrupted) {
+                        return;
+                    }
+                    sleep(Duration.ofMillis(200));
+                }
+            }
+            if (interrupted && acks.isEmpty() && pending.isEmpty()) {
+                return;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                acks.drainTo(pending);
+                if (!pending.isEmpty()) {
+                    try {
+                        messages.ack(consumerId, pending);
+                    }
+                    catch (RuntimeException e) {
+                        LOG.warn("acknowledging {} deliveries of consumer {} failed: {}", pending.size(), consumerId, e.getMessage());
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /** Reads the consumer and its endpoint again at most once a second; false when there is nothing to deliver to. */
+    private boolean refreshConfiguration()
+    {
+        if (consumer != null && Duration.between(configurationRead, Instant.now()).compareTo(CONFIGURATION_REFRESH) < 0) {
+            return consumer.active() && target != null;
+        }
+        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(consumerId);
+        if (found.isEmpty() || found.get().kind() != Consumer.Kind.PUSH) {
+            lease.markLost();
+            return false;
+        }
+        consumer = found.get();
+        configurationRead = Instant.now();
+        MDC.put("account", consumer.accountId().value());
+        MDC.put("consumer", consumerId);
+        target = consumer.endpointId()
+                .flatMap(endpointId -> store.onDemand(DataPlaneDao.class).endpointAcrossAccounts(endpointId))
+                .map(endpoint -> target(consumer, endpoint))
+                .orElse(null);
+        return consumer.active() && target != null;
+    }
+
+    private int awaitFreeSenders()
+    {
+        synchronized (outstandingChanged) {
+            long deadline = System.nanoTime() + IDLE_RECHECK.toNanos();
+            while (outstanding >= settings.concurrency()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || !running()) {
+                    return 0;
+                }
+                try {
+                    outstandingChanged.wait(Math.max(1, remaining / 1_000_000));
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+            return settings.concurrency() - outstanding;
+        }
     }
 
     /** Exponential backoff with jitter: base × 2^(attempts − 1), capped, then scaled by a random factor in [0.5, 1]. */
@@ -267,24 +427,10 @@ public final class PushDeliverer
         return new Target(url, headers, signing);
     }
 
-    private int acquireAtLeastOne(Semaphore slots)
+    private void await(long version, Duration timeout)
     {
         try {
-            if (!slots.tryAcquire(1, IDLE_RECHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-        return 1 + slots.drainPermits();
-    }
-
-    private void await(long version)
-    {
-        try {
-            signals.await(consumerId, version, IDLE_RECHECK);
+            signals.await(consumerId, version, timeout);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -33,7 +33,10 @@ import dev.sluice.data.source.SourceConnection;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.store.message.MessageDao;
+import dev.sluice.store.backfill.BackfillDao;
+import dev.sluice.store.message.StreamAppender;
+import org.jdbi.v3.core.Handle;
+import java.util.function.BiFunction;
 import dev.sluice.store.message.NewMessage;
 import dev.sluice.store.metrics.StreamMetrics;
 import dev.sluice.store.source.Source;
@@ -86,6 +89,8 @@ public final class SourceExtractor
     private final FailureTracker failures = new FailureTracker();
     private final TupleConverter tuples = new TupleConverter(new ValueConverter());
     private final Map<String, List<String>> primaryKeys = new HashMap<>();
+    /** How many writes may wait for the writer while the stream thread decodes the next one. */
+    private static final int PIPELINE_DEPTH = 2;
     private volatile boolean stopped;
     private volatile OptionalLong slotLag = OptionalLong.empty();
 
@@ -93,6 +98,10 @@ public final class SourceExtractor
     private ReplicationConnection replication;
     private ReplicationStream stream;
     private Lsn checkpoint = Lsn.INVALID;
+    private CheckpointedWriter writer;
+    /** The transaction stored in part before a restart, and the index of its first change not stored yet. */
+    private Lsn partialLsn = Lsn.INVALID;
+    private int partialIndex;
     private BackfillChunk chunk;
     private Instant lastBackfillCheck = Instant.EPOCH;
 
@@ -145,6 +154,10 @@ public final class SourceExtractor
                 LOG.info("stopped streaming source {}: {}", sourceId, e.getMessage());
                 return;
             }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             catch (CrashPoints.SimulatedCrash e) {
                 LOG.info("source {}: {}", sourceId, e.getMessage());
                 return;
@@ -184,7 +197,7 @@ public final class SourceExtractor
     }
 
     private void stream()
-            throws SQLException
+            throws SQLException, InterruptedException
     {
         Optional<Source> found = store.onDemand(DataPlaneDao.class).sourceAcrossAccounts(sourceId);
         if (found.isEmpty()) {
@@ -202,11 +215,19 @@ public final class SourceExtractor
         store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
         SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
         checkpoint = Lsn.valueOf(state.checkpointLsn());
+        store.useHandle(handle -> handle.createQuery("select partial_lsn, partial_index from source_state where source_id = :sourceId")
+                .bind("sourceId", sourceId).map((rs, ctx) -> {
+                    long lsn = rs.getLong("partial_lsn");
+                    partialLsn = rs.wasNull() ? Lsn.INVALID : Lsn.valueOf(lsn);
+                    partialIndex = rs.getInt("partial_index");
+                    return lsn;
+                }).one());
         checkSlot(source, admin.slotCondition(), state.checkpointLsn() > 0);
         if (!admin.ensureSlot()) {
             throw new IllegalStateException("replication slot " + source.slotName() + " does not exist and Sluice may not create it");
         }
         stream = openStream(connection, source);
+        writer = new CheckpointedWriter(store, lease, sourceId, crashPoints, metrics, PIPELINE_DEPTH);
         chunk = null;
         store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
         failures.succeeded();
@@ -266,7 +287,7 @@ public final class SourceExtractor
     }
 
     private void loop(Source source)
-            throws SQLException
+            throws SQLException, InterruptedException
     {
         RelationCache relations = new RelationCache();
         // what a backfill chunk's snapshot must see: the transactions decoded before the chunk starts
@@ -275,11 +296,15 @@ public final class SourceExtractor
         List<Change> transaction = new ArrayList<>();
         Begin begin = null;
         boolean skipping = false;
+        int skipBelow = 0;
         int index = 0;
         Instant lastStatus = Instant.EPOCH;
         Instant lastBacklogCheck = Instant.EPOCH;
         long idleNanos = 0;
         while (running()) {
+            writer.throwIfFailed();
+            // checkpoint-before-confirm: only what the writer has committed may leave the source's WAL
+            stream.confirm(writer.durable());
             if (begin == null && Duration.between(lastBacklogCheck, Instant.now()).compareTo(settings.backlogCheckInterval()) >= 0) {
                 lastBacklogCheck = Instant.now();
                 // backpressure: a consumer that does not keep up pauses its source, here between transactions, rather
@@ -288,7 +313,11 @@ public final class SourceExtractor
             }
             if (begin == null && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
                 lastBackfillCheck = Instant.now();
-                chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows(), streamed).orElse(null);
+                if (store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId).isPresent()) {
+                    // a chunk starts from the backfill's stored cursor: every chunk before it must have committed
+                    writer.drain();
+                    chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows(), streamed).orElse(null);
+                }
             }
             if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
                 // under load as well as when idle: a growing lag is what operators must see
@@ -303,6 +332,11 @@ public final class SourceExtractor
                     flushBatch(batch);
                 }
                 else {
+                    if (begin == null && batch.isEmpty() && writer.idle()) {
+                        // everything received is stored (or was nothing to store): the server's keepalive position may
+                        // be confirmed, so an idle slot does not hold WAL (automatic flushing is off in the driver)
+                        stream.confirm(stream.lastReceivedLsn());
+                    }
                     idleNanos = Math.min(idleNanos == 0 ? MIN_IDLE_NANOS : idleNanos * 2, settings.idlePoll().toNanos());
                     LockSupport.parkNanos(idleNanos);
                 }
@@ -320,7 +354,7 @@ public final class SourceExtractor
                 chunk = null;
                 // read messages are named by the watermark's position: the message's own LSN, or the watermark row's transaction
                 Lsn position = message instanceof PgOutputMessage.LogicalMessage logical ? logical.lsn() : requireNonNull(begin).finalLsn();
-                finished.finish(store, lease, position, new ChangeRouter(this::primaryKey), metrics);
+                submitBackfill(finished, position);
                 lastBackfillCheck = Instant.EPOCH;
                 continue;
             }
@@ -334,28 +368,30 @@ public final class SourceExtractor
                 transaction.clear();
                 // already stored before a restart: its commit lies before the checkpoint
                 skipping = started.finalLsn().compareTo(checkpoint) < 0;
+                // stored in part before a restart: its first changes are in the store already
+                skipBelow = started.finalLsn().equals(partialLsn) ? partialIndex : 0;
             }
             else if (message instanceof Insert insert) {
-                if (!skipping) {
+                if (!skipping && index >= skipBelow) {
                     transaction.add(insert(requireNonNull(begin), index, relations.require(insert.relationId()), insert));
                 }
                 index++;
             }
             else if (message instanceof Update update) {
-                if (!skipping) {
+                if (!skipping && index >= skipBelow) {
                     transaction.add(update(requireNonNull(begin), index, relations.require(update.relationId()), update));
                 }
                 index++;
             }
             else if (message instanceof Delete delete) {
-                if (!skipping) {
+                if (!skipping && index >= skipBelow) {
                     transaction.add(delete(requireNonNull(begin), index, relations.require(delete.relationId()), delete));
                 }
                 index++;
             }
             else if (message instanceof Truncate truncate) {
                 for (int relationId : truncate.relationIds()) {
-                    if (!skipping) {
+                    if (!skipping && index >= skipBelow) {
                         Relation relation = relations.require(relationId);
                         transaction.add(new Change(requireNonNull(begin).finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(),
                                 "truncate", JsonNodeFactory.instance.objectNode(), Optional.empty(), List.of(), Map.of(), Optional.empty()));
@@ -369,6 +405,7 @@ public final class SourceExtractor
                 }
                 transaction.clear();
                 skipping = false;
+                skipBelow = 0;
                 begin = null;
                 if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
                     flushBatch(batch);
@@ -377,7 +414,7 @@ public final class SourceExtractor
             if (transaction.size() >= settings.batchMessages()) {
                 // a transaction larger than a batch is stored in parts, without moving the checkpoint; memory stays bounded
                 flushBatch(batch);
-                store(transaction, Optional.empty(), 0);
+                writer.submitChanges(transaction, Optional.empty(), Optional.of(requireNonNull(begin).finalLsn()), index, primaryKeysOf(transaction));
                 transaction.clear();
             }
         }
@@ -403,21 +440,62 @@ public final class SourceExtractor
     private boolean backlogged()
     {
         return store.withHandle(handle -> {
-            MessageDao messages = handle.attach(MessageDao.class);
             return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
-                    .anyMatch(consumer -> messages.backlogAbove(consumer.id(), settings.maxBacklog()));
+                    .anyMatch(consumer -> StreamAppender.backlogAbove(handle, consumer.id(), settings.maxBacklog()));
         });
     }
 
-    /** Stores the batch's transactions with their checkpoint, if it has any; returns whether it had. */
-    private boolean flushBatch(CommittedBatch batch)
+    /** Hands the batch's transactions with their checkpoint to the writer, if it has any. */
+    private void flushBatch(CommittedBatch batch)
+            throws InterruptedException
     {
         if (batch.isEmpty()) {
-            return false;
+            return;
         }
-        flush(batch.changes, batch.end, batch.commits);
+        writer.submitChanges(batch.changes, Optional.of(batch.end), Optional.empty(), 0, primaryKeysOf(batch.changes));
         batch.clear();
-        return true;
+    }
+
+    private void submitBackfill(BackfillChunk finished, Lsn position)
+            throws InterruptedException
+    {
+        String table = finished.table().schema() + "." + finished.table().table();
+        Map<String, List<String>> keys = Map.of(table, primaryKey(finished.table().schema(), finished.table().table()));
+        ChangeRouter router = new ChangeRouter((schema, name) -> keys.get(schema + "." + name));
+        writer.submit(new CheckpointedWriter.Write()
+        {
+            @Override
+            public Optional<Lsn> checkpoint()
+            {
+                return Optional.empty();
+            }
+
+            @Override
+            public int changes()
+            {
+                return finished.rowsRead();
+            }
+
+            @Override
+            public List<NewMessage> write(Handle handle)
+            {
+                return finished.finish(handle, position, router, store.counters());
+            }
+        });
+    }
+
+    /**
+     * The primary keys of the tables the changes touch, read here on the stream thread (the source connection is
+     * not shared with the writer) and handed over as an immutable map.
+     */
+    private BiFunction<String, String, List<String>> primaryKeysOf(List<Change> changes)
+    {
+        Map<String, List<String>> keys = new HashMap<>();
+        for (Change change : changes) {
+            keys.computeIfAbsent(change.schema() + "." + change.table(), key -> primaryKey(change.schema(), change.table()));
+        }
+        Map<String, List<String>> snapshot = Map.copyOf(keys);
+        return (schema, table) -> snapshot.get(schema + "." + table);
     }
 
     /** Committed transactions read but not stored yet, and the end LSN of the last. */
@@ -455,35 +533,6 @@ public final class SourceExtractor
             commits = 0;
             started = null;
         }
-    }
-
-    private void flush(List<Change> changes, Lsn end, int commits)
-    {
-        store(changes, Optional.of(end), commits);
-        crashPoints.afterStoreCommit(end, changes.size());
-        // checkpoint-before-confirm: the source may drop this WAL only now that the store holds its messages
-        stream.confirm(end);
-        checkpoint = end;
-    }
-
-    private void store(List<Change> changes, Optional<Lsn> end, int commits)
-    {
-        crashPoints.beforeStoreCommit(end, changes.size());
-        List<NewMessage> messages = store.inTransaction(handle -> {
-            lease.fence(handle);
-            List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
-            List<NewMessage> routed = new ChangeRouter(this::primaryKey).route(changes, consumers);
-            int stored = handle.attach(MessageDao.class).append(routed);
-            if (end.isPresent()) {
-                handle.attach(SourceStateDao.class).advance(sourceId, end.get().asLong(), changes.size(), stored, lease.owner());
-            }
-            else {
-                handle.attach(SourceStateDao.class).advance(sourceId, 0, changes.size(), stored, lease.owner());
-            }
-            return routed;
-        });
-        metrics.changesRead(sourceId, changes.size());
-        metrics.messagesStored(messages);
     }
 
     private List<String> primaryKey(String schema, String table)
@@ -562,6 +611,10 @@ public final class SourceExtractor
 
     private void closeQuietly()
     {
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
         close(stream, "stream");
         stream = null;
         close(replication, "replication connection");

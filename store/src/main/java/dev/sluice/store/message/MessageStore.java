@@ -7,44 +7,59 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.security.SecureRandom;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Delivery over a consumer's stream, with a group head per (consumer, group): the group's oldest
- * unacknowledged message and when it may next be delivered. Receive is an index range scan over visible
- * heads, ack deletes a message and moves its head to the group's next one, so each costs O(log n)
- * whatever the backlog. Strict FIFO per group holds because only a group's head is ever delivered.
+ * Delivery over a consumer's stream: an append-only log ({@code stream_log}), a cursor into it
+ * ({@code stream_cursors}) and the window of messages between the ack floor and the cursor
+ * ({@code stream_pending}): in flight, blocked behind an earlier message of their group, nacked until a due
+ * time, or redriven. A receive moves the next messages past the cursor into the window and delivers the
+ * window's due group heads; an ack deletes its message from the window and unblocks the group's next one.
+ * The log itself is never updated or deleted from: whole generations of it are dropped once consumed
+ * ({@link StreamRetention}). A consumer far behind costs its cursor, not a row of state per message.
  *
- * <p>Every statement is scoped to one consumer. Heads are locked in group order everywhere (extraction
- * appends too), so concurrent appends, acks and nacks cannot deadlock each other.
+ * <p>Strict FIFO per group: a message enters the window blocked when its group already has one there, and only
+ * unblocked messages are delivered (a push deliverer may take a group's next messages with its head, as one
+ * run it sends in order). Receives of one consumer run one at a time (an exclusive advisory lock per consumer);
+ * acks, nacks and dead-lettering share that lock, so a message entering the window always sees whether its
+ * group's head is still there.
+ *
+ * <p>Every statement is scoped to one consumer.
  */
 public final class MessageStore
 {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final RowMapper<StoredMessage> MESSAGE = (rs, ctx) -> new StoredMessage(
-            rs.getString("consumer_id"), rs.getLong("seq"), rs.getString("group_key"), rs.getString("action"), rs.getString("table_schema"),
-            rs.getString("table_name"), rs.getString("record"), Optional.ofNullable(rs.getString("changes")),
-            Optional.ofNullable(rs.getString("unchanged_columns")), rs.getLong("commit_lsn"), rs.getTimestamp("commit_timestamp").toInstant(),
-            rs.getInt("change_index"), rs.getInt("deliver_count"));
+    /** The first key of the two-key advisory locks taken per consumer. */
+    private static final int LOCK_NAMESPACE = 0x534c;
+    /** The most messages one receive moves into the window beyond what it delivers. */
+    private static final int MIN_TAKE = 256;
 
     private final Store store;
     private final StreamMetrics metrics;
+    private final DeliveryCounters counters;
+    private final Map<String, Long> keys = new ConcurrentHashMap<>();
 
     public MessageStore(Store store, StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.counters = store.counters();
     }
 
     /** A message handed to a receiver, with the ack id of this delivery. */
@@ -64,114 +79,196 @@ public final class MessageStore
     }
 
     /** A dead-lettered message and why. */
-    public record DeadLetter(StoredMessage message, String reason, java.time.Instant deadLetteredAt) {}
+    public record DeadLetter(StoredMessage message, String reason, Instant deadLetteredAt) {}
 
     /** Counts for the status API. */
     public record Counts(long backlog, long inFlight, long deadLetters, long deliveredLastMinute) {}
 
+    /** Messages stored, delivered and acknowledged in one minute. */
+    public record Minute(Instant minute, long stored, long delivered, long acked) {}
+
     /**
-     * Delivers up to {@code max} visible group heads and makes them invisible for {@code visibility}. A head
-     * already delivered {@code maxDeliver} times goes to the dead letters instead, and its group moves on.
+     * Delivers up to {@code max} due group heads and makes them invisible for {@code visibility}. A head already
+     * delivered {@code maxDeliver} times goes to the dead letters instead, and its group moves on.
      */
     public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
     {
-        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, handle -> {});
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, handle -> {});
     }
 
     /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
-    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, java.util.function.Consumer<Handle> guard)
+    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, Consumer<Handle> guard)
     {
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, guard);
+    }
+
+    /**
+     * Receives up to {@code max} group heads, each with up to {@code perGroup - 1} of its group's next messages
+     * (a run the caller must process in order: acknowledging each only after the one before it, and giving
+     * back what is left of the run when one fails). Deliveries are ordered by sequence number.
+     */
+    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup, Consumer<Handle> guard)
+    {
+        long key = key(consumerId);
         List<Delivery> received = store.inTransaction(handle -> {
             guard.accept(handle);
-            long inFlight = handle.createQuery("select count(*) from group_heads where consumer_id = :c and in_flight and visible_at > now()")
-                    .bind("c", consumerId).mapTo(Long.class).one();
-            int room = (int) Math.min(max, maxAckPending - inFlight);
-            if (room <= 0) {
-                return List.of();
+            lockExclusive(handle, key);
+            long pending = handle.createQuery("select count(*) from (select 1 from stream_pending where consumer_key = :k limit :cap) p")
+                    .bind("k", key).bind("cap", maxAckPending).mapTo(Long.class).one();
+            long room = maxAckPending - pending;
+            if (room > 0) {
+                take(handle, key, (int) Math.min(room, Math.max(MIN_TAKE, 2L * max * perGroup)));
             }
-            List<Map<String, Object>> heads = handle.createQuery("""
-                            select h.group_key, h.head_seq, m.deliver_count from group_heads h
-                            join messages m on m.consumer_id = h.consumer_id and m.seq = h.head_seq
-                            where h.consumer_id = :c and h.visible_at <= now()
-                            order by h.visible_at, h.head_seq limit :room
-                            for update of h skip locked
+            List<Head> heads = handle.createQuery("""
+                            select seq, group_key, deliver_count from stream_pending
+                            where consumer_key = :k and not blocked and visible_at <= now()
+                            order by seq limit :max
                             """)
-                    .bind("c", consumerId).bind("room", room).mapToMap().list();
-            List<Long> deliver = new ArrayList<>();
-            List<String> deliverGroups = new ArrayList<>();
-            List<Long> exhausted = new ArrayList<>();
-            for (Map<String, Object> head : heads) {
-                long seq = ((Number) head.get("head_seq")).longValue();
-                int count = ((Number) head.get("deliver_count")).intValue();
-                if (count >= maxDeliver) {
-                    exhausted.add(seq);
-                }
-                else {
-                    deliver.add(seq);
-                    deliverGroups.add((String) head.get("group_key"));
-                }
-            }
+                    .bind("k", key).bind("max", max)
+                    .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count"))).list();
+            List<Long> exhausted = heads.stream().filter(head -> head.deliverCount() >= maxDeliver).map(Head::seq).toList();
             if (!exhausted.isEmpty()) {
-                deadLetter(handle, consumerId, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
+                deadLetter(handle, consumerId, key, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
             }
+            List<Head> deliver = new ArrayList<>(heads.stream().filter(head -> head.deliverCount() < maxDeliver).toList());
             if (deliver.isEmpty()) {
-                return List.of();
+                return List.<Delivery>of();
+            }
+            if (perGroup > 1) {
+                deliver.addAll(successors(handle, key, deliver, perGroup, maxDeliver));
             }
             String nonce = HexFormat.of().formatHex(randomBytes());
-            handle.createUpdate("""
-                            update group_heads set visible_at = now() + make_interval(secs => :visibility), in_flight = true
-                            where consumer_id = :c and group_key = any(:groups)
+            Map<Long, Integer> counts = new TreeMap<>();
+            handle.createQuery("""
+                            update stream_pending set in_flight = true, visible_at = now() + make_interval(secs => :visibility),
+                                   deliver_count = deliver_count + 1, nonce = :nonce
+                            where consumer_key = :k and seq = any(:seqs)
+                            returning seq, deliver_count
                             """)
-                    .bind("c", consumerId).bind("groups", deliverGroups.toArray(String[]::new)).bind("visibility", visibility.toMillis() / 1000.0).execute();
-            List<StoredMessage> messages = handle.createQuery("""
-                            update messages set deliver_count = deliver_count + 1, last_delivered_at = now(),
-                                   ack_id = seq || '-' || (deliver_count + 1) || '-' || :nonce
-                            where consumer_id = :c and seq = any(:seqs)
-                            returning *
-                            """)
-                    .bind("c", consumerId).bind("seqs", deliver.toArray(Long[]::new)).bind("nonce", nonce).map(MESSAGE).list();
-            countDelivered(handle, consumerId, messages.size(), 0);
+                    .bind("k", key).bind("seqs", deliver.stream().map(Head::seq).toArray(Long[]::new))
+                    .bind("visibility", visibility.toMillis() / 1000.0).bind("nonce", nonce)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getInt("deliver_count"))).forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+            Map<Long, StoredMessage> messages = payloads(handle, consumerId, key, counts);
             List<Delivery> deliveries = new ArrayList<>();
-            for (StoredMessage message : messages.stream().sorted((a, b) -> Long.compare(a.seq(), b.seq())).toList()) {
+            for (StoredMessage message : messages.values()) {
                 deliveries.add(new Delivery(message, message.seq() + "-" + message.deliverCount() + "-" + nonce));
             }
             return deliveries;
         });
         if (!received.isEmpty()) {
+            counters.delivered(consumerId, received.size());
             metrics.delivered(consumerId, received.size(), received.stream().filter(delivery -> delivery.message().deliverCount() > 1).count());
         }
         return received;
     }
 
+    private record Head(long seq, String groupKey, int deliverCount) {}
+
+    /** Moves up to {@code limit} messages past the cursor into the window, blocked behind their group's earlier ones. */
+    private static void take(Handle handle, long key, int limit)
+    {
+        handle.createUpdate("""
+                        with fresh as (
+                            select seq, group_key, commit_timestamp from stream_log
+                            where consumer_key = :k and seq > (select cursor_seq from stream_cursors where consumer_key = :k)
+                            order by seq limit :limit
+                        ),
+                        entered as (
+                            insert into stream_pending (consumer_key, seq, group_key, blocked, commit_timestamp)
+                            select :k, f.seq, f.group_key,
+                                   row_number() over (partition by f.group_key order by f.seq) > 1
+                                       or exists (select 1 from stream_pending p where p.consumer_key = :k and p.group_key = f.group_key),
+                                   f.commit_timestamp
+                            from fresh f
+                            on conflict (consumer_key, seq) do nothing
+                            returning seq
+                        )
+                        update stream_cursors set cursor_seq = greatest(cursor_seq, (select max(seq) from fresh)),
+                                                  taken = taken + (select count(*) from entered)
+                        where consumer_key = :k
+                        """)
+                .bind("k", key).bind("limit", limit).execute();
+    }
+
+    /** The next waiting messages of each head's group, in order, stopping at one in flight or out of attempts. */
+    private static List<Head> successors(Handle handle, long key, List<Head> heads, int perGroup, int maxDeliver)
+    {
+        Map<String, Long> headSeqs = heads.stream().collect(Collectors.toMap(Head::groupKey, Head::seq, Math::min));
+        List<Head> runs = new ArrayList<>();
+        Map<String, Integer> taken = new LinkedHashMap<>();
+        Set<String> stopped = new LinkedHashSet<>();
+        handle.createQuery("""
+                        select seq, group_key, deliver_count, in_flight and visible_at > now() as busy from stream_pending
+                        where consumer_key = :k and group_key = any(:groups) and blocked
+                        order by group_key, seq
+                        """)
+                .bind("k", key).bind("groups", headSeqs.keySet().toArray(String[]::new))
+                .map((rs, ctx) -> new Object[] {new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count")), rs.getBoolean("busy")})
+                .forEach(row -> {
+                    Head next = (Head) row[0];
+                    boolean busy = (Boolean) row[1];
+                    String group = next.groupKey();
+                    if (stopped.contains(group) || next.seq() < headSeqs.get(group)) {
+                        return;
+                    }
+                    if (busy || next.deliverCount() >= maxDeliver || taken.getOrDefault(group, 0) >= perGroup - 1) {
+                        stopped.add(group);
+                        return;
+                    }
+                    taken.merge(group, 1, Integer::sum);
+                    runs.add(next);
+                });
+        return runs;
+    }
+
+    /** The log rows of the given messages with their deliver counts, by sequence number. */
+    private static Map<Long, StoredMessage> payloads(Handle handle, String consumerId, long key, Map<Long, Integer> deliverCounts)
+    {
+        Map<Long, StoredMessage> messages = new TreeMap<>();
+        if (deliverCounts.isEmpty()) {
+            return messages;
+        }
+        RowMapper<StoredMessage> mapper = (rs, ctx) -> new StoredMessage(consumerId, rs.getLong("seq"), rs.getString("group_key"), rs.getString("action"),
+                rs.getString("table_schema"), rs.getString("table_name"), rs.getString("record"), Optional.ofNullable(rs.getString("changes")),
+                Optional.ofNullable(rs.getString("unchanged_columns")), rs.getLong("commit_lsn"), rs.getTimestamp("commit_timestamp").toInstant(),
+                rs.getInt("change_index"), deliverCounts.get(rs.getLong("seq")));
+        // a redriven message may be in the log twice (its first generation not dropped yet): either copy will do
+        handle.createQuery("select * from stream_log where consumer_key = :k and seq = any(:seqs)")
+                .bind("k", key).bind("seqs", deliverCounts.keySet().toArray(Long[]::new))
+                .map(mapper).forEach(message -> messages.putIfAbsent(message.seq(), message));
+        return messages;
+    }
+
     /**
-     * Acknowledges deliveries: each message is removed and its group's next message becomes the head. An ack
-     * id whose delivery timed out, was nacked or was delivered again since is {@link Outcome#EXPIRED}; one
-     * that names no waiting message (acked already, or never issued) is {@link Outcome#UNKNOWN}.
+     * Acknowledges deliveries: each message leaves the window and its group's next message may be delivered. An
+     * ack id whose delivery timed out, was nacked or was delivered again since is {@link Outcome#EXPIRED}; one that
+     * names no waiting message (acked already, or never issued) is {@link Outcome#UNKNOWN}.
      */
     public Map<String, Outcome> ack(String consumerId, List<String> ackIds)
     {
+        long key = key(consumerId);
+        List<AckId> parsed = AckId.parseAll(ackIds);
         List<Instant> committed = new ArrayList<>();
         Map<String, Outcome> outcomes = store.inTransaction(handle -> {
             committed.clear();
-            String[] ids = ackIds.toArray(String[]::new);
-            lockHeadsOf(handle, consumerId, ids);
-            Set<Long> waiting = waiting(handle, consumerId, ackIds);
-            List<Map<String, Object>> acked = handle.createQuery("""
-                            delete from messages m using group_heads h
-                            where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
-                              and h.consumer_id = m.consumer_id and h.group_key = m.group_key and h.head_seq = m.seq
-                              and h.in_flight and h.visible_at > now()
-                            returning m.ack_id, m.group_key, m.commit_timestamp
+            lockShared(handle, key);
+            List<Object[]> acked = handle.createQuery("""
+                            delete from stream_pending p
+                            using unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
+                            where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
+                              and p.in_flight and p.visible_at > now()
+                            returning p.seq, p.group_key, p.commit_timestamp
                             """)
-                    .bind("c", consumerId).bind("seqs", seqs(ackIds)).bind("ids", ids).mapToMap().list();
-            Set<String> groups = acked.stream().map(row -> (String) row.get("group_key")).collect(Collectors.toSet());
-            advanceHeads(handle, consumerId, groups);
-            countDelivered(handle, consumerId, 0, acked.size());
-            Set<String> ok = acked.stream().map(row -> (String) row.get("ack_id")).collect(Collectors.toSet());
-            acked.forEach(row -> committed.add(((java.sql.Timestamp) row.get("commit_timestamp")).toInstant()));
-            return outcomes(ackIds, ok, waiting);
+                    .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
+                    .map((rs, ctx) -> new Object[] {rs.getLong("seq"), rs.getString("group_key"), rs.getTimestamp("commit_timestamp").toInstant()})
+                    .list();
+            unblockNext(handle, key, acked.stream().map(row -> (String) row[1]).collect(Collectors.toSet()));
+            Set<Long> ok = acked.stream().map(row -> (Long) row[0]).collect(Collectors.toSet());
+            acked.forEach(row -> committed.add((Instant) row[2]));
+            return outcomes(handle, key, ackIds, parsed, ok);
         });
         if (!committed.isEmpty()) {
+            counters.acked(consumerId, committed.size());
             metrics.acked(consumerId, committed);
         }
         return outcomes;
@@ -180,21 +277,31 @@ public final class MessageStore
     /** Makes in-flight deliveries visible again after {@code delay}; their deliver counts stay raised. */
     public Map<String, Outcome> nack(String consumerId, List<String> ackIds, Duration delay)
     {
+        long key = key(consumerId);
+        List<AckId> parsed = AckId.parseAll(ackIds);
         return store.inTransaction(handle -> {
-            String[] ids = ackIds.toArray(String[]::new);
-            lockHeadsOf(handle, consumerId, ids);
-            Set<Long> waiting = waiting(handle, consumerId, ackIds);
-            List<String> nacked = handle.createQuery("""
-                            update group_heads h set visible_at = now() + make_interval(secs => :delay), in_flight = false
-                            from messages m
-                            where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
-                              and h.consumer_id = m.consumer_id and h.group_key = m.group_key and h.head_seq = m.seq
-                              and h.in_flight and h.visible_at > now()
-                            returning m.ack_id
+            lockShared(handle, key);
+            Set<Long> nacked = Set.copyOf(handle.createQuery("""
+                            update stream_pending p set in_flight = false, visible_at = now() + make_interval(secs => :delay)
+                            from unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
+                            where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
+                              and p.in_flight and p.visible_at > now()
+                            returning p.seq
                             """)
-                    .bind("c", consumerId).bind("seqs", seqs(ackIds)).bind("ids", ids).bind("delay", delay.toMillis() / 1000.0).mapTo(String.class).list();
-            return outcomes(ackIds, Set.copyOf(nacked), waiting);
+                    .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
+                    .bind("delay", delay.toMillis() / 1000.0).mapTo(Long.class).list());
+            return outcomes(handle, key, ackIds, parsed, nacked);
         });
+    }
+
+    /** When the consumer's next nacked or timed-out message comes due, if one waits in its window. */
+    public Optional<Instant> nextDue(String consumerId)
+    {
+        long key = key(consumerId);
+        return store.withHandle(handle -> handle.createQuery("""
+                        select min(visible_at) from stream_pending where consumer_key = :k and not blocked
+                        """)
+                .bind("k", key).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant));
     }
 
     public Page<DeadLetter> deadLetters(String consumerId, long afterSeq, int limit)
@@ -203,45 +310,58 @@ public final class MessageStore
                         select * from dead_letters where consumer_id = :c and seq > :after order by seq limit :limit
                         """)
                 .bind("c", consumerId).bind("after", afterSeq).bind("limit", limit + 1)
-                .map((rs, ctx) -> new DeadLetter(MESSAGE.map(rs, ctx), rs.getString("reason"), rs.getTimestamp("dead_lettered_at").toInstant()))
+                .map((rs, ctx) -> new DeadLetter(new StoredMessage(rs.getString("consumer_id"), rs.getLong("seq"), rs.getString("group_key"),
+                        rs.getString("action"), rs.getString("table_schema"), rs.getString("table_name"), rs.getString("record"),
+                        Optional.ofNullable(rs.getString("changes")), Optional.ofNullable(rs.getString("unchanged_columns")), rs.getLong("commit_lsn"),
+                        rs.getTimestamp("commit_timestamp").toInstant(), rs.getInt("change_index"), rs.getInt("deliver_count")),
+                        rs.getString("reason"), rs.getTimestamp("dead_lettered_at").toInstant()))
                 .list());
         return Page.of(rows, limit, row -> Long.toString(row.message().seq()));
     }
 
     /**
-     * Puts dead letters back into the stream under their original sequence numbers, so each is delivered
-     * before the later messages of its group. Empty {@code seqs} means all.
+     * Puts dead letters back into the stream under their original sequence numbers, so each is delivered before
+     * the later messages of its group that are not in flight. Empty {@code seqs} means all.
      */
     public long redrive(String consumerId, Optional<List<Long>> seqs)
     {
-        return store.inTransaction(handle -> {
-            List<Map<String, Object>> moved = handle.createQuery("""
+        long key = key(consumerId);
+        long moved = store.inTransaction(handle -> {
+            lockExclusive(handle, key);
+            List<String> groups = handle.createQuery("""
                             with gone as (
                                 delete from dead_letters where consumer_id = :c and (:all or seq = any(:seqs))
                                 returning *
+                            ),
+                            logged as (
+                                -- the message's first copy may be in a generation dropped since: it goes into the current one
+                                insert into stream_log (consumer_key, seq, generation, group_key, action, table_schema, table_name, record, changes,
+                                                        unchanged_columns, commit_lsn, commit_timestamp, change_index)
+                                select :k, g.seq, (select max(generation) from stream_generations), g.group_key, g.action, g.table_schema, g.table_name,
+                                       g.record, g.changes, g.unchanged_columns, g.commit_lsn, g.commit_timestamp, g.change_index
+                                from gone g
+                                where not exists (select 1 from stream_log l where l.consumer_key = :k and l.seq = g.seq)
                             )
-                            insert into messages (consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
-                                                  commit_lsn, commit_timestamp, change_index, deliver_count)
-                            select consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
-                                   commit_lsn, commit_timestamp, change_index, 0
-                            from gone order by group_key, seq
-                            on conflict do nothing
-                            returning group_key, seq
+                            insert into stream_pending (consumer_key, seq, group_key, blocked, commit_timestamp)
+                            select :k, seq, group_key, true, commit_timestamp from gone
+                            on conflict (consumer_key, seq) do nothing
+                            returning group_key
                             """)
-                    .bind("c", consumerId).bind("all", seqs.isEmpty()).bind("seqs", seqs.orElse(List.of()).toArray(Long[]::new)).mapToMap().list();
-            Map<String, Long> firstPerGroup = new LinkedHashMap<>();
-            for (Map<String, Object> row : moved) {
-                firstPerGroup.merge((String) row.get("group_key"), ((Number) row.get("seq")).longValue(), Math::min);
-            }
-            for (Map.Entry<String, Long> group : firstPerGroup.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+                    .bind("c", consumerId).bind("k", key).bind("all", seqs.isEmpty()).bind("seqs", seqs.orElse(List.of()).toArray(Long[]::new))
+                    .mapTo(String.class).list();
+            if (!groups.isEmpty()) {
+                // each group's oldest message leads again; the ones after it that are not in flight wait behind it
                 handle.createUpdate("""
-                                insert into group_heads (consumer_id, group_key, head_seq, visible_at) values (:c, :g, :seq, now())
-                                on conflict (consumer_id, group_key) do update set head_seq = least(group_heads.head_seq, excluded.head_seq)
+                                update stream_pending p set blocked = (p.seq <> n.first_seq)
+                                from (select group_key, min(seq) as first_seq from stream_pending
+                                      where consumer_key = :k and group_key = any(:groups) group by group_key) n
+                                where p.consumer_key = :k and p.group_key = n.group_key and not (p.in_flight and p.visible_at > now())
                                 """)
-                        .bind("c", consumerId).bind("g", group.getKey()).bind("seq", group.getValue()).execute();
+                        .bind("k", key).bind("groups", groups.stream().distinct().sorted().toArray(String[]::new)).execute();
             }
-            return (long) moved.size();
+            return (long) groups.size();
         });
+        return moved;
     }
 
     public long discard(String consumerId, Optional<List<Long>> seqs)
@@ -252,26 +372,38 @@ public final class MessageStore
 
     public Counts counts(String consumerId)
     {
+        long key = key(consumerId);
         return store.withHandle(handle -> handle.createQuery("""
-                        select (select count(*) from messages where consumer_id = :c) as backlog,
-                               (select count(*) from group_heads where consumer_id = :c and in_flight and visible_at > now()) as in_flight,
+                        select coalesce((select t.appended - c.taken from stream_tails t join stream_cursors c on c.consumer_key = t.consumer_key
+                                         where t.consumer_key = :k), 0)
+                               + (select count(*) from stream_pending where consumer_key = :k) as backlog,
+                               (select count(*) from stream_pending where consumer_key = :k and in_flight and visible_at > now()) as in_flight,
                                (select count(*) from dead_letters where consumer_id = :c) as dead_letters,
-                               (select coalesce(sum(delivered), 0) from delivery_stats where consumer_id = :c and minute >= date_trunc('minute', now()) - interval '1 minute') as delivered
+                               (select coalesce(sum(delivered), 0) from delivery_stats where consumer_id = :c
+                                and minute >= date_trunc('minute', now()) - interval '1 minute') as delivered
                         """)
-                .bind("c", consumerId)
-                .map((rs, ctx) -> new Counts(rs.getLong("backlog"), rs.getLong("in_flight"), rs.getLong("dead_letters"), rs.getLong("delivered")))
+                .bind("c", consumerId).bind("k", key)
+                .map((rs, ctx) -> new Counts(Math.max(0, rs.getLong("backlog")), rs.getLong("in_flight"), rs.getLong("dead_letters"), rs.getLong("delivered")))
                 .one());
     }
 
     /** The consumer's oldest waiting messages, without delivering them (the console's peek). */
     public List<StoredMessage> peek(String consumerId, int limit)
     {
-        return store.withHandle(handle -> handle.createQuery("select * from messages where consumer_id = :c order by seq limit :limit")
-                .bind("c", consumerId).bind("limit", limit).map(MESSAGE).list());
+        long key = key(consumerId);
+        return store.withHandle(handle -> {
+            Map<Long, Integer> counts = new TreeMap<>();
+            handle.createQuery("select seq, deliver_count from stream_pending where consumer_key = :k order by seq limit :limit")
+                    .bind("k", key).bind("limit", limit)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getInt("deliver_count"))).forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+            handle.createQuery("""
+                            select seq from stream_log where consumer_key = :k and seq > (select cursor_seq from stream_cursors where consumer_key = :k)
+                            order by seq limit :limit
+                            """)
+                    .bind("k", key).bind("limit", limit).mapTo(Long.class).forEach(seq -> counts.putIfAbsent(seq, 0));
+            return payloads(handle, consumerId, key, counts).values().stream().limit(limit).toList();
+        });
     }
-
-    /** Messages stored, delivered and acknowledged in one minute. */
-    public record Minute(Instant minute, long stored, long delivered, long acked) {}
 
     /** The consumer's throughput per minute over the last {@code minutes} minutes, the current one included, oldest first; quiet minutes count zero. */
     public List<Minute> throughput(String consumerId, int minutes)
@@ -290,122 +422,131 @@ public final class MessageStore
     /** Moves one delivered message to the dead letters with its reason (a transform that failed on it, say). */
     public void deadLetter(String consumerId, long seq, String reason)
     {
+        long key = key(consumerId);
         store.useTransaction(handle -> {
-            handle.createQuery("""
-                            select h.group_key from group_heads h join messages m on m.consumer_id = h.consumer_id and m.group_key = h.group_key
-                            where m.consumer_id = :c and m.seq = :seq and h.head_seq = m.seq for update of h
-                            """)
-                    .bind("c", consumerId).bind("seq", seq).mapTo(String.class).list();
-            deadLetter(handle, consumerId, List.of(seq), reason);
+            lockShared(handle, key);
+            deadLetter(handle, consumerId, key, List.of(seq), reason);
         });
     }
 
-    /** Moves messages (group heads) to the dead letters and lets their groups go on. */
-    public void deadLetter(Handle handle, String consumerId, List<Long> seqs, String reason)
+    /** Moves messages of the window to the dead letters and lets their groups go on. */
+    private void deadLetter(Handle handle, String consumerId, long key, List<Long> seqs, String reason)
     {
         List<String> groups = handle.createQuery("""
-                        with gone as (delete from messages where consumer_id = :c and seq = any(:seqs) returning *)
+                        with gone as (delete from stream_pending where consumer_key = :k and seq = any(:seqs) returning seq, deliver_count)
                         insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
                                                   commit_lsn, commit_timestamp, change_index, deliver_count, reason)
-                        select consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
-                               commit_lsn, commit_timestamp, change_index, deliver_count, :reason
-                        from gone
+                        select distinct on (l.seq) :c, l.seq, l.group_key, l.action, l.table_schema, l.table_name, l.record, l.changes, l.unchanged_columns,
+                               l.commit_lsn, l.commit_timestamp, l.change_index, g.deliver_count, :reason
+                        from gone g join stream_log l on l.consumer_key = :k and l.seq = g.seq
+                        order by l.seq
+                        on conflict (consumer_id, seq) do nothing
                         returning group_key
                         """)
-                .bind("c", consumerId).bind("seqs", seqs.toArray(Long[]::new)).bind("reason", reason).mapTo(String.class).list();
+                .bind("c", consumerId).bind("k", key).bind("seqs", seqs.toArray(Long[]::new)).bind("reason", reason).mapTo(String.class).list();
         metrics.deadLettered(consumerId, groups.size());
-        advanceHeads(handle, consumerId, Set.copyOf(groups));
+        unblockNext(handle, key, Set.copyOf(groups));
     }
 
-    private static void lockHeadsOf(Handle handle, String consumerId, String[] ackIds)
-    {
-        // a separate statement: what follows runs on a snapshot taken after the locks, so it sees every message
-        // an extraction committed while this transaction waited for a head
-        handle.createQuery("""
-                        select h.group_key from group_heads h join messages m on m.consumer_id = h.consumer_id and m.group_key = h.group_key
-                        where m.consumer_id = :c and m.seq = any(:seqs) and m.ack_id = any(:ids)
-                        order by h.group_key for update of h
-                        """)
-                .bind("c", consumerId).bind("seqs", seqs(List.of(ackIds))).bind("ids", ackIds).mapTo(String.class).list();
-    }
-
-    /** Points each group's head at its oldest remaining message, or removes it when the group is empty. */
-    private static void advanceHeads(Handle handle, String consumerId, Set<String> groups)
+    /** Lets each group's oldest remaining message in the window be delivered. */
+    private static void unblockNext(Handle handle, long key, Set<String> groups)
     {
         if (groups.isEmpty()) {
             return;
         }
-        String[] sorted = groups.stream().sorted().toArray(String[]::new);
         handle.createUpdate("""
-                        with next as (
-                            select g as group_key, (select min(seq) from messages m where m.consumer_id = :c and m.group_key = g) as next_seq
-                            from unnest(cast(:groups as text[])) g
-                        ),
-                        moved as (
-                            update group_heads h set head_seq = n.next_seq, visible_at = now(), in_flight = false
-                            from next n where h.consumer_id = :c and h.group_key = n.group_key and n.next_seq is not null
-                            returning 1
-                        )
-                        delete from group_heads h using next n where h.consumer_id = :c and h.group_key = n.group_key and n.next_seq is null
+                        update stream_pending p set blocked = false
+                        from (select group_key, min(seq) as seq from stream_pending where consumer_key = :k and group_key = any(:groups) group by group_key) n
+                        where p.consumer_key = :k and p.seq = n.seq and p.blocked
                         """)
-                .bind("c", consumerId).bind("groups", sorted).execute();
+                .bind("k", key).bind("groups", groups.stream().sorted().toArray(String[]::new)).execute();
     }
 
-    /** The messages the ack ids name that are still in the stream, before this call changes anything. */
-    private static Set<Long> waiting(Handle handle, String consumerId, List<String> ackIds)
+    private static Map<String, Outcome> outcomes(Handle handle, long key, List<String> ackIds, List<AckId> parsed, Set<Long> ok)
     {
-        List<Long> seqs = new ArrayList<>();
-        for (String ackId : ackIds) {
-            parseSeq(ackId).ifPresent(seqs::add);
-        }
-        return Set.copyOf(handle.createQuery("select seq from messages where consumer_id = :c and seq = any(:seqs)")
-                .bind("c", consumerId).bind("seqs", seqs.toArray(Long[]::new)).mapTo(Long.class).list());
-    }
-
-    /** The sequence numbers ack ids name (an ack id starts with its message's): lookups by primary key. */
-    private static Long[] seqs(List<String> ackIds)
-    {
-        return ackIds.stream().map(MessageStore::parseSeq).flatMap(Optional::stream).toArray(Long[]::new);
-    }
-
-    private static Map<String, Outcome> outcomes(List<String> ackIds, Set<String> ok, Set<Long> waiting)
-    {
+        Long[] others = parsed.stream().map(AckId::seq).filter(seq -> !ok.contains(seq)).toArray(Long[]::new);
+        Set<Long> waiting = others.length == 0 ? Set.of() : Set.copyOf(handle.createQuery("select seq from stream_pending where consumer_key = :k and seq = any(:seqs)")
+                .bind("k", key).bind("seqs", others).mapTo(Long.class).list());
+        Map<String, AckId> byId = new LinkedHashMap<>();
+        parsed.forEach(id -> byId.put(id.text(), id));
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (String ackId : ackIds) {
-            if (ok.contains(ackId)) {
+            AckId id = byId.get(ackId);
+            if (id != null && ok.contains(id.seq())) {
                 outcomes.put(ackId, Outcome.OK);
             }
             else {
-                outcomes.put(ackId, parseSeq(ackId).filter(waiting::contains).isPresent() ? Outcome.EXPIRED : Outcome.UNKNOWN);
+                outcomes.put(ackId, id != null && waiting.contains(id.seq()) ? Outcome.EXPIRED : Outcome.UNKNOWN);
             }
         }
         return outcomes;
     }
 
-    private static Optional<Long> parseSeq(String ackId)
+    /** An ack id: {@code <seq>-<deliver count>-<nonce>}, naming one delivery of one message. */
+    private record AckId(String text, long seq, int deliverCount, String nonce)
     {
-        int dash = ackId.indexOf('-');
-        if (dash <= 0) {
-            return Optional.empty();
+        static List<AckId> parseAll(List<String> ackIds)
+        {
+            return ackIds.stream().map(AckId::parse).flatMap(Optional::stream).toList();
         }
-        try {
-            return Optional.of(Long.parseLong(ackId.substring(0, dash)));
+
+        static Optional<AckId> parse(String text)
+        {
+            String[] parts = text.split("-", 3);
+            if (parts.length != 3) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new AckId(text, Long.parseLong(parts[0]), Integer.parseInt(parts[1]), parts[2]));
+            }
+            catch (NumberFormatException e) {
+                return Optional.empty();
+            }
         }
-        catch (NumberFormatException e) {
-            return Optional.empty();
+
+        static Long[] seqs(List<AckId> ids)
+        {
+            return ids.stream().map(AckId::seq).toArray(Long[]::new);
+        }
+
+        static Integer[] counts(List<AckId> ids)
+        {
+            return ids.stream().map(AckId::deliverCount).toArray(Integer[]::new);
+        }
+
+        static String[] nonces(List<AckId> ids)
+        {
+            return ids.stream().map(AckId::nonce).toArray(String[]::new);
         }
     }
 
-    private static void countDelivered(Handle handle, String consumerId, int delivered, int acked)
+    /** The consumer's compact stream key; it never changes, so it is looked up once. */
+    long key(String consumerId)
     {
-        if (delivered == 0 && acked == 0) {
-            return;
+        Long key = keys.get(consumerId);
+        if (key != null) {
+            return key;
         }
-        handle.createUpdate("""
-                        insert into delivery_stats (consumer_id, minute, delivered, acked) values (:c, date_trunc('minute', now()), :delivered, :acked)
-                        on conflict (consumer_id, minute) do update set delivered = delivery_stats.delivered + :delivered, acked = delivery_stats.acked + :acked
-                        """)
-                .bind("c", consumerId).bind("delivered", delivered).bind("acked", acked).execute();
+        Optional<Long> found = store.withHandle(handle -> handle.createQuery("select stream_key from consumers where id = :id")
+                .bind("id", consumerId).mapTo(Long.class).findOne());
+        // a consumer deleted meanwhile has no stream: a key no row uses makes every statement find nothing
+        long resolved = found.orElse(-1L);
+        if (found.isPresent()) {
+            keys.put(consumerId, resolved);
+        }
+        return resolved;
+    }
+
+    private static void lockExclusive(Handle handle, long key)
+    {
+        handle.createQuery("select pg_advisory_xact_lock(:namespace, :key)").bind("namespace", LOCK_NAMESPACE).bind("key", (int) key)
+                .mapTo(String.class).one();
+    }
+
+    private static void lockShared(Handle handle, long key)
+    {
+        handle.createQuery("select pg_advisory_xact_lock_shared(:namespace, :key)").bind("namespace", LOCK_NAMESPACE).bind("key", (int) key)
+                .mapTo(String.class).one();
     }
 
     private static byte[] randomBytes()

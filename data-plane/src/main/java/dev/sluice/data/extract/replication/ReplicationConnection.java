@@ -237,7 +237,11 @@ public final class ReplicationConnection
                 .withSlotOption("proto_version", String.valueOf(options.protocolVersion()))
                 .withSlotOption("publication_names", String.join(",", options.publicationNames()))
                 .withStartPosition(LogSequenceNumber.valueOf(options.startPosition().asLong()))
-                .withStatusInterval(Math.toIntExact(Math.max(1, options.statusInterval().toMillis())), TimeUnit.MILLISECONDS);
+                .withStatusInterval(Math.toIntExact(Math.max(1, options.statusInterval().toMillis())), TimeUnit.MILLISECONDS)
+                // the driver would otherwise confirm a keepalive's position on its own whenever the last message received
+                // starts before the confirmed position, which with interleaved transactions can be a change not stored yet:
+                // Sluice confirms only what its store holds (ReplicationStream.confirm)
+                .withAutomaticFlush(false);
         if (serverMajorVersion >= 14) {
             builder.withSlotOption("messages", "true");
         }

@@ -21,10 +21,10 @@ import static java.util.Objects.requireNonNull;
  * all before it) is durable in the metadata store. The server then discards the WAL before
  * that position and will not send those transactions again, even after a crash.
  * <p>
- * While idle the driver reports the confirmed position every status interval, and once the
- * consumer has confirmed everything it received, it advances the position to the server's
- * keepalive position: transactions that commit later are still sent, so this only frees WAL
- * that held nothing for this publication.
+ * The driver reports the confirmed position every status interval; it never advances it by
+ * itself (automatic flushing is off). An idle consumer that has stored everything it received
+ * confirms {@link #lastReceivedLsn()} (the server's keepalive position) itself: transactions that
+ * commit later are still sent, so this only frees WAL that held nothing for this publication.
  * <p>
  * Not thread-safe: one extractor reads and confirms.
  */
