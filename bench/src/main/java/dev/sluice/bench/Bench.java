@@ -140,7 +140,16 @@ public final class Bench
             waitFor("the pull consumer's backlog", Duration.ofMinutes(30), () -> sluice.backlog("pull"), pullMessages);
             result.set("memory", memory(pullMessages));
             result.set("pull", pull(sluice, pullMessages));
+            sluice.deleteConsumer("pull");
+            sluice.setActive("push", true);
             sluice.stop();
+
+            double oneConsumer = results.path(0).path("sluice_capture_per_second").asDouble();
+            result.set("fan_out", StoreScenarios.fanOut(source, sluice, sourceId, 20_000 * scale, 10, oneConsumer));
+            result.set("backfill", StoreScenarios.backfill(source, sluice, sourceId, 1_000_000));
+            result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, full ? Duration.ofSeconds(60) : Duration.ofSeconds(20)));
+            long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "1000000"));
+            result.set("deep_backlog", StoreScenarios.deepBacklog(source, sluice, sourceId, backlog));
         }
 
         Path json = out.resolve("bench-result.json");

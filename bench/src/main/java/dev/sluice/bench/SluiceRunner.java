@@ -33,6 +33,7 @@ final class SluiceRunner
     private DropwizardTestSupport<SluiceConfiguration> support;
     private String baseUrl;
     private String token;
+    private final int metadataPort = freePort();
 
     SluiceRunner(Path dataDirectory)
     {
@@ -44,6 +45,7 @@ final class SluiceRunner
         support = new DropwizardTestSupport<>(SluiceApplication.class, (String) null,
                 ConfigOverride.config("embeddedPostgres.enabled", "true"),
                 ConfigOverride.config("embeddedPostgres.dataDirectory", dataDirectory.resolve("metadata").toString()),
+                ConfigOverride.config("embeddedPostgres.port", Integer.toString(metadataPort)),
                 ConfigOverride.config("operatorToken", operatorToken),
                 ConfigOverride.config("encryptionKey", encryptionKey),
                 ConfigOverride.config("allowPrivateWebhookTargets", "true"),
@@ -98,6 +100,45 @@ final class SluiceRunner
         call("POST", "/v1/consumers", token, """
                 {"name": "%s", "source_id": "%s", "kind": "pull", "tables": [{"table": "%s"}], "max_ack_pending": 100000, "visibility_timeout_seconds": 300}
                 """.formatted(name, sourceId, SourceDb.TABLE));
+    }
+
+    /** Creates a consumer from its JSON as the API takes it. */
+    void createConsumer(String json)
+    {
+        call("POST", "/v1/consumers", token, json);
+    }
+
+    JsonNode consumerStatus(String consumer)
+    {
+        return call("GET", "/v1/consumers/" + consumer + "/status", token, null);
+    }
+
+    JsonNode backfills(String consumer)
+    {
+        return call("GET", "/v1/consumers/" + consumer + "/backfills", token, null);
+    }
+
+    /** A number the metadata store answers (sizes of its tables, say), read over a connection of its own. */
+    long metadataNumber(String sql)
+    {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + metadataPort + "/postgres", "postgres", "");
+                var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+        catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort()
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     void deleteConsumer(String name)

@@ -103,13 +103,19 @@ public final class Store
     /** Brings the schema up to date; safe to run on every start and from several nodes. */
     public static void migrate(DataSource dataSource)
     {
+        migrate(dataSource, CHANGELOG);
+    }
+
+    /** Applies the changesets of {@code changelog} (a classpath resource) not applied yet; tests use it to build older schemas. */
+    public static void migrate(DataSource dataSource, String changelog)
+    {
         // the change summary goes to the log too, not to the console
         if (System.getProperty("liquibase.showSummaryOutput") == null) {
             System.setProperty("liquibase.showSummaryOutput", "log");
         }
         try (Connection connection = dataSource.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            try (Liquibase migration = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
+            try (Liquibase migration = new Liquibase(changelog, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
                 // progress goes to the log, not straight to the console
                 liquibase.Scope.child(java.util.Map.of(liquibase.Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService()), () -> migration.update(""));
             }

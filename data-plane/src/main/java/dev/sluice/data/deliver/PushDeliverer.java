@@ -258,14 +258,19 @@ public final class PushDeliverer
             }
             Optional<String> failure = send(consumer, target, run.get(i));
             if (failure.isPresent()) {
-                List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
+                List<MessageStore.Delivery> failed = run.get(i).stream().map(MessageTransforms.Transformed::delivery).toList();
+                List<MessageStore.Delivery> unsent = run.subList(i + 1, run.size()).stream().flatMap(List::stream)
                         .map(MessageTransforms.Transformed::delivery).toList();
-                int attempts = rest.get(0).message().deliverCount();
+                int attempts = failed.stream().mapToInt(delivery -> delivery.message().deliverCount()).max().orElse(1);
                 Duration delay = backoff(attempts);
                 LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, failure.get(), delay.toMillis());
                 failures.failed(failure.get());
-                // acks of the run's earlier batches are written first: they were queued before
-                messages.nack(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                // acks of the run's earlier batches are written first: they were queued before; the batches after the failed
+                // one were never sent, so their attempts do not count
+                messages.nack(consumerId, failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                if (!unsent.isEmpty()) {
+                    messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                }
                 store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, failure.get()));
                 return;
             }

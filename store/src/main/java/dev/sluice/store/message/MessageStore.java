@@ -47,8 +47,8 @@ public final class MessageStore
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The first key of the two-key advisory locks taken per consumer. */
     private static final int LOCK_NAMESPACE = 0x534c;
-    /** The most messages one receive moves into the window beyond what it delivers. */
-    private static final int MIN_TAKE = 256;
+    /** The fewest messages a receive that finds too few due moves into the window at once. */
+    private static final int MIN_TAKE = 16;
 
     private final Store store;
     private final StreamMetrics metrics;
@@ -113,22 +113,24 @@ public final class MessageStore
         List<Delivery> received = store.inTransaction(handle -> {
             guard.accept(handle);
             lockExclusive(handle, key);
-            long pending = handle.createQuery("select count(*) from (select 1 from stream_pending where consumer_key = :k limit :cap) p")
-                    .bind("k", key).bind("cap", maxAckPending).mapTo(Long.class).one();
-            long room = maxAckPending - pending;
-            if (room > 0) {
-                take(handle, key, (int) Math.min(room, Math.max(MIN_TAKE, 2L * max * perGroup)));
+            List<Head> heads = dueHeads(handle, key, max);
+            if (heads.size() < max) {
+                long pending = handle.createQuery("select count(*) from (select 1 from stream_pending where consumer_key = :k limit :cap) p")
+                        .bind("k", key).bind("cap", maxAckPending).mapTo(Long.class).one();
+                long room = maxAckPending - pending;
+                if (room > 0) {
+                    // only what this receive can use (and some to spare for groups it finds blocked): the window stays small
+                    int wanted = Math.max(MIN_TAKE, 2 * (max - heads.size()));
+                    if (take(handle, key, (int) Math.min(room, wanted)) > 0) {
+                        heads = dueHeads(handle, key, max);
+                    }
+                }
             }
-            List<Head> heads = handle.createQuery("""
-                            select seq, group_key, deliver_count from stream_pending
-                            where consumer_key = :k and not blocked and visible_at <= now()
-                            order by seq limit :max
-                            """)
-                    .bind("k", key).bind("max", max)
-                    .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count"))).list();
             List<Long> exhausted = heads.stream().filter(head -> head.deliverCount() >= maxDeliver).map(Head::seq).toList();
             if (!exhausted.isEmpty()) {
                 deadLetter(handle, consumerId, key, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
+                // their groups' next messages may go out in this receive already
+                heads = dueHeads(handle, key, max).stream().filter(head -> head.deliverCount() < maxDeliver).toList();
             }
             List<Head> deliver = new ArrayList<>(heads.stream().filter(head -> head.deliverCount() < maxDeliver).toList());
             if (deliver.isEmpty()) {
@@ -164,10 +166,22 @@ public final class MessageStore
 
     private record Head(long seq, String groupKey, int deliverCount) {}
 
-    /** Moves up to {@code limit} messages past the cursor into the window, blocked behind their group's earlier ones. */
-    private static void take(Handle handle, long key, int limit)
+    /** The window's messages that may be delivered now: not behind an earlier one of their group, and due. */
+    private static List<Head> dueHeads(Handle handle, long key, int max)
     {
-        handle.createUpdate("""
+        return handle.createQuery("""
+                        select seq, group_key, deliver_count from stream_pending
+                        where consumer_key = :k and not blocked and visible_at <= now()
+                        order by seq limit :max
+                        """)
+                .bind("k", key).bind("max", max)
+                .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count"))).list();
+    }
+
+    /** Moves up to {@code limit} messages past the cursor into the window, blocked behind their group's earlier ones. */
+    private static int take(Handle handle, long key, int limit)
+    {
+        return handle.createUpdate("""
                         with fresh as (
                             select seq, group_key, commit_timestamp from stream_log
                             where consumer_key = :k and seq > (select cursor_seq from stream_cursors where consumer_key = :k)
@@ -185,7 +199,7 @@ public final class MessageStore
                         )
                         update stream_cursors set cursor_seq = greatest(cursor_seq, (select max(seq) from fresh)),
                                                   taken = taken + (select count(*) from entered)
-                        where consumer_key = :k
+                        where consumer_key = :k and exists (select 1 from fresh)
                         """)
                 .bind("k", key).bind("limit", limit).execute();
     }
@@ -277,20 +291,35 @@ public final class MessageStore
     /** Makes in-flight deliveries visible again after {@code delay}; their deliver counts stay raised. */
     public Map<String, Outcome> nack(String consumerId, List<String> ackIds, Duration delay)
     {
+        return giveBack(consumerId, ackIds, delay, false);
+    }
+
+    /**
+     * Gives back deliveries that were received but never handed to anyone (the rest of a push run after a failed
+     * request): visible again after {@code delay}, their deliver counts as before the receive.
+     */
+    public Map<String, Outcome> release(String consumerId, List<String> ackIds, Duration delay)
+    {
+        return giveBack(consumerId, ackIds, delay, true);
+    }
+
+    private Map<String, Outcome> giveBack(String consumerId, List<String> ackIds, Duration delay, boolean undelivered)
+    {
         long key = key(consumerId);
         List<AckId> parsed = AckId.parseAll(ackIds);
         return store.inTransaction(handle -> {
             lockShared(handle, key);
-            Set<Long> nacked = Set.copyOf(handle.createQuery("""
-                            update stream_pending p set in_flight = false, visible_at = now() + make_interval(secs => :delay)
+            Set<Long> given = Set.copyOf(handle.createQuery("""
+                            update stream_pending p set in_flight = false, visible_at = now() + make_interval(secs => :delay),
+                                   deliver_count = p.deliver_count - :undelivered
                             from unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
                             where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
                               and p.in_flight and p.visible_at > now()
                             returning p.seq
                             """)
                     .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
-                    .bind("delay", delay.toMillis() / 1000.0).mapTo(Long.class).list());
-            return outcomes(handle, key, ackIds, parsed, nacked);
+                    .bind("delay", delay.toMillis() / 1000.0).bind("undelivered", undelivered ? 1 : 0).mapTo(Long.class).list());
+            return outcomes(handle, key, ackIds, parsed, given);
         });
     }
 

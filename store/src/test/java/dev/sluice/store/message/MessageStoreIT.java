@@ -1,0 +1,283 @@
+package dev.sluice.store.message;
+
+import dev.sluice.store.EmbeddedMetadataPostgres;
+import dev.sluice.store.Store;
+import dev.sluice.store.metrics.StreamMetrics;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The stream store on a real Postgres: the log, the cursor, the window, generations and the upgrade from the first store. */
+class MessageStoreIT
+{
+    private static final Duration VISIBILITY = Duration.ofSeconds(30);
+    private static final AtomicInteger LSN = new AtomicInteger();
+
+    @TempDir
+    Path directory;
+    private EmbeddedMetadataPostgres postgres;
+    private Store store;
+    private MessageStore messages;
+
+    @BeforeEach
+    void start()
+    {
+        postgres = EmbeddedMetadataPostgres.start(directory.resolve("postgres"), 0);
+    }
+
+    @AfterEach
+    void stop()
+    {
+        postgres.close();
+    }
+
+    private void migrated()
+    {
+        Store.migrate(postgres.dataSource("postgres"));
+        store = new Store(postgres.dataSource("postgres"));
+        messages = new MessageStore(store, StreamMetrics.unregistered());
+        store.useHandle(handle -> {
+            handle.execute("insert into accounts (id, name) values ('acc_1', 'one') on conflict do nothing");
+            handle.execute("""
+                    insert into sources (account_id, id, name, host, port, database_name, username, password_encrypted, ssl_mode, publication_name,
+                                         slot_name, manage_publication, manage_slot)
+                    values ('acc_1', 'src_1', 'source', 'localhost', 5432, 'db', 'user', 'x', 'disable', 'pub', 'slot', true, true)
+                    on conflict do nothing
+                    """);
+            handle.execute("insert into source_state (source_id) values ('src_1') on conflict do nothing");
+        });
+    }
+
+    private static void consumer(org.jdbi.v3.core.Handle handle, String id)
+    {
+        handle.execute("""
+                insert into consumers (account_id, id, name, source_id, kind, tables, actions, batch_size, visibility_timeout_seconds, max_ack_pending,
+                                       max_deliver, start_position, status)
+                values ('acc_1', ?, ?, 'src_1', 'pull', '[]', '{insert}', 10, 30, 1000, 3, '{}', 'active')
+                """, id, id);
+    }
+
+    private long count(String sql)
+    {
+        return store.withHandle(handle -> handle.createQuery(sql).mapTo(Long.class).one());
+    }
+
+    private void append(String consumerId, String... groupsAndValues)
+    {
+        List<NewMessage> batch = new ArrayList<>();
+        int lsn = LSN.incrementAndGet();
+        for (int i = 0; i < groupsAndValues.length; i += 2) {
+            batch.add(new NewMessage(consumerId, "[" + groupsAndValues[i] + "]", "update", "public", "t",
+                    "{\"id\": " + groupsAndValues[i] + ", \"v\": \"" + groupsAndValues[i + 1] + "\"}", Optional.empty(), Optional.empty(), lsn,
+                    Instant.now(), i / 2));
+        }
+        store.useTransaction(handle -> StreamAppender.append(handle, "src_1", batch, store.counters()));
+    }
+
+    private static List<String> values(List<MessageStore.Delivery> deliveries)
+    {
+        return deliveries.stream().map(delivery -> dev.sluice.store.Json.read(delivery.message().recordJson(), com.fasterxml.jackson.databind.JsonNode.class)
+                .path("v").asText()).toList();
+    }
+
+    private List<MessageStore.Delivery> receive(String consumerId, int max)
+    {
+        return messages.receive(consumerId, max, VISIBILITY, 3, 1000);
+    }
+
+    private void ack(String consumerId, List<MessageStore.Delivery> deliveries)
+    {
+        Map<String, MessageStore.Outcome> outcomes = messages.ack(consumerId, deliveries.stream().map(MessageStore.Delivery::ackId).toList());
+        assertThat(outcomes.values()).containsOnly(MessageStore.Outcome.OK);
+    }
+
+    @Test
+    void aKeyWithAMessageInFlightDeliversNothingNewerWhileOtherKeysFlow()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "2", "b1", "1", "a2", "3", "c1");
+        append("con_a", "1", "a3", "2", "b2");
+
+        List<MessageStore.Delivery> first = receive("con_a", 10);
+        assertThat(values(first)).containsExactly("a1", "b1", "c1");
+        assertThat(receive("con_a", 10)).isEmpty();
+
+        ack("con_a", first.subList(0, 1));
+        List<MessageStore.Delivery> second = receive("con_a", 10);
+        assertThat(values(second)).containsExactly("a2");
+        ack("con_a", first.subList(1, 3));
+        ack("con_a", second);
+        assertThat(values(receive("con_a", 10))).containsExactly("a3", "b2");
+        assertThat(messages.counts("con_a").backlog()).isEqualTo(2);
+        assertThat(messages.counts("con_a").inFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void aNackedMessageIsDueAtItsTimeNotAfterTheBacklog()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "first");
+        String[] backlog = IntStream.rangeClosed(2, 3001).mapToObj(i -> new String[] {Integer.toString(i), "m" + i}).flatMap(java.util.Arrays::stream)
+                .toArray(String[]::new);
+        append("con_a", backlog);
+
+        List<MessageStore.Delivery> head = receive("con_a", 1);
+        assertThat(values(head)).containsExactly("first");
+        messages.nack("con_a", List.of(head.get(0).ackId()), Duration.ZERO);
+        // the retry comes with the very next receive, ahead of three thousand later messages of other keys
+        List<MessageStore.Delivery> next = receive("con_a", 5);
+        assertThat(values(next).get(0)).isEqualTo("first");
+        assertThat(next.get(0).message().deliverCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageOutOfAttemptsIsDeadLetteredAndARedriveBringsItBackBeforeItsKeysLaterMessages()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "poison", "1", "after");
+        for (int attempt = 0; attempt < 3; attempt++) {
+            List<MessageStore.Delivery> delivered = receive("con_a", 10);
+            assertThat(values(delivered)).containsExactly("poison");
+            messages.nack("con_a", List.of(delivered.get(0).ackId()), Duration.ZERO);
+        }
+        List<MessageStore.Delivery> after = receive("con_a", 10);
+        assertThat(values(after)).containsExactly("after");
+        assertThat(messages.deadLetters("con_a", 0, 10).items()).extracting(letter -> letter.reason()).containsExactly("not acknowledged after 3 deliveries");
+
+        assertThat(messages.redrive("con_a", Optional.empty())).isEqualTo(1);
+        // "after" is in flight and stays so; once it is acknowledged the redriven message is the key's next
+        ack("con_a", after);
+        List<MessageStore.Delivery> redriven = receive("con_a", 10);
+        assertThat(values(redriven)).containsExactly("poison");
+        assertThat(redriven.get(0).message().deliverCount()).isEqualTo(1);
+        append("con_a", "1", "later");
+        assertThat(receive("con_a", 10)).isEmpty();
+        ack("con_a", redriven);
+        assertThat(values(receive("con_a", 10))).containsExactly("later");
+    }
+
+    @Test
+    void aRunCarriesAGroupsNextMessagesAndAFailureGivesBackTheRestInOrder()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "1", "a2", "1", "a3", "2", "b1");
+        List<MessageStore.Delivery> run = messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {});
+        assertThat(values(run)).containsExactly("a1", "a2", "a3", "b1");
+        ack("con_a", run.subList(0, 1));
+        messages.nack("con_a", run.subList(1, 3).stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
+        ack("con_a", run.subList(3, 4));
+        assertThat(values(messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {}))).containsExactly("a2", "a3");
+    }
+
+    @Test
+    void consumedGenerationsAreDroppedWholeAndAConsumerBehindKeepsItsOwn()
+    {
+        migrated();
+        store.useHandle(handle -> {
+            consumer(handle, "con_fast");
+            consumer(handle, "con_slow");
+        });
+        StreamRetention retention = new StreamRetention(store, 1, Duration.ofHours(1));
+        append("con_fast", "1", "f1", "2", "f2");
+        append("con_slow", "1", "s1");
+        assertThat(retention.run().opened()).contains(2);
+        ack("con_fast", receive("con_fast", 10));
+        append("con_fast", "3", "f3");
+
+        assertThat(retention.run().dropped()).isEmpty();
+        ack("con_slow", receive("con_slow", 10));
+        StreamRetention.Result result = retention.run();
+        assertThat(result.dropped()).containsExactly(1);
+        assertThat(count("select count(*) from pg_class where relname = 'stream_log_1'"))
+                .isZero();
+        assertThat(values(receive("con_fast", 10))).containsExactly("f3");
+    }
+
+    @Test
+    void deletingAConsumerEndsItsWindowWithoutTouchingTheLog()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "2", "b1");
+        receive("con_a", 10);
+        store.useHandle(handle -> handle.execute("delete from consumers where id = 'con_a'"));
+        assertThat(count("select count(*) from stream_pending")).isZero();
+        assertThat(count("select count(*) from stream_cursors")).isZero();
+        assertThat(count("select count(*) from stream_log")).isEqualTo(2);
+    }
+
+    @Test
+    void anUpgradeFromTheFirstStoreDeliversEveryWaitingMessageOnceInOrder()
+    {
+        Store.migrate(postgres.dataSource("postgres"), "db/changelog/v1-master.yaml");
+        Store old = new Store(postgres.dataSource("postgres"));
+        old.useHandle(handle -> {
+            handle.execute("insert into accounts (id, name) values ('acc_1', 'one')");
+            handle.execute("""
+                    insert into sources (account_id, id, name, host, port, database_name, username, password_encrypted, ssl_mode, publication_name,
+                                         slot_name, manage_publication, manage_slot)
+                    values ('acc_1', 'src_1', 'source', 'localhost', 5432, 'db', 'user', 'x', 'disable', 'pub', 'slot', true, true)
+                    """);
+            handle.execute("insert into source_state (source_id, checkpoint_lsn) values ('src_1', 1000)");
+            consumer(handle, "con_a");
+            // a backlog of three keys, interleaved, the way the first store kept it: messages, a head per group (one in flight)
+            handle.execute("""
+                    insert into messages (consumer_id, group_key, action, table_schema, table_name, record, commit_lsn, commit_timestamp, change_index,
+                                          deliver_count, ack_id)
+                    select 'con_a', '[' || (g % 3) || ']', 'update', 'public', 't', json_build_object('id', g % 3, 'v', g), 100 + g, now(), 0,
+                           case when g = 1 then 1 else 0 end, case when g = 1 then '1-1-abc' end
+                    from generate_series(1, 30) g
+                    """);
+            handle.execute("""
+                    insert into group_heads (consumer_id, group_key, head_seq, visible_at, in_flight)
+                    select consumer_id, group_key, min(seq), now() + interval '1 hour', bool_or(deliver_count > 0) from messages group by consumer_id, group_key
+                    """);
+            handle.execute("""
+                    insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, commit_lsn, commit_timestamp,
+                                              change_index, deliver_count, reason)
+                    values ('con_a', 0, '[9]', 'update', 'public', 't', '{"id": 9, "v": "dead"}', 50, now(), 0, 5, 'poison')
+                    """);
+        });
+
+        migrated();
+        Map<String, List<Integer>> perKey = new LinkedHashMap<>();
+        while (true) {
+            List<MessageStore.Delivery> batch = receive("con_a", 100);
+            if (batch.isEmpty()) {
+                break;
+            }
+            batch.forEach(delivery -> perKey.computeIfAbsent(delivery.message().groupKey(), key -> new ArrayList<>()).add(Integer.parseInt(values(List.of(delivery)).get(0))));
+            ack("con_a", batch);
+        }
+        assertThat(perKey.get("[1]")).containsExactlyElementsOf(IntStream.rangeClosed(0, 9).map(i -> 1 + 3 * i).boxed().toList());
+        assertThat(perKey.get("[2]")).containsExactlyElementsOf(IntStream.rangeClosed(0, 9).map(i -> 2 + 3 * i).boxed().toList());
+        assertThat(perKey.get("[0]")).containsExactlyElementsOf(IntStream.rangeClosed(1, 10).map(i -> 3 * i).boxed().toList());
+        assertThat(messages.counts("con_a").backlog()).isZero();
+        assertThat(messages.counts("con_a").deadLetters()).isEqualTo(1);
+
+        // new messages come after every old number; the old dead letter can still be redriven
+        append("con_a", "1", "new");
+        assertThat(messages.redrive("con_a", Optional.empty())).isEqualTo(1);
+        List<MessageStore.Delivery> after = receive("con_a", 10);
+        assertThat(values(after)).containsExactly("dead", "new");
+        assertThat(after.get(0).message().seq()).isLessThan(after.get(1).message().seq());
+    }
+}
