@@ -94,6 +94,65 @@ class FaultsIT
     }
 
     @Test
+    void anIdleStreamConfirmsKeepalivesButNeverAChangeItsWriterHasNotCommitted()
+            throws Exception
+    {
+        CountDownLatch blocked = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        CrashPoints stall = new CrashPoints()
+        {
+            @Override
+            public void beforeStoreCommit(Optional<Lsn> checkpoint, int changes)
+            {
+                if (checkpoint.isPresent() && changes > 0 && armed.compareAndSet(true, false)) {
+                    blocked.countDown();
+                    try {
+                        new CountDownLatch(1).await(120, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new SimulatedCrash("the worker died while storing");
+                }
+            }
+        };
+        DataPlane first = harness.startWorker(TTL, () -> stall);
+        insertInTransactions(1, 10);
+        assertExactlyOnce(10);
+        // idle: the stream confirms the server's keepalive position, so the slot does not hold WAL
+        long idle = harness.sourceLong("select pg_current_wal_lsn() - '0/0'");
+        await().atMost(Duration.ofSeconds(60)).until(() -> confirmedFlush() >= idle);
+
+        armed.set(true);
+        harness.sourceSql("insert into items select g, 'item ' || g from generate_series(11, 20) g");
+        // the insert position: the write position may lag behind a commit that did not wait for its flush
+        long committed = harness.sourceLong("select pg_current_wal_insert_lsn() - '0/0'");
+        assertThat(blocked.await(60, TimeUnit.SECONDS)).isTrue();
+        // a status update reaches the server while the writer holds the transaction: it must not confirm it
+        long since = harness.sourceLong("select (extract(epoch from clock_timestamp()) * 1000)::bigint");
+        await().atMost(Duration.ofSeconds(60)).until(() -> lastReplyMillis() > since);
+        assertThat(confirmedFlush()).isLessThan(committed);
+
+        harness.halt(first);
+        harness.startWorker(TTL, () -> CrashPoints.NONE);
+        assertExactlyOnce(20);
+    }
+
+    private long confirmedFlush()
+    {
+        return harness.sourceLong("select coalesce(max(confirmed_flush_lsn - '0/0'), 0)::bigint from pg_replication_slots where slot_name = 'slot_faults'");
+    }
+
+    /** When the source last heard from the stream's connection (a status update). */
+    private long lastReplyMillis()
+    {
+        return harness.sourceLong("""
+                select coalesce(max((extract(epoch from r.reply_time) * 1000)::bigint), 0) from pg_stat_replication r
+                join pg_replication_slots s on s.active_pid = r.pid where s.slot_name = 'slot_faults'
+                """);
+    }
+
+    @Test
     void aPausedWorkerThatLostItsLeaseWritesNothingWhenItResumes()
             throws Exception
     {

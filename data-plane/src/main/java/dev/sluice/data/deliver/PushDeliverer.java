@@ -43,11 +43,12 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A receive takes due group heads together with the next messages of their groups (a run), up to
  * {@link #RUN} per group. A run is sent by one sender, strictly in order: each request only after the one
- * before it answered 2xx; the first failure gives back the rest of the run (nack with backoff and jitter), so
- * order per key holds and a failing or hanging key holds only its own sender. Groups shorter than a batch
- * share batches; a batch is acknowledged or retried as a whole. Acks are collected by one thread and written
- * a few milliseconds apart, in the order their requests succeeded, so an ack never commits before the ack of
- * an earlier message of its group. The receiver keeps {@code concurrency} runs outstanding at most.
+ * before it answered 2xx and its ack is durable, so a worker that dies redelivers only the batch it was
+ * sending, never an earlier message after a later one of its key; the first failure gives back the rest of
+ * the run (nack with backoff and jitter), and a failing or hanging key holds only its own sender. Groups
+ * shorter than a batch share batches; a batch is acknowledged or retried as a whole. The acks of a run's
+ * last batch are collected by one thread and written a few milliseconds apart (the group's next message is
+ * not delivered before they commit). The receiver keeps {@code concurrency} runs outstanding at most.
  */
 public final class PushDeliverer
         implements LeasedWork
@@ -216,8 +217,9 @@ public final class PushDeliverer
     }
 
     /**
-     * Cuts deliveries into runs of batches: a group with at least a batch of messages is a run of its own (its
-     * batches sent one after the other), smaller groups share batches, each such batch a run.
+     * Cuts deliveries into runs of batches: up to a batch's worth of groups share a run, and the run's n-th batch holds
+     * the n-th message of each of its groups. A batch never carries two messages of one group, so a batch delivered
+     * again never repeats an earlier message of a key after a later one.
      */
     static List<List<List<MessageTransforms.Transformed>>> runs(List<MessageTransforms.Transformed> deliveries, int batchSize)
     {
@@ -225,25 +227,22 @@ public final class PushDeliverer
         for (MessageTransforms.Transformed delivery : deliveries) {
             groups.computeIfAbsent(delivery.delivery().message().groupKey(), key -> new ArrayList<>()).add(delivery);
         }
+        List<List<MessageTransforms.Transformed>> all = new ArrayList<>(groups.values());
         List<List<List<MessageTransforms.Transformed>>> runs = new ArrayList<>();
-        List<MessageTransforms.Transformed> shared = new ArrayList<>();
-        for (List<MessageTransforms.Transformed> group : groups.values()) {
-            if (group.size() >= batchSize) {
-                List<List<MessageTransforms.Transformed>> run = new ArrayList<>();
-                for (int start = 0; start < group.size(); start += batchSize) {
-                    run.add(group.subList(start, Math.min(group.size(), start + batchSize)));
+        for (int start = 0; start < all.size(); start += batchSize) {
+            List<List<MessageTransforms.Transformed>> members = all.subList(start, Math.min(all.size(), start + batchSize));
+            int length = members.stream().mapToInt(List::size).max().orElse(0);
+            List<List<MessageTransforms.Transformed>> run = new ArrayList<>();
+            for (int layer = 0; layer < length; layer++) {
+                List<MessageTransforms.Transformed> batch = new ArrayList<>();
+                for (List<MessageTransforms.Transformed> group : members) {
+                    if (layer < group.size()) {
+                        batch.add(group.get(layer));
+                    }
                 }
-                runs.add(run);
-                continue;
+                run.add(batch);
             }
-            if (shared.size() + group.size() > batchSize) {
-                runs.add(List.of(shared));
-                shared = new ArrayList<>();
-            }
-            shared.addAll(group);
-        }
-        if (!shared.isEmpty()) {
-            runs.add(List.of(shared));
+            runs.add(run);
         }
         return runs;
     }
@@ -256,7 +255,16 @@ public final class PushDeliverer
                 // what is left times out and is delivered again by the lease's next holder
                 return;
             }
-            Optional<String> failure = send(consumer, target, run.get(i));
+            boolean last = i == run.size() - 1;
+            Optional<String> failure = send(consumer, target, run.get(i), last);
+            if (failure.isEmpty() && !last && !ackedBeforeNext(run.get(i))) {
+                // the next batch goes out only once this one's ack is durable: a worker dying now redelivers only this batch,
+                // never an earlier message after a later one of its key
+                List<MessageStore.Delivery> unsent = run.subList(i + 1, run.size()).stream().flatMap(List::stream)
+                        .map(MessageTransforms.Transformed::delivery).toList();
+                messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
+                return;
+            }
             if (failure.isPresent()) {
                 List<MessageStore.Delivery> failed = run.get(i).stream().map(MessageTransforms.Transformed::delivery).toList();
                 List<MessageStore.Delivery> unsent = run.subList(i + 1, run.size()).stream().flatMap(List::stream)
@@ -278,7 +286,21 @@ public final class PushDeliverer
     }
 
     /** POSTs one batch; on 2xx queues its acks and returns nothing, otherwise what went wrong. */
-    private Optional<String> send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed)
+    /** Acknowledges a batch at once (not through the collecting thread); false when the store did not take every ack. */
+    private boolean ackedBeforeNext(List<MessageTransforms.Transformed> batch)
+    {
+        List<String> ackIds = batch.stream().map(delivery -> delivery.delivery().ackId()).toList();
+        try {
+            return messages.ack(consumerId, ackIds).values().stream().allMatch(MessageStore.Outcome.OK::equals);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("acknowledging a delivery of consumer {} failed: {}", consumerId, e.getMessage());
+            return false;
+        }
+    }
+
+    /** POSTs one batch; on 2xx queues its acks (when {@code queueAcks}) and returns nothing, otherwise what went wrong. */
+    private Optional<String> send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed, boolean queueAcks)
     {
         List<MessageStore.Delivery> batch = transformed.stream().map(MessageTransforms.Transformed::delivery).toList();
         String body = MessageJson.document(json -> {
@@ -313,7 +335,9 @@ public final class PushDeliverer
         }
         failures.succeeded();
         store.counters().deliveredToEndpoint(consumerId);
-        batch.forEach(delivery -> acks.add(delivery.ackId()));
+        if (queueAcks) {
+            batch.forEach(delivery -> acks.add(delivery.ackId()));
+        }
         return Optional.empty();
     }
 

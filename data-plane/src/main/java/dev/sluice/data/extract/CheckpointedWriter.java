@@ -246,15 +246,16 @@ final class CheckpointedWriter
         }
     }
 
+    /** Stops after the write in progress, if any; what is still queued is dropped (the next stream reads it again from the checkpoint). */
     @Override
     public void close()
     {
         queue.clear();
-        if (!queue.offer(STOP)) {
-            thread.interrupt();
-        }
+        queue.offer(STOP);
+        // a write waiting on something that can be interrupted gives up; one inside a statement ends with it
+        thread.interrupt();
         try {
-            thread.join(30_000);
+            thread.join(10_000);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

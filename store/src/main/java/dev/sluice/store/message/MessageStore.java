@@ -266,20 +266,21 @@ public final class MessageStore
         Map<String, Outcome> outcomes = store.inTransaction(handle -> {
             committed.clear();
             lockShared(handle, key);
+            Set<Long> waiting = waiting(handle, key, parsed);
             List<Object[]> acked = handle.createQuery("""
                             delete from stream_pending p
                             using unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
                             where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
                               and p.in_flight and p.visible_at > now()
-                            returning p.seq, p.group_key, p.commit_timestamp
+                            returning i.seq || '-' || i.deliver_count || '-' || i.nonce as ack_id, p.group_key, p.commit_timestamp
                             """)
                     .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
-                    .map((rs, ctx) -> new Object[] {rs.getLong("seq"), rs.getString("group_key"), rs.getTimestamp("commit_timestamp").toInstant()})
+                    .map((rs, ctx) -> new Object[] {rs.getString("ack_id"), rs.getString("group_key"), rs.getTimestamp("commit_timestamp").toInstant()})
                     .list();
             unblockNext(handle, key, acked.stream().map(row -> (String) row[1]).collect(Collectors.toSet()));
-            Set<Long> ok = acked.stream().map(row -> (Long) row[0]).collect(Collectors.toSet());
+            Set<String> ok = acked.stream().map(row -> (String) row[0]).collect(Collectors.toSet());
             acked.forEach(row -> committed.add((Instant) row[2]));
-            return outcomes(handle, key, ackIds, parsed, ok);
+            return outcomes(ackIds, parsed, ok, waiting);
         });
         if (!committed.isEmpty()) {
             counters.acked(consumerId, committed.size());
@@ -309,17 +310,18 @@ public final class MessageStore
         List<AckId> parsed = AckId.parseAll(ackIds);
         return store.inTransaction(handle -> {
             lockShared(handle, key);
-            Set<Long> given = Set.copyOf(handle.createQuery("""
+            Set<Long> waiting = waiting(handle, key, parsed);
+            Set<String> given = Set.copyOf(handle.createQuery("""
                             update stream_pending p set in_flight = false, visible_at = now() + make_interval(secs => :delay),
                                    deliver_count = p.deliver_count - :undelivered
                             from unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
                             where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
                               and p.in_flight and p.visible_at > now()
-                            returning p.seq
+                            returning i.seq || '-' || i.deliver_count || '-' || i.nonce
                             """)
                     .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
-                    .bind("delay", delay.toMillis() / 1000.0).bind("undelivered", undelivered ? 1 : 0).mapTo(Long.class).list());
-            return outcomes(handle, key, ackIds, parsed, given);
+                    .bind("delay", delay.toMillis() / 1000.0).bind("undelivered", undelivered ? 1 : 0).mapTo(String.class).list());
+            return outcomes(ackIds, parsed, given, waiting);
         });
     }
 
@@ -491,17 +493,25 @@ public final class MessageStore
                 .bind("k", key).bind("groups", groups.stream().sorted().toArray(String[]::new)).execute();
     }
 
-    private static Map<String, Outcome> outcomes(Handle handle, long key, List<String> ackIds, List<AckId> parsed, Set<Long> ok)
+    /** The messages the ack ids name that are in the window, before the call changes anything. */
+    private static Set<Long> waiting(Handle handle, long key, List<AckId> parsed)
     {
-        Long[] others = parsed.stream().map(AckId::seq).filter(seq -> !ok.contains(seq)).toArray(Long[]::new);
-        Set<Long> waiting = others.length == 0 ? Set.of() : Set.copyOf(handle.createQuery("select seq from stream_pending where consumer_key = :k and seq = any(:seqs)")
-                .bind("k", key).bind("seqs", others).mapTo(Long.class).list());
+        if (parsed.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(handle.createQuery("select seq from stream_pending where consumer_key = :k and seq = any(:seqs)")
+                .bind("k", key).bind("seqs", AckId.seqs(parsed)).mapTo(Long.class).list());
+    }
+
+    /** Outcomes by ack id; {@code ok} holds the canonical form of the ack ids that took effect. */
+    private static Map<String, Outcome> outcomes(List<String> ackIds, List<AckId> parsed, Set<String> ok, Set<Long> waiting)
+    {
         Map<String, AckId> byId = new LinkedHashMap<>();
         parsed.forEach(id -> byId.put(id.text(), id));
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (String ackId : ackIds) {
             AckId id = byId.get(ackId);
-            if (id != null && ok.contains(id.seq())) {
+            if (id != null && ok.contains(id.canonical())) {
                 outcomes.put(ackId, Outcome.OK);
             }
             else {
@@ -514,6 +524,11 @@ public final class MessageStore
     /** An ack id: {@code <seq>-<deliver count>-<nonce>}, naming one delivery of one message. */
     private record AckId(String text, long seq, int deliverCount, String nonce)
     {
+        String canonical()
+        {
+            return seq + "-" + deliverCount + "-" + nonce;
+        }
+
         static List<AckId> parseAll(List<String> ackIds)
         {
             return ackIds.stream().map(AckId::parse).flatMap(Optional::stream).toList();
