@@ -32,9 +32,10 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.message.DeadLetterResource;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.message.MessageResource;
-import dev.sluice.store.message.MessageSignals;
-import dev.sluice.store.message.MessageStore;
-import dev.sluice.store.message.StreamRetention;
+import dev.sluice.stream.MessageSignals;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.StreamRetention;
 import dev.sluice.control.endpoint.HttpEndpointResource;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.http.EmptyLimitFilter;
@@ -56,7 +57,7 @@ import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Retention;
 import dev.sluice.store.Store;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.StreamMetrics;
 import org.glassfish.jersey.server.ResourceConfig;
 
 import org.slf4j.Logger;
@@ -129,7 +130,7 @@ public final class ControlPlane
     {
         janitor.shutdownNow();
         signals.close();
-        store.flushCounters();
+        DeliveryCounters.of(store).flush();
     }
 
     private void dropConsumedGenerations()

@@ -227,11 +227,11 @@ class FaultsIT
         await().atMost(Duration.ofSeconds(30)).until(() -> harness.messages(consumer).size() >= 6);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).size() < 20);
 
-        dev.sluice.store.message.MessageStore messages = new dev.sluice.store.message.MessageStore(harness.store(), harness.metrics());
+        dev.sluice.stream.MessageStore messages = new dev.sluice.stream.MessageStore(harness.store(), harness.metrics());
         int acked = 0;
         while (acked < 40) {
-            List<dev.sluice.store.message.MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
-            messages.ack(consumer, batch.stream().map(dev.sluice.store.message.MessageStore.Delivery::ackId).toList());
+            List<dev.sluice.stream.MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
+            messages.ack(consumer, batch.stream().map(dev.sluice.stream.MessageStore.Delivery::ackId).toList());
             acked += batch.size();
             int done = acked;
             await().atMost(Duration.ofSeconds(30)).until(() -> done == 40 || !harness.messages(consumer).isEmpty());
@@ -249,9 +249,9 @@ class FaultsIT
             long lsn = 1;
             for (org.jdbi.v3.core.Handle handle : List.of(first, second, first, second, first)) {
                 long n = lsn;
-                handle.useTransaction(transaction -> dev.sluice.store.message.StreamAppender.append(transaction, source,
-                        List.of(new dev.sluice.store.message.NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
-                                Optional.empty(), Optional.empty(), n, java.time.Instant.now(), 0)), harness.store().counters()));
+                handle.useTransaction(transaction -> dev.sluice.stream.StreamAppender.append(transaction, source,
+                        List.of(new dev.sluice.stream.NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
+                                Optional.empty(), Optional.empty(), n, java.time.Instant.now(), 0)), dev.sluice.stream.DeliveryCounters.of(harness.store())));
                 lsn++;
             }
         }

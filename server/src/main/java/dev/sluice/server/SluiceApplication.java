@@ -13,7 +13,7 @@ import dev.sluice.server.observability.AdminAccessFilter;
 import dev.sluice.server.observability.LeasedWorkHealthCheck;
 import dev.sluice.server.observability.MetadataStoreHealthCheck;
 import dev.sluice.store.Store;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.StreamMetrics;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;

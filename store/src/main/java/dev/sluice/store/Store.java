@@ -33,7 +33,6 @@ public final class Store
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
-    private dev.sluice.store.message.DeliveryCounters counters;
 
     public Store(DataSource dataSource)
     {
@@ -52,23 +51,6 @@ public final class Store
     public DataSource dataSource()
     {
         return dataSource;
-    }
-
-    /** The process's delivery counters for this store, flushed about once a second by a thread of their own. */
-    public synchronized dev.sluice.store.message.DeliveryCounters counters()
-    {
-        if (counters == null) {
-            counters = new dev.sluice.store.message.DeliveryCounters(this);
-        }
-        return counters;
-    }
-
-    /** Writes the counts still in memory (a process stopping cleanly loses none). */
-    public synchronized void flushCounters()
-    {
-        if (counters != null) {
-            counters.flush();
-        }
     }
 
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback)

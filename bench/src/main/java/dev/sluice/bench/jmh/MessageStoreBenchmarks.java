@@ -2,8 +2,9 @@ package dev.sluice.bench.jmh;
 
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
-import dev.sluice.store.message.StreamAppender;
-import dev.sluice.store.message.NewMessage;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.StreamAppender;
+import dev.sluice.stream.NewMessage;
 import org.jdbi.v3.core.Handle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -91,6 +92,7 @@ public class MessageStoreBenchmarks
             messages.add(new NewMessage("con_bench", "[" + (commitLsn * BATCH + i) + "]", "insert", "public", "bench_records", record,
                     Optional.empty(), Optional.empty(), commitLsn, now, i));
         }
-        return (int) handle.inTransaction(transaction -> StreamAppender.append(transaction, "src_bench", messages, store.counters())).total();
+        StreamAppender.Appended appended = handle.inTransaction(transaction -> StreamAppender.append(transaction, "src_bench", messages, DeliveryCounters.of(store)));
+        return (int) appended.total();
     }
 }

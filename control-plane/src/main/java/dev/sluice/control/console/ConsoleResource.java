@@ -120,7 +120,7 @@ public final class ConsoleResource
                         "state", status.state(), "lag", status.slotLagBytes().map(Formats::bytes).orElse("—"));
             }).toList();
             List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
-                dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
+                dev.sluice.stream.MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
                 return Map.<String, Object>of("id", consumer.id(), "name", consumer.name(), "kind", kind(consumer),
                         "status", consumer.active() ? "active" : "paused", "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
                         "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));

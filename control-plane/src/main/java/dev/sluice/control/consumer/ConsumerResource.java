@@ -111,7 +111,7 @@ public final class ConsumerResource
     public Response getConsumerStatus(String consumerId)
     {
         Caller.AccountToken caller = Callers.read();
-        dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
+        dev.sluice.stream.MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
         ConsumerStatus body = new ConsumerStatus(counts.backlog(), counts.inFlight(), counts.deadLetters());
         body.setDeliveredLastMinute(counts.deliveredLastMinute());
         consumers.deliveryHealth(caller.accountId(), consumerId).ifPresent(health -> {

@@ -14,7 +14,7 @@ import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.store.message.MessageStore;
+import dev.sluice.stream.MessageStore;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;

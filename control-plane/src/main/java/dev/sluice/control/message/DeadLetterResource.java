@@ -10,8 +10,8 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.store.message.MessageJson;
-import dev.sluice.store.message.MessageStore;
+import dev.sluice.stream.MessageJson;
+import dev.sluice.stream.MessageStore;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

@@ -6,9 +6,9 @@ import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.store.message.MessageSignals;
-import dev.sluice.store.message.MessageStore;
-import dev.sluice.store.message.MessageTransforms;
+import dev.sluice.stream.MessageSignals;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.MessageTransforms;
 
 import java.time.Duration;
 import java.util.List;

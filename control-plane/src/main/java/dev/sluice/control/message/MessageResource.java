@@ -8,9 +8,9 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
-import dev.sluice.store.message.MessageJson;
-import dev.sluice.store.message.MessageStore;
-import dev.sluice.store.message.MessageTransforms;
+import dev.sluice.stream.MessageJson;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.MessageTransforms;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

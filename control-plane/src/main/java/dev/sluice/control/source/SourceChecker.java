@@ -1,7 +1,7 @@
 package dev.sluice.control.source;
 
-import dev.sluice.data.source.SourceAdmin;
-import dev.sluice.data.source.SourceConnection;
+import dev.sluice.source.SourceAdmin;
+import dev.sluice.source.SourceConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

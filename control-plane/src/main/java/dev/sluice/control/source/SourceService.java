@@ -1,6 +1,6 @@
 package dev.sluice.control.source;
 
-import dev.sluice.data.source.SourceConnection;
+import dev.sluice.source.SourceConnection;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.Names;
 import dev.sluice.control.idempotency.Idempotency;
@@ -12,7 +12,7 @@ import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.source.SourceAdmin;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.SqlFragment;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
-import dev.sluice.data.source.SourceAdmin;
+import dev.sluice.source.SourceAdmin;
 import dev.sluice.store.consumer.StartPosition;
 
 import java.sql.Connection;
@@ -57,7 +57,7 @@ public final class ChunkReader
         sql.append(" from ").append(SourceAdmin.quote(schema)).append('.').append(SourceAdmin.quote(table)).append(" t where true");
         List<Object> parameters = new ArrayList<>();
         if (cursor.isPresent()) {
-            ArrayNode last = (ArrayNode) dev.sluice.store.message.MessageJson.read(cursor.get());
+            ArrayNode last = (ArrayNode) dev.sluice.stream.MessageJson.read(cursor.get());
             sql.append(" and (");
             for (int i = 0; i < primaryKey.size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append("t.").append(SourceAdmin.quote(primaryKey.get(i)));

@@ -12,11 +12,12 @@ import dev.sluice.store.Json;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.endpoint.HttpEndpoint;
-import dev.sluice.store.message.MessageJson;
-import dev.sluice.store.message.MessageSignals;
-import dev.sluice.store.message.MessageStore;
-import dev.sluice.store.message.MessageTransforms;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.MessageJson;
+import dev.sluice.stream.MessageSignals;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.MessageTransforms;
+import dev.sluice.stream.StreamMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -334,7 +335,7 @@ public final class PushDeliverer
             return Optional.of(result.describe());
         }
         failures.succeeded();
-        store.counters().deliveredToEndpoint(consumerId);
+        DeliveryCounters.of(store).deliveredToEndpoint(consumerId);
         if (queueAcks) {
             batch.forEach(delivery -> acks.add(delivery.ackId()));
         }

@@ -12,7 +12,7 @@ import dev.sluice.core.filter.Row;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.TableSelection;
-import dev.sluice.store.message.NewMessage;
+import dev.sluice.stream.NewMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

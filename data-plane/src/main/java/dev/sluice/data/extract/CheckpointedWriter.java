@@ -5,9 +5,10 @@ import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.store.message.NewMessage;
-import dev.sluice.store.message.StreamAppender;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.NewMessage;
+import dev.sluice.stream.StreamAppender;
+import dev.sluice.stream.StreamMetrics;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,7 +126,7 @@ final class CheckpointedWriter
             {
                 List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
                 List<NewMessage> routed = new ChangeRouter(primaryKeys).route(copy, consumers);
-                long stored = StreamAppender.append(handle, sourceId, routed, store.counters()).total();
+                long stored = StreamAppender.append(handle, sourceId, routed, DeliveryCounters.of(store)).total();
                 if (end.isPresent()) {
                     handle.createUpdate("""
                                     update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), partial_lsn = null, partial_index = null,

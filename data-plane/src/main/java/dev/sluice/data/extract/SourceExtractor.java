@@ -28,17 +28,18 @@ import dev.sluice.data.lease.HeldLease;
 import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
 import dev.sluice.data.lease.WorkHealth;
-import dev.sluice.data.source.SourceAdmin;
-import dev.sluice.data.source.SourceConnection;
+import dev.sluice.source.SourceAdmin;
+import dev.sluice.source.SourceConnection;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.backfill.BackfillDao;
-import dev.sluice.store.message.StreamAppender;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.StreamAppender;
 import org.jdbi.v3.core.Handle;
 import java.util.function.BiFunction;
-import dev.sluice.store.message.NewMessage;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.NewMessage;
+import dev.sluice.stream.StreamMetrics;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceState;
 import dev.sluice.store.source.SourceStateDao;
@@ -479,7 +480,7 @@ public final class SourceExtractor
             @Override
             public List<NewMessage> write(Handle handle)
             {
-                return finished.finish(handle, position, router, store.counters());
+                return finished.finish(handle, position, router, DeliveryCounters.of(store));
             }
         });
     }

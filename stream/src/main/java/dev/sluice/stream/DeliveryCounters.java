@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import dev.sluice.store.Store;
 import org.slf4j.Logger;
@@ -35,7 +35,15 @@ public final class DeliveryCounters
 
     private record Key(String consumerId, Instant minute) {}
 
-    public DeliveryCounters(Store store)
+    private static final Map<Store, DeliveryCounters> BY_STORE = new java.util.IdentityHashMap<>();
+
+    /** The process's counters for this store (one flushing thread per store), created on first use. */
+    public static synchronized DeliveryCounters of(Store store)
+    {
+        return BY_STORE.computeIfAbsent(requireNonNull(store, "store is null"), DeliveryCounters::new);
+    }
+
+    private DeliveryCounters(Store store)
     {
         this.store = requireNonNull(store, "store is null");
         this.flusher = new Thread(this::run, "sluice-delivery-counters");

@@ -1,14 +1,16 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** A message in a consumer's stream. */
-public record StoredMessage(
+/**
+ * A message as extraction produces it, before it has a sequence number. {@code commitLsn} and
+ * {@code changeIndex} identify the change it came from, so storing it twice is impossible.
+ */
+public record NewMessage(
         String consumerId,
-        long seq,
         String groupKey,
         String action,
         String tableSchema,
@@ -18,10 +20,9 @@ public record StoredMessage(
         Optional<String> unchangedColumnsJson,
         long commitLsn,
         Instant commitTimestamp,
-        int changeIndex,
-        int deliverCount)
+        int changeIndex)
 {
-    public StoredMessage
+    public NewMessage
     {
         requireNonNull(consumerId, "consumerId is null");
         requireNonNull(groupKey, "groupKey is null");

@@ -1,16 +1,14 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/**
- * A message as extraction produces it, before it has a sequence number. {@code commitLsn} and
- * {@code changeIndex} identify the change it came from, so storing it twice is impossible.
- */
-public record NewMessage(
+/** A message in a consumer's stream. */
+public record StoredMessage(
         String consumerId,
+        long seq,
         String groupKey,
         String action,
         String tableSchema,
@@ -20,9 +18,10 @@ public record NewMessage(
         Optional<String> unchangedColumnsJson,
         long commitLsn,
         Instant commitTimestamp,
-        int changeIndex)
+        int changeIndex,
+        int deliverCount)
 {
-    public NewMessage
+    public StoredMessage
     {
         requireNonNull(consumerId, "consumerId is null");
         requireNonNull(groupKey, "groupKey is null");

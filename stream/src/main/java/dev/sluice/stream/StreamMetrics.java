@@ -1,6 +1,6 @@
-package dev.sluice.store.metrics;
+package dev.sluice.stream;
 
-import dev.sluice.store.message.NewMessage;
+import dev.sluice.stream.NewMessage;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

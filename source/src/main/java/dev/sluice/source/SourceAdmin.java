@@ -1,4 +1,4 @@
-package dev.sluice.data.source;
+package dev.sluice.source;
 
 import dev.sluice.core.Lsn;
 import dev.sluice.core.error.ErrorCode;

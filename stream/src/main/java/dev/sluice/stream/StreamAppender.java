@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;

@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;

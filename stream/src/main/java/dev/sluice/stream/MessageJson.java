@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import dev.sluice.store.Store;
 import org.slf4j.Logger;

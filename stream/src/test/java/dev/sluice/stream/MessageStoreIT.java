@@ -1,8 +1,8 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.StreamMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +85,7 @@ class MessageStoreIT
                     "{\"id\": " + groupsAndValues[i] + ", \"v\": \"" + groupsAndValues[i + 1] + "\"}", Optional.empty(), Optional.empty(), lsn,
                     Instant.now(), i / 2));
         }
-        store.useTransaction(handle -> StreamAppender.append(handle, "src_1", batch, store.counters()));
+        store.useTransaction(handle -> StreamAppender.append(handle, "src_1", batch, DeliveryCounters.of(store)));
     }
 
     private static List<String> values(List<MessageStore.Delivery> deliveries)

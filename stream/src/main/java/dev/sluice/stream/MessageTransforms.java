@@ -1,4 +1,4 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.transform.TransformException;

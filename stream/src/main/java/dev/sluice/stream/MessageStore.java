@@ -1,8 +1,8 @@
-package dev.sluice.store.message;
+package dev.sluice.stream;
 
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.store.metrics.StreamMetrics;
+import dev.sluice.stream.StreamMetrics;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -59,7 +59,7 @@ public final class MessageStore
     {
         this.store = requireNonNull(store, "store is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.counters = store.counters();
+        this.counters = DeliveryCounters.of(store);
     }
 
     /** A message handed to a receiver, with the ack id of this delivery. */

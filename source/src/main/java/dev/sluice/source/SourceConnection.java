@@ -1,4 +1,4 @@
-package dev.sluice.data.source;
+package dev.sluice.source;
 
 import static java.util.Objects.requireNonNull;
 
