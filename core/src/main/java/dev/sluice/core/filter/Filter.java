@@ -2,10 +2,12 @@ package dev.sluice.core.filter;
 
 import dev.sluice.core.filter.Expression.And;
 import dev.sluice.core.filter.Expression.Arithmetic;
+import dev.sluice.core.filter.Expression.ArrayConstructor;
 import dev.sluice.core.filter.Expression.Between;
 import dev.sluice.core.filter.Expression.Cast;
 import dev.sluice.core.filter.Expression.ColumnReference;
 import dev.sluice.core.filter.Expression.Comparison;
+import dev.sluice.core.filter.Expression.FunctionCall;
 import dev.sluice.core.filter.Expression.InList;
 import dev.sluice.core.filter.Expression.IsBoolean;
 import dev.sluice.core.filter.Expression.IsDistinctFrom;
@@ -14,7 +16,9 @@ import dev.sluice.core.filter.Expression.JsonAccess;
 import dev.sluice.core.filter.Expression.Like;
 import dev.sluice.core.filter.Expression.Negation;
 import dev.sluice.core.filter.Expression.Not;
+import dev.sluice.core.filter.Expression.Operation;
 import dev.sluice.core.filter.Expression.Or;
+import dev.sluice.core.filter.Expression.Quantified;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -142,7 +146,8 @@ public final class Filter
         return Collections.unmodifiableSet(names);
     }
 
-    private static List<Expression> children(Expression expression)
+    /** The direct operands of a node, in the order they are written. */
+    static List<Expression> children(Expression expression)
     {
         if (expression instanceof Comparison comparison) {
             return List.of(comparison.left(), comparison.right());
@@ -188,6 +193,18 @@ public final class Filter
         }
         if (expression instanceof Negation negation) {
             return List.of(negation.operand());
+        }
+        if (expression instanceof FunctionCall call) {
+            return call.arguments();
+        }
+        if (expression instanceof Quantified quantified) {
+            return List.of(quantified.left(), quantified.array());
+        }
+        if (expression instanceof ArrayConstructor array) {
+            return array.elements();
+        }
+        if (expression instanceof Operation operation) {
+            return List.of(operation.left(), operation.right());
         }
         return List.of();
     }
