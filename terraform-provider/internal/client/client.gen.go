@@ -203,6 +203,24 @@ func (e ConsumerState) Valid() bool {
 	}
 }
 
+// Defines values for FilterTransitions.
+const (
+	DeleteInsert FilterTransitions = "delete_insert"
+	None         FilterTransitions = "none"
+)
+
+// Valid indicates whether the value is a known member of the FilterTransitions enum.
+func (e FilterTransitions) Valid() bool {
+	switch e {
+	case DeleteInsert:
+		return true
+	case None:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MessageAction.
 const (
 	MessageActionDelete   MessageAction = "delete"
@@ -518,8 +536,23 @@ type Consumer struct {
 	CreatedAt  time.Time `json:"created_at"`
 	EndpointId *string   `json:"endpoint_id,omitempty"`
 
-	// Filter SQL WHERE expression over the row's columns.
+	// Filter SQL WHERE expression over the row's columns, evaluated with Postgres's semantics (see
+	// docs/messages.md#filters for the language, what is refused and why). A row the filter cannot
+	// evaluate (Postgres would raise an error, such as `status::int > 0` on `'abc'`) goes to the
+	// consumer's dead letters with the reason. Text compares by code point (as COLLATE "C"); lower,
+	// upper and ILIKE fold case as Postgres does in a UTF-8 database with a libc or builtin collation,
+	// so a column with another collation (or "C") can answer differently in Postgres.
 	Filter *string `json:"filter,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
 
 	// Id Example: con_01jbz6x6k8v3m2q4r5s6t7v8w9
 	Id            string       `json:"id"`
@@ -553,11 +586,21 @@ type ConsumerCreate struct {
 	BatchSize *int      `json:"batch_size,omitempty"`
 
 	// EndpointId Id or name of an HTTP endpoint of the same account (push consumers).
-	EndpointId    *string      `json:"endpoint_id,omitempty"`
-	Filter        *string      `json:"filter,omitempty"`
-	Kind          ConsumerKind `json:"kind"`
-	MaxAckPending *int         `json:"max_ack_pending,omitempty"`
-	MaxDeliver    *int         `json:"max_deliver,omitempty"`
+	EndpointId *string `json:"endpoint_id,omitempty"`
+	Filter     *string `json:"filter,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
+	Kind              ConsumerKind       `json:"kind"`
+	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
+	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
@@ -602,12 +645,22 @@ type ConsumerStatus struct {
 
 // ConsumerUpdate The source, kind and start position of a consumer cannot change. An empty filter or transform removes it.
 type ConsumerUpdate struct {
-	Actions       *[]Action `json:"actions,omitempty"`
-	BatchSize     *int      `json:"batch_size,omitempty"`
-	EndpointId    *string   `json:"endpoint_id,omitempty"`
-	Filter        *string   `json:"filter,omitempty"`
-	MaxAckPending *int      `json:"max_ack_pending,omitempty"`
-	MaxDeliver    *int      `json:"max_deliver,omitempty"`
+	Actions    *[]Action `json:"actions,omitempty"`
+	BatchSize  *int      `json:"batch_size,omitempty"`
+	EndpointId *string   `json:"endpoint_id,omitempty"`
+	Filter     *string   `json:"filter,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
+	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
+	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
@@ -649,6 +702,16 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
+
+// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+// When the old row is unknown (the default replica identity), the new row alone decides and the
+// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+type FilterTransitions string
 
 // HttpEndpoint defines model for HttpEndpoint.
 type HttpEndpoint struct {

@@ -6,6 +6,7 @@ import dev.sluice.api.model.ConsumerCreate;
 import dev.sluice.api.model.ConsumerKind;
 import dev.sluice.api.model.ConsumerList;
 import dev.sluice.api.model.ConsumerState;
+import dev.sluice.api.model.FilterTransitions;
 import dev.sluice.api.model.ConsumerStatus;
 import dev.sluice.api.model.ConsumerUpdate;
 import dev.sluice.control.Dtos;
@@ -54,7 +55,8 @@ public final class ConsumerResource
                 Optional.ofNullable(request.getMaxAckPending()),
                 Optional.ofNullable(request.getMaxDeliver()),
                 Optional.ofNullable(request.getStart()).map(ConsumerResource::start),
-                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE),
+                Optional.ofNullable(request.getFilterTransitions()).map(transitions -> Consumer.FilterTransitions.fromApiName(transitions.toString())));
         Consumer consumer = consumers.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
         return Response.status(Response.Status.CREATED).entity(toDto(consumer)).build();
     }
@@ -95,7 +97,8 @@ public final class ConsumerResource
                 Optional.ofNullable(request.getMaxAckPending()),
                 Optional.ofNullable(request.getMaxDeliver()),
                 Optional.empty(),
-                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE),
+                Optional.ofNullable(request.getFilterTransitions()).map(transitions -> Consumer.FilterTransitions.fromApiName(transitions.toString())));
         return Response.ok(toDto(consumers.update(caller.accountId(), consumerId, changes))).build();
     }
 
@@ -169,6 +172,7 @@ public final class ConsumerResource
         dto.setTransform(consumer.transform().orElse(null));
         dto.setEndpointId(consumer.endpointId().orElse(null));
         dto.setPath(consumer.path().orElse(null));
+        dto.setFilterTransitions(FilterTransitions.fromValue(consumer.filterTransitions().apiName()));
         return dto;
     }
 }

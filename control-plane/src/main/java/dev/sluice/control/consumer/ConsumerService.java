@@ -78,7 +78,8 @@ public final class ConsumerService
             Consumer consumer = new Consumer(accountId, id, name, source.id(), kind, tables, input.actions().orElse(DEFAULT_ACTIONS),
                     input.filter(), input.transform(), endpointId, kind == Consumer.Kind.PUSH ? input.path() : Optional.empty(),
                     input.batchSize().orElse(1), input.visibilityTimeoutSeconds().orElse(30), input.maxAckPending().orElse(1000),
-                    input.maxDeliver().orElse(10), start, startLsn.asLong(), input.active().orElse(true), now, now);
+                    input.maxDeliver().orElse(10), start, startLsn.asLong(), input.active().orElse(true), now, now,
+                    input.filterTransitions().orElse(Consumer.FilterTransitions.NONE));
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             Names.unique(ResourceKind.CONSUMER, name, () -> {
                 consumers.insert(consumer);
@@ -131,7 +132,8 @@ public final class ConsumerService
                 changes.actions().orElse(current.actions()), filterText, transformText, endpointId, path,
                 changes.batchSize().orElse(current.batchSize()), changes.visibilityTimeoutSeconds().orElse(current.visibilityTimeoutSeconds()),
                 changes.maxAckPending().orElse(current.maxAckPending()), changes.maxDeliver().orElse(current.maxDeliver()), current.start(),
-                current.startLsn(), changes.active().orElse(current.active()), current.createdAt(), current.updatedAt());
+                current.startLsn(), changes.active().orElse(current.active()), current.createdAt(), current.updatedAt(),
+                changes.filterTransitions().orElse(current.filterTransitions()));
         return store.inTransaction(handle -> {
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             int rows = Names.unique(ResourceKind.CONSUMER, updated.name(), () -> consumers.update(updated));
