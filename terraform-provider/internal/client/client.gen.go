@@ -544,6 +544,11 @@ type Consumer struct {
 	// so a column with another collation (or "C") can answer differently in Postgres.
 	Filter *string `json:"filter,omitempty"`
 
+	// FilterNotes Where the source columns' collation can change what the filter answers: text ordering
+	// (`<`, `>`, `BETWEEN` on text compare by code point) and case folding (`lower`, `upper`,
+	// `ILIKE`). Empty when the filter does neither. See docs/messages.md#semantics.
+	FilterNotes *[]string `json:"filter_notes,omitempty"`
+
 	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
 	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
 	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
@@ -920,8 +925,16 @@ type SourceCheck struct {
 
 // SourceColumn defines model for SourceColumn.
 type SourceColumn struct {
-	Name     string `json:"name"`
-	Nullable bool   `json:"nullable"`
+	// Generated A generated column (GENERATED ALWAYS AS ...).
+	Generated *bool  `json:"generated,omitempty"`
+	Name      string `json:"name"`
+	Nullable  bool   `json:"nullable"`
+
+	// Streamed Whether changes read from the WAL carry the column. Generated columns are not streamed before
+	// Postgres 18 (pgoutput does not send them), nor on 18 when the publication lacks
+	// publish_generated_columns = stored (publications Sluice creates have it), nor when virtual.
+	// Backfill reads carry every column. See docs/messages.md#generated-columns.
+	Streamed *bool  `json:"streamed,omitempty"`
 	Type     string `json:"type"`
 }
 

@@ -46,6 +46,19 @@ class ConsumersIT
         assertThat(consumer.path("start").path("at").asText()).isEqualTo("now");
         assertThat(consumer.path("status").asText()).isEqualTo("active");
         assertThat(consumer.path("filter").asText()).isEqualTo("plan = 'pro' AND (meta->>'region') IN ('eu', 'us')");
+        assertThat(consumer.path("filter_transitions").asText()).isEqualTo("none");
+        assertThat(consumer.path("filter_notes")).isEmpty();
+
+        Reply following = SERVER.request("PATCH", "/v1/consumers/customers", account.token(),
+                "{\"filter_transitions\":\"delete_insert\",\"filter\":\"lower(plan) > 'a'\"}");
+        assertThat(following.status()).as(following.body()).isEqualTo(200);
+        assertThat(following.json().path("filter_transitions").asText()).isEqualTo("delete_insert");
+        assertThat(following.json().path("filter_notes")).extracting(JsonNode::asText)
+                .as("the collation of plan can change both the order and the case folding")
+                .hasSize(2)
+                .anySatisfy(note -> assertThat(note).startsWith("Text is ordered by code point"));
+        assertThat(SERVER.request("GET", "/v1/consumers/customers", account.token(), null).json().path("filter_transitions").asText())
+                .isEqualTo("delete_insert");
 
         Reply paused = SERVER.request("PATCH", "/v1/consumers/customers", account.token(), "{\"status\":\"paused\",\"filter\":\"\"}");
         assertThat(paused.status()).as(paused.body()).isEqualTo(200);

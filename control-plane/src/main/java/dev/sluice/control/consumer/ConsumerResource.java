@@ -6,13 +6,14 @@ import dev.sluice.api.model.ConsumerCreate;
 import dev.sluice.api.model.ConsumerKind;
 import dev.sluice.api.model.ConsumerList;
 import dev.sluice.api.model.ConsumerState;
-import dev.sluice.api.model.FilterTransitions;
 import dev.sluice.api.model.ConsumerStatus;
 import dev.sluice.api.model.ConsumerUpdate;
+import dev.sluice.api.model.FilterTransitions;
 import dev.sluice.control.Dtos;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
+import dev.sluice.core.filter.Filter;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
@@ -173,6 +174,7 @@ public final class ConsumerResource
         dto.setEndpointId(consumer.endpointId().orElse(null));
         dto.setPath(consumer.path().orElse(null));
         dto.setFilterTransitions(FilterTransitions.fromValue(consumer.filterTransitions().apiName()));
+        dto.setFilterNotes(consumer.filter().map(Filter::parse).map(Filter::collationNotes).orElse(List.of()));
         return dto;
     }
 }

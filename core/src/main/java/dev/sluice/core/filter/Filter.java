@@ -103,6 +103,52 @@ public final class Filter
         return new Evaluator(row).evaluateCondition(expression);
     }
 
+    /**
+     * Where the answer can depend on the collation of the source's columns, in words for the user: text
+     * ordering ({@code < > BETWEEN} on text compares by code point, as {@code COLLATE "C"} does) and case
+     * folding ({@code lower}, {@code upper}, {@code ILIKE} fold as Postgres does in a UTF-8 database with a
+     * libc or builtin collation). Empty when the filter does neither.
+     */
+    public List<String> collationNotes()
+    {
+        boolean ordersText = false;
+        boolean foldsCase = false;
+        Deque<Expression> pending = new ArrayDeque<>();
+        pending.push(expression);
+        while (!pending.isEmpty()) {
+            Expression node = pending.pop();
+            if (node instanceof Comparison comparison && !comparison.operator().isEquality()) {
+                ordersText |= mayBeText(comparison.left()) && mayBeText(comparison.right());
+            }
+            if (node instanceof Between between) {
+                ordersText |= mayBeText(between.operand()) && mayBeText(between.lower()) && mayBeText(between.upper());
+            }
+            if (node instanceof Like like && like.caseInsensitive()) {
+                foldsCase = true;
+            }
+            if (node instanceof FunctionCall call && (call.function() == FilterFunction.LOWER || call.function() == FilterFunction.UPPER)) {
+                foldsCase = true;
+            }
+            children(node).forEach(pending::push);
+        }
+        List<String> notes = new ArrayList<>();
+        if (ordersText) {
+            notes.add("Text is ordered by code point (as COLLATE \"C\" or C.UTF-8 order it): if the column has another collation, such as en_US.UTF-8, "
+                    + "Postgres orders it differently, and so does the SQL a backfill runs.");
+        }
+        if (foldsCase) {
+            notes.add("lower, upper and ILIKE fold case as Postgres does in a UTF-8 database with a libc or builtin collation ('ÜBER' ILIKE 'ü%'): "
+                    + "under COLLATE \"C\" Postgres folds ASCII letters only, and under an ICU collation it uses full case mappings (upper('ß') is 'SS').");
+        }
+        return List.copyOf(notes);
+    }
+
+    private static boolean mayBeText(Expression expression)
+    {
+        ExpressionKinds.Kind kind = ExpressionKinds.kind(expression);
+        return kind == ExpressionKinds.Kind.TEXT || kind == ExpressionKinds.Kind.ANY;
+    }
+
     /** The condition as SQL for {@code WHERE}, with its values as parameters; see {@link SqlFragment} for how to bind them. */
     public SqlFragment toSql()
     {
