@@ -815,7 +815,9 @@ type MessageMetadata struct {
 	TableName      string `json:"table_name"`
 	TableSchema    string `json:"table_schema"`
 
-	// UnchangedColumns Columns left out of record because an update kept their TOASTed value and Postgres did not send it.
+	// UnchangedColumns Columns left out of record because their value is unknown: an update kept their TOASTed value and
+	// Postgres did not send it, or (on the delete a primary-key change makes without REPLICA IDENTITY FULL)
+	// Postgres sent only the old key. See docs/messages.md#what-each-change-delivers.
 	UnchangedColumns *[]string `json:"unchanged_columns,omitempty"`
 }
 
