@@ -21,6 +21,7 @@ class ConsumersIT
                 create table if not exists events_nokey (kind text, payload jsonb);
                 create table if not exists events_full (kind text, seq bigint, payload jsonb);
                 alter table events_full replica identity full;
+                create table if not exists priced_items (id int primary key, net numeric, gross numeric generated always as (net * 2) stored);
                 """);
     }
 
@@ -105,6 +106,10 @@ class ConsumersIT
         Reply notFull = assertInvalid(account, consumer(source, "{\"table\":\"events_nokey\",\"group_columns\":[\"kind\"]}", ""), "tables[0].group_columns");
         assertThat(notFull.json().path("detail").asText()).contains("REPLICA IDENTITY FULL");
         assertInvalid(account, consumer(source, "{\"table\":\"events_full\",\"group_columns\":[\"nope\"]}", ""), "tables[0].group_columns[0]");
+        if (SOURCE.majorVersion() < 18) {
+            Reply generated = assertInvalid(account, consumer(source, "{\"table\":\"priced_items\"}", ", \"filter\": \"gross > 10\""), "filter");
+            assertThat(generated.json().path("detail").asText()).contains("is a generated column that changes from the WAL do not carry");
+        }
         assertInvalid(account, consumer(source, "{\"table\":\"customers\"}", ", \"filter\": \"missing_column = 1\""), "filter");
         Reply ok = SERVER.request("POST", "/v1/consumers", account.token(), consumer(source, "{\"table\":\"events_full\",\"group_columns\":[\"kind\",\"seq\"]}", ""));
         assertThat(ok.status()).as(ok.body()).isEqualTo(201);

@@ -272,6 +272,13 @@ public final class ConsumerService
                     if (!columns.contains(column)) {
                         throw SluiceException.invalid("filter", "column " + column + " does not exist in " + selection.qualifiedName());
                     }
+                    // a filter on a column changes do not carry could not judge any change
+                    boolean streamed = table.columns().stream().filter(candidate -> candidate.name().equals(column)).allMatch(SourceTable.Column::streamed);
+                    if (!streamed) {
+                        throw SluiceException.invalid("filter", "column " + column + " of " + selection.qualifiedName() + " is a generated column that changes "
+                                + "from the WAL do not carry (Postgres sends stored generated columns from version 18, with the publication's "
+                                + "publish_generated_columns = stored); filter on the columns it is computed from");
+                    }
                 }
             }
             if (start.isPresent() && start.get().at() == StartPosition.At.ROW && !columns.contains(start.get().sortColumn())) {
