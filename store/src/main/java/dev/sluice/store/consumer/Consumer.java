@@ -4,6 +4,7 @@ import dev.sluice.core.id.AccountId;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -83,12 +84,12 @@ public record Consumer(
         /** The API's spelling: {@code none}, {@code delete_insert}. */
         public String apiName()
         {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public static FilterTransitions fromApiName(String name)
         {
-            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(name.toUpperCase(Locale.ROOT));
         }
     }
 
