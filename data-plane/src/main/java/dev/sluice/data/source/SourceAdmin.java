@@ -126,14 +126,6 @@ public final class SourceAdmin
         return version >= 13 ? " with (publish_via_partition_root = true)" : "";
     }
 
-    /** Whether changes carry generated columns: Postgres 18 with a publication that publishes them (Sluice's own do). */
-    public boolean publishesGeneratedColumns()
-            throws SQLException
-    {
-        return connection.getMetaData().getDatabaseMajorVersion() >= 18
-                && exists("select 1 from pg_publication where pubname = ? and pubgencols = 's'", source.publicationName());
-    }
-
     private boolean published(Table table)
             throws SQLException
     {
