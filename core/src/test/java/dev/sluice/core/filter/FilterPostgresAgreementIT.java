@@ -340,6 +340,58 @@ class FilterPostgresAgreementIT
                 "i4 = 42 IS NOT TRUE");
     }
 
+    // conditions that never raise an error, to be combined without parentheses
+    private static final String[] CONDITIONS = {"flag", "i4 > 0", "txt LIKE 'p%'", "txt ILIKE '%\u00FC%'", "meta ? 'n'", "tags @> '{a}'",
+            "num BETWEEN 0 AND 100", "f8 > 1", "d < '2000-01-01'", "i4 = ANY(nums)", "lower(txt) = txt", "meta->>'region' = 'eu'", "txt IN ('paid', 'b')"};
+    private static final String[] NUMBERS = {"id", "coalesce(i4::bigint, 0)", "length(coalesce(txt, ''))", "abs(coalesce(i8, 0) % 1000)", "2", "7"};
+    private static final String[] DIVISORS = {"2", "7", "13", "-3"};
+
+    /** Random conditions that mix operators without parentheses, so that any difference in precedence from Postgres's shows. */
+    static Stream<String> generatedFilters()
+    {
+        Random random = new Random(20261203);
+        return java.util.stream.IntStream.range(0, 250).mapToObj(index -> condition(random, 3));
+    }
+
+    private static String condition(Random random, int depth)
+    {
+        return switch (random.nextInt(depth == 0 ? 4 : 8)) {
+            case 0 -> pick(random, CONDITIONS);
+            case 1 -> arithmetic(random) + " " + pick(random, ">", "<", "=", "<>", ">=", "<=") + " " + arithmetic(random);
+            case 2 -> "NOT " + pick(random, CONDITIONS) + " IS " + pick(random, "", "NOT ") + pick(random, "TRUE", "FALSE", "UNKNOWN");
+            case 3 -> arithmetic(random) + pick(random, " BETWEEN ", " NOT BETWEEN ", " BETWEEN SYMMETRIC ") + arithmetic(random) + " AND " + arithmetic(random);
+            case 4 -> condition(random, depth - 1) + " AND " + condition(random, depth - 1);
+            case 5 -> condition(random, depth - 1) + " OR " + condition(random, depth - 1);
+            case 6 -> "NOT " + condition(random, depth - 1);
+            default -> "(" + condition(random, depth - 1) + ")";
+        };
+    }
+
+    private static String arithmetic(Random random)
+    {
+        StringBuilder text = new StringBuilder(random.nextInt(4) == 0 ? "-" : "").append(pick(random, NUMBERS));
+        int terms = random.nextInt(4);
+        for (int term = 0; term < terms; term++) {
+            String operator = pick(random, "+", "-", "*", "/", "%");
+            // dividing only by constants that are not zero, and multiplying only by small ones, keeps every generated condition free of errors
+            text.append(' ').append(operator).append(' ').append(operator.equals("+") || operator.equals("-") ? pick(random, NUMBERS) : pick(random, DIVISORS));
+        }
+        return text.toString();
+    }
+
+    private static String pick(Random random, String... choices)
+    {
+        return choices[random.nextInt(choices.length)];
+    }
+
+    @ParameterizedTest
+    @MethodSource("generatedFilters")
+    void generatedFiltersAgreeWithPostgres(String text)
+            throws SQLException
+    {
+        evaluatorAndRenderedSqlAgreeWithPostgres(text);
+    }
+
     @ParameterizedTest
     @MethodSource("filters")
     void evaluatorAndRenderedSqlAgreeWithPostgres(String text)
