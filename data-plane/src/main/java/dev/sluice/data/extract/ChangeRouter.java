@@ -83,10 +83,18 @@ public final class ChangeRouter
      */
     public List<NewMessage> route(List<Change> changes, List<Consumer> consumers)
     {
-        return routeAll(changes, consumers).messages();
+        RoutedChanges routed = routeAll(changes, consumers);
+        for (FilterFailure failure : routed.failures()) {
+            LOG.warn("filter of consumer {} failed on a change of {}.{} at {}: {}; the change is skipped for it", failure.consumerId(),
+                    failure.message().tableSchema(), failure.message().tableName(), failure.message().commitLsn(), failure.reason());
+        }
+        return routed.messages();
     }
 
-    /** The messages for the consumers, and the changes their filters could not judge, each in change order. */
+    /**
+     * The messages for the consumers, and the changes their filters could not judge, each in change order;
+     * the caller stores the failures as dead letters (and logs them) in the transaction that stores the messages.
+     */
     public RoutedChanges routeAll(List<Change> changes, List<Consumer> consumers)
     {
         List<NewMessage> messages = new ArrayList<>();
@@ -95,10 +103,6 @@ public final class ChangeRouter
             for (Consumer consumer : consumers) {
                 route(change, consumer, messages, failures);
             }
-        }
-        for (FilterFailure failure : failures) {
-            LOG.warn("filter of consumer {} failed on a change of {}.{} at {}: {}; the change goes to its dead letters", failure.consumerId(),
-                    failure.message().tableSchema(), failure.message().tableName(), failure.message().commitLsn(), failure.reason());
         }
         return new RoutedChanges(messages, failures);
     }
