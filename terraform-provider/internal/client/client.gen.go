@@ -785,12 +785,19 @@ type Me struct {
 // Message defines model for Message.
 type Message struct {
 	// AckId Present on received messages; acks or nacks this delivery.
-	AckId    *string                 `json:"ack_id,omitempty"`
-	Action   MessageAction           `json:"action"`
+	AckId  *string       `json:"ack_id,omitempty"`
+	Action MessageAction `json:"action"`
+
+	// Changes On updates, the old values of the changed columns, as far as Postgres sent the old row (REPLICA IDENTITY FULL sends all).
 	Changes  *map[string]interface{} `json:"changes,omitempty"`
 	Id       string                  `json:"id"`
 	Metadata MessageMetadata         `json:"metadata"`
-	Record   map[string]interface{}  `json:"record"`
+
+	// Record The new row (insert, update, read) or the old row or key (delete), in the table's column order, each
+	// value as typed JSON: docs/messages.md#column-values lists every type's form (numbers keep their
+	// digits, json stays JSON, arrays are arrays, timestamptz is ISO 8601 in UTC, NaN and infinities are
+	// strings, bytea is base64). An absent column is unknown (see unchanged_columns), never NULL.
+	Record map[string]interface{} `json:"record"`
 
 	// Transformed The transform's output, when the consumer has a transform.
 	Transformed interface{} `json:"transformed,omitempty"`
