@@ -30,7 +30,9 @@ import static java.util.Objects.requireNonNull;
  * Turns changes into the messages of every consumer that wants them: the consumer reads the table and
  * the action, was created before the change committed, and its filter holds for the row.
  * <p>
- * A filter judges the new row of an insert or update and the old row (or key) of a delete. When the
+ * A filter judges the new row of an insert or update and the old row (or key) of a delete; a row that
+ * lacks a column the filter reads (an old key, an unchanged TOAST value Postgres did not send) cannot be
+ * judged and is delivered. When the
  * update carries the old row (REPLICA IDENTITY FULL) the filter judges it too: a primary-key change
  * ends the old key's group with a {@code delete} whenever the old row matched (or cannot be judged),
  * and a consumer with {@link FilterTransitions#DELETE_INSERT} learns that a row left its filter (a
@@ -131,7 +133,7 @@ public final class ChangeRouter
         Optional<Filter> filter = filter(consumer);
         Verdict verdict = judge(filter, change.filterRow());
         if (!change.action().equals("update")) {
-            // a delete carries only the key unless REPLICA IDENTITY FULL: when the filter cannot judge it, it is delivered
+            // a delete carries only the key unless REPLICA IDENTITY FULL: a row the filter cannot judge is delivered, never dropped unseen
             emit(consumer, message(consumer, change, group, change.action(), change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
             return;
         }
@@ -146,7 +148,7 @@ public final class ChangeRouter
                 unknown.forEach(oldRecord::remove);
                 NewMessage delete = message(consumer, change, oldGroup, "delete", oldRecord, Optional.of(unknown), index);
                 emit(consumer, delete, oldVerdict, true, out, failures);
-                emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, false, out, failures);
+                emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
                 return;
             }
         }
@@ -166,7 +168,7 @@ public final class ChangeRouter
                     "filter failed on the old row: " + oldVerdict.reason()));
             return;
         }
-        emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, false, out, failures);
+        emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
     }
 
     private static void emit(Consumer consumer, NewMessage message, Verdict verdict, boolean deliverWhenUnjudged, List<NewMessage> out, List<FilterFailure> failures)

@@ -83,6 +83,18 @@ class ChangeRouterTest
     }
 
     @Test
+    void anUpdateWithoutAnUnchangedToastValueTheFilterReadsIsDeliveredRatherThanDropped()
+    {
+        Map<String, Object> withoutNote = map(5, "paid");
+        Change change = new Change(Lsn.valueOf(100), Instant.EPOCH, 0, "public", "t", "update", json(5, "paid"), Optional.empty(), List.of("note"),
+                withoutNote, Optional.empty());
+
+        assertThat(router.route(List.of(change), List.of(consumer("note LIKE '%x%'", FilterTransitions.NONE))))
+                .extracting(NewMessage::action, NewMessage::unchangedColumnsJson)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("update", Optional.of("[\"note\"]")));
+    }
+
+    @Test
     void aRowTheFilterCannotEvaluateBecomesADeadLetterWithTheReason()
     {
         Change change = new Change(Lsn.valueOf(100), Instant.EPOCH, 0, "public", "t", "insert", json(1, "abc"), Optional.empty(), List.of(),
