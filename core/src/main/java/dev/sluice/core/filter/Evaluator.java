@@ -421,10 +421,16 @@ final class Evaluator
             }
         }
         // quoted strings take the type of the other elements, or text when all are quoted
-        Object typed = sample;
-        return Collections.unmodifiableList(elements.stream()
-                .map(value -> value instanceof UnknownText text ? (typed == null ? text.value() : SqlValues.resolve(text, typed)) : value)
-                .collect(ArrayList::new, ArrayList::add, ArrayList::addAll));
+        List<Object> resolved = new ArrayList<>(elements.size());
+        for (Object value : elements) {
+            if (value instanceof UnknownText text) {
+                resolved.add(sample == null ? text.value() : SqlValues.resolve(text, sample));
+            }
+            else {
+                resolved.add(value);
+            }
+        }
+        return Collections.unmodifiableList(resolved);
     }
 
     private Object operation(Operation operation)
@@ -443,8 +449,8 @@ final class Evaluator
             case CONTAINS -> contains(left, right, "@>");
             case CONTAINED_BY -> contains(right, left, "<@");
             case OVERLAPS -> {
-                Object[] arrays = arrays(left, right, "&&");
-                yield ArrayValues.overlaps((List<?>) arrays[0], (List<?>) arrays[1]);
+                ArrayPair arrays = arrays(left, right, "&&");
+                yield ArrayValues.overlaps(arrays.left(), arrays.right());
             }
             case HAS_KEY -> JsonValues.hasKey(json(left, operator, right), keyText(right, operator));
             case HAS_ANY_KEY, HAS_ALL_KEYS -> hasKeys(json(left, operator, right), right, operator);
@@ -500,21 +506,23 @@ final class Evaluator
             }
             throw new FilterEvaluationException("operator does not exist: " + SqlValues.typeName(left) + " " + operator + " " + SqlValues.typeName(right));
         }
-        Object[] arrays = arrays(container, contained, operator);
-        return ArrayValues.contains((List<?>) arrays[0], (List<?>) arrays[1]);
+        ArrayPair arrays = arrays(container, contained, operator);
+        return ArrayValues.contains(arrays.left(), arrays.right());
     }
 
-    private static Object[] arrays(Object left, Object right, String operator)
+    private record ArrayPair(List<?> left, List<?> right) {}
+
+    private static ArrayPair arrays(Object left, Object right, String operator)
     {
         if (left instanceof UnknownText && right instanceof UnknownText) {
             throw new FilterEvaluationException("operator is not unique: unknown " + operator + " unknown");
         }
         Object resolvedLeft = SqlValues.resolve(left, right);
         Object resolvedRight = SqlValues.resolve(right, left);
-        if (!(resolvedLeft instanceof List<?>) || !(resolvedRight instanceof List<?>)) {
-            throw new FilterEvaluationException("operator does not exist: " + SqlValues.typeName(resolvedLeft) + " " + operator + " " + SqlValues.typeName(resolvedRight));
+        if (resolvedLeft instanceof List<?> leftArray && resolvedRight instanceof List<?> rightArray) {
+            return new ArrayPair(leftArray, rightArray);
         }
-        return new Object[] {resolvedLeft, resolvedRight};
+        throw new FilterEvaluationException("operator does not exist: " + SqlValues.typeName(resolvedLeft) + " " + operator + " " + SqlValues.typeName(resolvedRight));
     }
 
     private static JsonNode json(Object value, Operator operator, Object right)
