@@ -203,6 +203,24 @@ func (e ConsumerState) Valid() bool {
 	}
 }
 
+// Defines values for FilterTransitions.
+const (
+	DeleteInsert FilterTransitions = "delete_insert"
+	None         FilterTransitions = "none"
+)
+
+// Valid indicates whether the value is a known member of the FilterTransitions enum.
+func (e FilterTransitions) Valid() bool {
+	switch e {
+	case DeleteInsert:
+		return true
+	case None:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MessageAction.
 const (
 	MessageActionDelete   MessageAction = "delete"
@@ -518,8 +536,28 @@ type Consumer struct {
 	CreatedAt  time.Time `json:"created_at"`
 	EndpointId *string   `json:"endpoint_id,omitempty"`
 
-	// Filter SQL WHERE expression over the row's columns.
+	// Filter SQL WHERE expression over the row's columns, evaluated with Postgres's semantics (see
+	// docs/messages.md#filters for the language, what is refused and why). A row the filter cannot
+	// evaluate (Postgres would raise an error, such as `status::int > 0` on `'abc'`) goes to the
+	// consumer's dead letters with the reason. Text compares by code point (as COLLATE "C"); lower,
+	// upper and ILIKE fold case as Postgres does in a UTF-8 database with a libc or builtin collation,
+	// so a column with another collation (or "C") can answer differently in Postgres.
 	Filter *string `json:"filter,omitempty"`
+
+	// FilterNotes Where the source columns' collation can change what the filter answers: text ordering
+	// (`<`, `>`, `BETWEEN` on text compare by code point) and case folding (`lower`, `upper`,
+	// `ILIKE`). Empty when the filter does neither. See docs/messages.md#semantics.
+	FilterNotes *[]string `json:"filter_notes,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
 
 	// Id Example: con_01jbz6x6k8v3m2q4r5s6t7v8w9
 	Id            string       `json:"id"`
@@ -553,11 +591,21 @@ type ConsumerCreate struct {
 	BatchSize *int      `json:"batch_size,omitempty"`
 
 	// EndpointId Id or name of an HTTP endpoint of the same account (push consumers).
-	EndpointId    *string      `json:"endpoint_id,omitempty"`
-	Filter        *string      `json:"filter,omitempty"`
-	Kind          ConsumerKind `json:"kind"`
-	MaxAckPending *int         `json:"max_ack_pending,omitempty"`
-	MaxDeliver    *int         `json:"max_deliver,omitempty"`
+	EndpointId *string `json:"endpoint_id,omitempty"`
+	Filter     *string `json:"filter,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
+	Kind              ConsumerKind       `json:"kind"`
+	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
+	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
@@ -602,12 +650,22 @@ type ConsumerStatus struct {
 
 // ConsumerUpdate The source, kind and start position of a consumer cannot change. An empty filter or transform removes it.
 type ConsumerUpdate struct {
-	Actions       *[]Action `json:"actions,omitempty"`
-	BatchSize     *int      `json:"batch_size,omitempty"`
-	EndpointId    *string   `json:"endpoint_id,omitempty"`
-	Filter        *string   `json:"filter,omitempty"`
-	MaxAckPending *int      `json:"max_ack_pending,omitempty"`
-	MaxDeliver    *int      `json:"max_deliver,omitempty"`
+	Actions    *[]Action `json:"actions,omitempty"`
+	BatchSize  *int      `json:"batch_size,omitempty"`
+	EndpointId *string   `json:"endpoint_id,omitempty"`
+	Filter     *string   `json:"filter,omitempty"`
+
+	// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+	// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+	// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+	// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+	// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+	// When the old row is unknown (the default replica identity), the new row alone decides and the
+	// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+	// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+	FilterTransitions *FilterTransitions `json:"filter_transitions,omitempty"`
+	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
+	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
 	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
 	//
@@ -649,6 +707,16 @@ type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
 }
+
+// FilterTransitions What a consumer with a filter receives when an update moves a row into or out of the filter.
+// `none`: the filter judges the new row; an update whose new row fails the filter delivers nothing.
+// `delete_insert` (as ElectricSQL's shapes): when the table has REPLICA IDENTITY FULL, so that the
+// old row is known, a row that leaves the filter arrives as a `delete` of the old row and one that
+// enters it as an `insert` of the new row, so a copy of "the rows matching the filter" stays exact.
+// When the old row is unknown (the default replica identity), the new row alone decides and the
+// update arrives as an `update`, whatever this setting. Either way a primary-key change ends the old
+// key's group with a `delete` whenever the old row matched or cannot be judged. See docs/messages.md.
+type FilterTransitions string
 
 // HttpEndpoint defines model for HttpEndpoint.
 type HttpEndpoint struct {
@@ -717,12 +785,19 @@ type Me struct {
 // Message defines model for Message.
 type Message struct {
 	// AckId Present on received messages; acks or nacks this delivery.
-	AckId    *string                 `json:"ack_id,omitempty"`
-	Action   MessageAction           `json:"action"`
+	AckId  *string       `json:"ack_id,omitempty"`
+	Action MessageAction `json:"action"`
+
+	// Changes On updates, the old values of the changed columns, as far as Postgres sent the old row (REPLICA IDENTITY FULL sends all).
 	Changes  *map[string]interface{} `json:"changes,omitempty"`
 	Id       string                  `json:"id"`
 	Metadata MessageMetadata         `json:"metadata"`
-	Record   map[string]interface{}  `json:"record"`
+
+	// Record The new row (insert, update, read) or the old row or key (delete), in the table's column order, each
+	// value as typed JSON: docs/messages.md#column-values lists every type's form (numbers keep their
+	// digits, json stays JSON, arrays are arrays, timestamptz is ISO 8601 in UTC, NaN and infinities are
+	// strings, bytea is base64). An absent column is unknown (see unchanged_columns), never NULL.
+	Record map[string]interface{} `json:"record"`
 
 	// Transformed The transform's output, when the consumer has a transform.
 	Transformed interface{} `json:"transformed,omitempty"`
@@ -747,7 +822,9 @@ type MessageMetadata struct {
 	TableName      string `json:"table_name"`
 	TableSchema    string `json:"table_schema"`
 
-	// UnchangedColumns Columns left out of record because an update kept their TOASTed value and Postgres did not send it.
+	// UnchangedColumns Columns left out of record because their value is unknown: an update kept their TOASTed value and
+	// Postgres did not send it, or (on the delete a primary-key change makes without REPLICA IDENTITY FULL)
+	// Postgres sent only the old key. See docs/messages.md#what-each-change-delivers.
 	UnchangedColumns *[]string `json:"unchanged_columns,omitempty"`
 }
 
@@ -857,8 +934,16 @@ type SourceCheck struct {
 
 // SourceColumn defines model for SourceColumn.
 type SourceColumn struct {
-	Name     string `json:"name"`
-	Nullable bool   `json:"nullable"`
+	// Generated A generated column (GENERATED ALWAYS AS ...).
+	Generated *bool  `json:"generated,omitempty"`
+	Name      string `json:"name"`
+	Nullable  bool   `json:"nullable"`
+
+	// Streamed Whether changes read from the WAL carry the column. Generated columns are not streamed before
+	// Postgres 18 (pgoutput does not send them), nor on 18 when the publication lacks
+	// publish_generated_columns = stored (publications Sluice creates have it), nor when virtual.
+	// Backfill reads carry every column. See docs/messages.md#generated-columns.
+	Streamed *bool  `json:"streamed,omitempty"`
 	Type     string `json:"type"`
 }
 

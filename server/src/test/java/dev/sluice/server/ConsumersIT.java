@@ -21,6 +21,7 @@ class ConsumersIT
                 create table if not exists events_nokey (kind text, payload jsonb);
                 create table if not exists events_full (kind text, seq bigint, payload jsonb);
                 alter table events_full replica identity full;
+                create table if not exists priced_items (id int primary key, net numeric, gross numeric generated always as (net * 2) stored);
                 """);
     }
 
@@ -46,6 +47,19 @@ class ConsumersIT
         assertThat(consumer.path("start").path("at").asText()).isEqualTo("now");
         assertThat(consumer.path("status").asText()).isEqualTo("active");
         assertThat(consumer.path("filter").asText()).isEqualTo("plan = 'pro' AND (meta->>'region') IN ('eu', 'us')");
+        assertThat(consumer.path("filter_transitions").asText()).isEqualTo("none");
+        assertThat(consumer.path("filter_notes")).isEmpty();
+
+        Reply following = SERVER.request("PATCH", "/v1/consumers/customers", account.token(),
+                "{\"filter_transitions\":\"delete_insert\",\"filter\":\"lower(plan) > 'a'\"}");
+        assertThat(following.status()).as(following.body()).isEqualTo(200);
+        assertThat(following.json().path("filter_transitions").asText()).isEqualTo("delete_insert");
+        assertThat(following.json().path("filter_notes")).extracting(JsonNode::asText)
+                .as("the collation of plan can change both the order and the case folding")
+                .hasSize(2)
+                .anySatisfy(note -> assertThat(note).startsWith("Text is ordered by code point"));
+        assertThat(SERVER.request("GET", "/v1/consumers/customers", account.token(), null).json().path("filter_transitions").asText())
+                .isEqualTo("delete_insert");
 
         Reply paused = SERVER.request("PATCH", "/v1/consumers/customers", account.token(), "{\"status\":\"paused\",\"filter\":\"\"}");
         assertThat(paused.status()).as(paused.body()).isEqualTo(200);
@@ -92,6 +106,10 @@ class ConsumersIT
         Reply notFull = assertInvalid(account, consumer(source, "{\"table\":\"events_nokey\",\"group_columns\":[\"kind\"]}", ""), "tables[0].group_columns");
         assertThat(notFull.json().path("detail").asText()).contains("REPLICA IDENTITY FULL");
         assertInvalid(account, consumer(source, "{\"table\":\"events_full\",\"group_columns\":[\"nope\"]}", ""), "tables[0].group_columns[0]");
+        if (SOURCE.majorVersion() < 18) {
+            Reply generated = assertInvalid(account, consumer(source, "{\"table\":\"priced_items\"}", ", \"filter\": \"gross > 10\""), "filter");
+            assertThat(generated.json().path("detail").asText()).contains("is a generated column that changes from the WAL do not carry");
+        }
         assertInvalid(account, consumer(source, "{\"table\":\"customers\"}", ", \"filter\": \"missing_column = 1\""), "filter");
         Reply ok = SERVER.request("POST", "/v1/consumers", account.token(), consumer(source, "{\"table\":\"events_full\",\"group_columns\":[\"kind\",\"seq\"]}", ""));
         assertThat(ok.status()).as(ok.body()).isEqualTo(201);

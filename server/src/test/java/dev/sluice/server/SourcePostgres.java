@@ -113,6 +113,17 @@ public final class SourcePostgres
         }
     }
 
+    /** The server's major version (12 to 18). */
+    public int majorVersion()
+    {
+        try (Connection connection = postgres.dataSource("postgres", DATABASE).getConnection()) {
+            return connection.getMetaData().getDatabaseMajorVersion();
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Drops a slot, ending the connection that streams from it first (retried while it is still active). */
     public void dropSlot(String slot)
     {

@@ -25,6 +25,7 @@ class SourcesIT
                 create table if not exists order_lines (order_id bigint, line int, sku text, primary key (order_id, line));
                 alter table order_lines replica identity full;
                 create table if not exists audit_log (at timestamptz, message text);
+                create table if not exists priced (id int primary key, net numeric, gross numeric generated always as (net * 2) stored);
                 """);
     }
 
@@ -169,6 +170,10 @@ class SourcesIT
             assertThat(lines.path("replica_identity").asText()).isEqualTo("full");
             assertThat(lines.path("in_publication").asBoolean()).isFalse();
             assertThat(find(tables.json(), "audit_log").path("primary_key")).isEmpty();
+            // pub_ready does not publish generated columns (and Postgres before 18 never sends them)
+            assertThat(find(tables.json(), "priced").path("columns"))
+                    .extracting(node -> node.path("name").asText() + ":" + node.path("generated").asBoolean() + ":" + node.path("streamed").asBoolean())
+                    .containsExactly("id:false:true", "net:false:true", "gross:true:false");
 
             Reply unpublished = SERVER.request("POST", "/v1/consumers", account.token(),
                     "{\"name\":\"lines\",\"source_id\":\"ready\",\"kind\":\"pull\",\"tables\":[{\"table\":\"order_lines\"}]}");

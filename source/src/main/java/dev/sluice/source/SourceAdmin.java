@@ -81,7 +81,7 @@ public final class SourceAdmin
                 return List.copyOf(tables);
             }
             try (Statement statement = connection.createStatement()) {
-                statement.execute("create publication " + quote(source.publicationName()) + publishViaRootOption());
+                statement.execute("create publication " + quote(source.publicationName()) + publicationOptions());
                 LOG.info("created publication {}", source.publicationName());
             }
             catch (SQLException e) {
@@ -114,11 +114,16 @@ public final class SourceAdmin
         return List.of();
     }
 
-    private String publishViaRootOption()
+    private String publicationOptions()
             throws SQLException
     {
+        int version = connection.getMetaData().getDatabaseMajorVersion();
+        if (version >= 18) {
+            // Postgres 18 can send stored generated columns; before, pgoutput never sends them
+            return " with (publish_via_partition_root = true, publish_generated_columns = stored)";
+        }
         // Partitioned tables then publish their partitions' changes under the parent's name (Postgres 13+).
-        return connection.getMetaData().getDatabaseMajorVersion() >= 13 ? " with (publish_via_partition_root = true)" : "";
+        return version >= 13 ? " with (publish_via_partition_root = true)" : "";
     }
 
     private boolean published(Table table)

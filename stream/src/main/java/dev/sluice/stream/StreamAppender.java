@@ -36,39 +36,70 @@ public final class StreamAppender
         }
     }
 
+    /** A message its consumer's filter could not judge: stored straight into the consumer's dead letters with the reason. */
+    public record Rejected(NewMessage message, String reason)
+    {
+        public Rejected
+        {
+            java.util.Objects.requireNonNull(message, "message is null");
+            java.util.Objects.requireNonNull(reason, "reason is null");
+        }
+    }
+
     /**
      * Appends {@code messages} in the given order and counts them as stored once the transaction commits.
      * Messages of consumers deleted meanwhile are dropped.
      */
     public static Appended append(Handle handle, String sourceId, List<NewMessage> messages, DeliveryCounters counters)
     {
-        if (messages.isEmpty()) {
+        return append(handle, sourceId, messages, List.of(), counters);
+    }
+
+    /**
+     * Appends {@code messages} and stores {@code rejected} as dead letters, numbered together in change order (both
+     * lists are in change order), so a redriven dead letter comes back before its key's later messages.
+     */
+    public static Appended append(Handle handle, String sourceId, List<NewMessage> messages, List<Rejected> rejected, DeliveryCounters counters)
+    {
+        if (messages.isEmpty() && rejected.isEmpty()) {
             return new Appended(Map.of());
         }
-        Map<String, Long> keys = keys(handle, messages);
+        List<NewMessage> all = new ArrayList<>(messages);
+        rejected.forEach(each -> all.add(each.message()));
+        Map<String, Long> keys = keys(handle, all);
         List<NewMessage> kept = messages.stream().filter(message -> keys.containsKey(message.consumerId())).toList();
-        if (kept.isEmpty()) {
+        List<Rejected> keptRejected = rejected.stream().filter(each -> keys.containsKey(each.message().consumerId())).toList();
+        if (kept.isEmpty() && keptRejected.isEmpty()) {
             return new Appended(Map.of());
         }
-        Map<String, Object> allocated = handle.createQuery("""
-                        update source_state set stream_seq = stream_seq + :count where source_id = :sourceId
-                        returning stream_seq, (select max(generation) from stream_generations) as generation
-                        """)
-                .bind("count", kept.size()).bind("sourceId", sourceId).mapToMap().findOne()
+        if (!keptRejected.isEmpty()) {
+            return appendWithRejected(handle, sourceId, kept, keptRejected, counters);
+        }
+        long last = handle.createQuery("update source_state set stream_seq = stream_seq + :count where source_id = :sourceId returning stream_seq")
+                .bind("count", kept.size()).bind("sourceId", sourceId).mapTo(Long.class).findOne()
                 .orElseThrow(() -> new IllegalStateException("source " + sourceId + " has no replication state"));
-        long last = ((Number) allocated.get("stream_seq")).longValue();
-        int generation = ((Number) allocated.get("generation")).intValue();
-        long first = last - kept.size() + 1;
+        List<Long> seqs = new ArrayList<>(kept.size());
+        for (long seq = last - kept.size() + 1; seq <= last; seq++) {
+            seqs.add(seq);
+        }
+        return write(handle, kept, seqs, counters);
+    }
+
+    /** Copies messages into the log under the given numbers, moves their consumers' tails, and wakes their receivers at commit. */
+    private static Appended write(Handle handle, List<NewMessage> kept, List<Long> seqs, DeliveryCounters counters)
+    {
+        Map<String, Long> keys = keys(handle, kept);
+        int generation = handle.createQuery("select max(generation) from stream_generations").mapTo(Integer.class).one();
         Map<String, long[]> tails = new LinkedHashMap<>();
         StringBuilder rows = new StringBuilder(kept.size() * 400);
-        long seq = first;
-        for (NewMessage message : kept) {
+        for (int i = 0; i < kept.size(); i++) {
+            NewMessage message = kept.get(i);
+            long seq = seqs.get(i);
             long key = keys.get(message.consumerId());
             row(rows, key, seq, generation, message);
             long[] tail = tails.computeIfAbsent(message.consumerId(), id -> new long[] {key, 0, 0});
             tail[1] = seq;
             tail[2]++;
-            seq++;
         }
         copy(handle, rows);
         List<String> consumers = new ArrayList<>(tails.keySet());
@@ -90,6 +121,78 @@ public final class StreamAppender
         tails.forEach((id, tail) -> perConsumer.put(id, tail[2]));
         handle.afterCommit(() -> perConsumer.forEach(counters::stored));
         return new Appended(perConsumer);
+    }
+
+    private static Appended appendWithRejected(Handle handle, String sourceId, List<NewMessage> kept, List<Rejected> rejected, DeliveryCounters counters)
+    {
+        // numbered in change order: appends and dead letters interleave as their changes did
+        java.util.Comparator<NewMessage> byChange = java.util.Comparator.comparingLong(NewMessage::commitLsn).thenComparingInt(NewMessage::changeIndex);
+        List<Object> ordered = new ArrayList<>();
+        int m = 0;
+        int r = 0;
+        while (m < kept.size() || r < rejected.size()) {
+            if (r >= rejected.size() || (m < kept.size() && byChange.compare(kept.get(m), rejected.get(r).message()) <= 0)) {
+                ordered.add(kept.get(m++));
+            }
+            else {
+                ordered.add(rejected.get(r++));
+            }
+        }
+        long last = handle.createQuery("update source_state set stream_seq = stream_seq + :count where source_id = :sourceId returning stream_seq")
+                .bind("count", ordered.size()).bind("sourceId", sourceId).mapTo(Long.class).findOne()
+                .orElseThrow(() -> new IllegalStateException("source " + sourceId + " has no replication state"));
+        long seq = last - ordered.size() + 1;
+        List<NewMessage> appended = new ArrayList<>();
+        List<Long> appendedSeqs = new ArrayList<>();
+        List<Rejected> dead = new ArrayList<>();
+        List<Long> deadSeqs = new ArrayList<>();
+        for (Object entry : ordered) {
+            if (entry instanceof Rejected each) {
+                dead.add(each);
+                deadSeqs.add(seq++);
+            }
+            else {
+                appended.add((NewMessage) entry);
+                appendedSeqs.add(seq++);
+            }
+        }
+        Appended result = appended.isEmpty() ? new Appended(Map.of()) : write(handle, appended, appendedSeqs, counters);
+        handle.createUpdate("""
+                        insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
+                                                  commit_lsn, commit_timestamp, change_index, deliver_count, reason)
+                        select d.consumer_id, d.seq, d.group_key, d.action, d.table_schema, d.table_name, cast(d.record as json), cast(d.changes as json),
+                               cast(d.unchanged as json), d.commit_lsn, cast(d.commit_timestamp as timestamptz), d.change_index, 0, d.reason
+                        from unnest(cast(:consumers as text[]), cast(:seqs as bigint[]), cast(:groups as text[]), cast(:actions as text[]),
+                                    cast(:schemas as text[]), cast(:tables as text[]), cast(:records as text[]), cast(:changes as text[]),
+                                    cast(:unchanged as text[]), cast(:lsns as bigint[]), cast(:timestamps as text[]), cast(:indexes as integer[]),
+                                    cast(:reasons as text[]))
+                            as d(consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged, commit_lsn, commit_timestamp,
+                                 change_index, reason)
+                        on conflict (consumer_id, seq) do nothing
+                        """)
+                .bind("consumers", dead.stream().map(each -> each.message().consumerId()).toArray(String[]::new))
+                .bind("seqs", deadSeqs.toArray(Long[]::new))
+                .bind("groups", dead.stream().map(each -> each.message().groupKey()).toArray(String[]::new))
+                .bind("actions", dead.stream().map(each -> each.message().action()).toArray(String[]::new))
+                .bind("schemas", dead.stream().map(each -> each.message().tableSchema()).toArray(String[]::new))
+                .bind("tables", dead.stream().map(each -> each.message().tableName()).toArray(String[]::new))
+                .bind("records", dead.stream().map(each -> each.message().recordJson()).toArray(String[]::new))
+                .bind("changes", dead.stream().map(each -> each.message().changesJson().orElse(null)).toArray(String[]::new))
+                .bind("unchanged", dead.stream().map(each -> each.message().unchangedColumnsJson().orElse(null)).toArray(String[]::new))
+                .bind("lsns", dead.stream().map(each -> each.message().commitLsn()).toArray(Long[]::new))
+                .bind("timestamps", dead.stream().map(each -> each.message().commitTimestamp().toString()).toArray(String[]::new))
+                .bind("indexes", dead.stream().map(each -> each.message().changeIndex()).toArray(Integer[]::new))
+                .bind("reasons", dead.stream().map(Rejected::reason).toArray(String[]::new))
+                .execute();
+        // the consumer's status shows the last one
+        Map<String, String> lastReason = new LinkedHashMap<>();
+        dead.forEach(each -> lastReason.put(each.message().consumerId(), each.reason()));
+        handle.createUpdate("""
+                        update consumers c set last_delivery_error = r.reason, last_delivery_error_at = now()
+                        from unnest(cast(:ids as text[]), cast(:reasons as text[])) as r(id, reason) where c.id = r.id
+                        """)
+                .bind("ids", lastReason.keySet().toArray(String[]::new)).bind("reasons", lastReason.values().toArray(String[]::new)).execute();
+        return result;
     }
 
     /** Whether the consumer has more than {@code limit} messages it has not received yet. */

@@ -47,7 +47,8 @@ final class ConsumerForms
                 Pages.integer(form, "maxAckPending"),
                 Pages.integer(form, "maxDeliver"),
                 Optional.of(start),
-                Optional.empty());
+                Optional.empty(),
+                filterTransitions(form));
     }
 
     /** An edit: every field is sent; an empty filter or transform removes it, as in the API. */
@@ -68,7 +69,17 @@ final class ConsumerForms
                 Pages.integer(form, "maxAckPending"),
                 Pages.integer(form, "maxDeliver"),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                filterTransitions(form));
+    }
+
+    private static Optional<Consumer.FilterTransitions> filterTransitions(MultivaluedMap<String, String> form)
+    {
+        return Pages.field(form, "filterTransitions").map(value -> switch (value) {
+            case "none" -> Consumer.FilterTransitions.NONE;
+            case "delete_insert" -> Consumer.FilterTransitions.DELETE_INSERT;
+            default -> throw SluiceException.invalid("filter_transitions", "must be none or delete_insert");
+        });
     }
 
     static ConsumerInput activeOnly(boolean active)
@@ -87,6 +98,7 @@ final class ConsumerForms
         values.put("tables", String.join(", ", consumer.tables().stream().map(table -> table.schema() + "." + table.table()).toList()));
         values.put("actions", consumer.actions());
         values.put("filter", consumer.filter().orElse(""));
+        values.put("filterTransitions", consumer.filterTransitions().apiName());
         values.put("transform", consumer.transform().orElse(""));
         values.put("endpoint", consumer.endpointId().orElse(""));
         values.put("path", consumer.path().orElse(""));

@@ -184,6 +184,11 @@ public final class SourcePages
         if (!using.isEmpty() && !table.inPublication()) {
             warnings.add("Not in the publication: consumers of this table receive nothing from it.");
         }
+        List<String> notStreamed = table.columns().stream().filter(column -> !column.streamed()).map(SourceTable.Column::name).toList();
+        if (!notStreamed.isEmpty()) {
+            warnings.add("Generated columns not streamed: " + String.join(", ", notStreamed) + ". Changes from the WAL do not carry them (Postgres sends "
+                    + "stored generated columns from version 18, with the publication's publish_generated_columns = stored); backfill reads do.");
+        }
         return Map.of("schema", table.schema(), "name", table.name(), "primaryKey", String.join(", ", table.primaryKey()),
                 "replicaIdentity", table.replicaIdentity(), "inPublication", table.inPublication() ? "yes" : "no",
                 "consumers", using.stream().map(Consumer::name).collect(Collectors.joining(", ")), "warnings", warnings);

@@ -1,5 +1,6 @@
 package dev.sluice.control.consumer;
 
+import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 
@@ -27,7 +28,8 @@ public record ConsumerInput(
         Optional<Integer> maxAckPending,
         Optional<Integer> maxDeliver,
         Optional<StartPosition> start,
-        Optional<Boolean> active)
+        Optional<Boolean> active,
+        Optional<Consumer.FilterTransitions> filterTransitions)
 {
     public ConsumerInput
     {
@@ -46,5 +48,16 @@ public record ConsumerInput(
         requireNonNull(maxDeliver, "maxDeliver is null");
         requireNonNull(start, "start is null");
         requireNonNull(active, "active is null");
+        requireNonNull(filterTransitions, "filterTransitions is null");
+    }
+
+    /** Input that leaves the consumer's filter transitions as they are (or at their default). */
+    public ConsumerInput(Optional<String> name, Optional<String> source, Optional<String> kind, Optional<List<TableSelection>> tables,
+            Optional<List<String>> actions, Optional<String> filter, Optional<String> transform, Optional<String> endpoint, Optional<String> path,
+            Optional<Integer> batchSize, Optional<Integer> visibilityTimeoutSeconds, Optional<Integer> maxAckPending, Optional<Integer> maxDeliver,
+            Optional<StartPosition> start, Optional<Boolean> active)
+    {
+        this(name, source, kind, tables, actions, filter, transform, endpoint, path, batchSize, visibilityTimeoutSeconds, maxAckPending, maxDeliver,
+                start, active, Optional.empty());
     }
 }

@@ -8,10 +8,12 @@ import dev.sluice.api.model.ConsumerList;
 import dev.sluice.api.model.ConsumerState;
 import dev.sluice.api.model.ConsumerStatus;
 import dev.sluice.api.model.ConsumerUpdate;
+import dev.sluice.api.model.FilterTransitions;
 import dev.sluice.control.Dtos;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
+import dev.sluice.core.filter.Filter;
 import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
@@ -54,7 +56,8 @@ public final class ConsumerResource
                 Optional.ofNullable(request.getMaxAckPending()),
                 Optional.ofNullable(request.getMaxDeliver()),
                 Optional.ofNullable(request.getStart()).map(ConsumerResource::start),
-                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE),
+                Optional.ofNullable(request.getFilterTransitions()).map(transitions -> Consumer.FilterTransitions.fromApiName(transitions.toString())));
         Consumer consumer = consumers.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
         return Response.status(Response.Status.CREATED).entity(toDto(consumer)).build();
     }
@@ -95,7 +98,8 @@ public final class ConsumerResource
                 Optional.ofNullable(request.getMaxAckPending()),
                 Optional.ofNullable(request.getMaxDeliver()),
                 Optional.empty(),
-                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE));
+                Optional.ofNullable(request.getStatus()).map(status -> status == ConsumerState.ACTIVE),
+                Optional.ofNullable(request.getFilterTransitions()).map(transitions -> Consumer.FilterTransitions.fromApiName(transitions.toString())));
         return Response.ok(toDto(consumers.update(caller.accountId(), consumerId, changes))).build();
     }
 
@@ -169,6 +173,8 @@ public final class ConsumerResource
         dto.setTransform(consumer.transform().orElse(null));
         dto.setEndpointId(consumer.endpointId().orElse(null));
         dto.setPath(consumer.path().orElse(null));
+        dto.setFilterTransitions(FilterTransitions.fromValue(consumer.filterTransitions().apiName()));
+        dto.setFilterNotes(consumer.filter().map(Filter::parse).map(Filter::collationNotes).orElse(List.of()));
         return dto;
     }
 }

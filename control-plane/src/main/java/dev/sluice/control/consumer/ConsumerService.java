@@ -78,7 +78,8 @@ public final class ConsumerService
             Consumer consumer = new Consumer(accountId, id, name, source.id(), kind, tables, input.actions().orElse(DEFAULT_ACTIONS),
                     input.filter(), input.transform(), endpointId, kind == Consumer.Kind.PUSH ? input.path() : Optional.empty(),
                     input.batchSize().orElse(1), input.visibilityTimeoutSeconds().orElse(30), input.maxAckPending().orElse(1000),
-                    input.maxDeliver().orElse(10), start, startLsn.asLong(), input.active().orElse(true), now, now);
+                    input.maxDeliver().orElse(10), start, startLsn.asLong(), input.active().orElse(true), now, now,
+                    input.filterTransitions().orElse(Consumer.FilterTransitions.NONE));
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             Names.unique(ResourceKind.CONSUMER, name, () -> {
                 consumers.insert(consumer);
@@ -131,7 +132,8 @@ public final class ConsumerService
                 changes.actions().orElse(current.actions()), filterText, transformText, endpointId, path,
                 changes.batchSize().orElse(current.batchSize()), changes.visibilityTimeoutSeconds().orElse(current.visibilityTimeoutSeconds()),
                 changes.maxAckPending().orElse(current.maxAckPending()), changes.maxDeliver().orElse(current.maxDeliver()), current.start(),
-                current.startLsn(), changes.active().orElse(current.active()), current.createdAt(), current.updatedAt());
+                current.startLsn(), changes.active().orElse(current.active()), current.createdAt(), current.updatedAt(),
+                changes.filterTransitions().orElse(current.filterTransitions()));
         return store.inTransaction(handle -> {
             ConsumerDao consumers = handle.attach(ConsumerDao.class);
             int rows = Names.unique(ResourceKind.CONSUMER, updated.name(), () -> consumers.update(updated));
@@ -269,6 +271,13 @@ public final class ConsumerService
                 for (String column : filter.get().columns()) {
                     if (!columns.contains(column)) {
                         throw SluiceException.invalid("filter", "column " + column + " does not exist in " + selection.qualifiedName());
+                    }
+                    // a filter on a column changes do not carry could not judge any change
+                    boolean streamed = table.columns().stream().filter(candidate -> candidate.name().equals(column)).allMatch(SourceTable.Column::streamed);
+                    if (!streamed) {
+                        throw SluiceException.invalid("filter", "column " + column + " of " + selection.qualifiedName() + " is a generated column that changes "
+                                + "from the WAL do not carry (Postgres sends stored generated columns from version 18, with the publication's "
+                                + "publish_generated_columns = stored); filter on the columns it is computed from");
                     }
                 }
             }

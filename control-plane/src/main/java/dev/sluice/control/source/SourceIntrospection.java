@@ -27,7 +27,7 @@ public final class SourceIntrospection
             order by n.nspname, c.relname
             """;
     private static final String COLUMNS = """
-            select a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), not a.attnotnull
+            select a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), not a.attnotnull, a.attgenerated::text as generated
             from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
             where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p')
               and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
@@ -39,10 +39,16 @@ public final class SourceIntrospection
     public static List<SourceTable> tables(Connection connection, String publicationName)
             throws SQLException
     {
+        boolean storedGeneratedStreamed = publishesGeneratedColumns(connection, publicationName);
         Map<Long, List<SourceTable.Column>> columns = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(COLUMNS); ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                columns.computeIfAbsent(rs.getLong(1), oid -> new ArrayList<>()).add(new SourceTable.Column(rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+                // attgenerated: '' for an ordinary column, 's' stored, 'v' virtual (Postgres 18); pgoutput sends stored ones from 18 when asked
+                String generated = rs.getString("generated");
+                boolean isGenerated = generated != null && !generated.isEmpty();
+                boolean streamed = !isGenerated || ("s".equals(generated) && storedGeneratedStreamed);
+                columns.computeIfAbsent(rs.getLong(1), oid -> new ArrayList<>())
+                        .add(new SourceTable.Column(rs.getString(2), rs.getString(3), rs.getBoolean(4), isGenerated, streamed));
             }
         }
         List<SourceTable> tables = new ArrayList<>();
@@ -63,6 +69,21 @@ public final class SourceIntrospection
             }
         }
         return tables;
+    }
+
+    private static boolean publishesGeneratedColumns(Connection connection, String publicationName)
+            throws SQLException
+    {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 18) {
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("select pubgencols::text from pg_publication where pubname = ?")) {
+            statement.setString(1, publicationName);
+            try (ResultSet rs = statement.executeQuery()) {
+                // a publication Sluice has yet to create will publish them
+                return !rs.next() || "s".equals(rs.getString(1));
+            }
+        }
     }
 
     private static String replicaIdentity(String code)

@@ -139,6 +139,11 @@ public final class SourceResource
     {
         return new dev.sluice.api.model.SourceTable(table.schema(), table.name(), table.primaryKey(),
                 dev.sluice.api.model.SourceTable.ReplicaIdentityEnum.fromValue(table.replicaIdentity()), table.partitioned(), table.inPublication(),
-                table.columns().stream().map(column -> new SourceColumn(column.name(), column.type(), column.nullable())).toList());
+                table.columns().stream().map(column -> {
+                    SourceColumn dto = new SourceColumn(column.name(), column.type(), column.nullable());
+                    dto.setGenerated(column.generated());
+                    dto.setStreamed(column.streamed());
+                    return dto;
+                }).toList());
     }
 }

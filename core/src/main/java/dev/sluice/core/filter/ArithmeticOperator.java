@@ -1,12 +1,13 @@
 package dev.sluice.core.filter;
 
-/** The arithmetic operators a filter may use on numbers. */
+/** The arithmetic operators a filter may use on numbers; {@code %} is the remainder, with the sign of the dividend. */
 public enum ArithmeticOperator
 {
     ADD("+"),
     SUBTRACT("-"),
     MULTIPLY("*"),
-    DIVIDE("/");
+    DIVIDE("/"),
+    MODULO("%");
 
     private final String sql;
 

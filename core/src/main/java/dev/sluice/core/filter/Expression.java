@@ -29,7 +29,11 @@ public sealed interface Expression
         Expression.Cast,
         Expression.JsonAccess,
         Expression.Arithmetic,
-        Expression.Negation
+        Expression.Negation,
+        Expression.FunctionCall,
+        Expression.Quantified,
+        Expression.ArrayConstructor,
+        Expression.Operation
 {
     /** A column of the row, by its exact name: unquoted names are folded to lower case, quoted names are kept as written. */
     record ColumnReference(String name)
@@ -149,8 +153,11 @@ public sealed interface Expression
         }
     }
 
-    /** {@code operand [NOT] BETWEEN lower AND upper}. */
-    record Between(Expression operand, Expression lower, Expression upper, boolean negated)
+    /**
+     * {@code operand [NOT] BETWEEN [SYMMETRIC] lower AND upper}; {@code SYMMETRIC} swaps the bounds when
+     * {@code lower} is greater than {@code upper}.
+     */
+    record Between(Expression operand, Expression lower, Expression upper, boolean negated, boolean symmetric)
             implements Expression
     {
         public Between
@@ -158,6 +165,11 @@ public sealed interface Expression
             requireNonNull(operand, "operand is null");
             requireNonNull(lower, "lower is null");
             requireNonNull(upper, "upper is null");
+        }
+
+        public Between(Expression operand, Expression lower, Expression upper, boolean negated)
+        {
+            this(operand, lower, upper, negated, false);
         }
     }
 
@@ -212,14 +224,19 @@ public sealed interface Expression
         }
     }
 
-    /** {@code operand::type} or {@code CAST(operand AS type)}. */
-    record Cast(Expression operand, CastType type)
+    /** {@code operand::type} or {@code CAST(operand AS type)}; when {@code array}, the type is {@code type[]}. */
+    record Cast(Expression operand, CastType type, boolean array)
             implements Expression
     {
         public Cast
         {
             requireNonNull(operand, "operand is null");
             requireNonNull(type, "type is null");
+        }
+
+        public Cast(Expression operand, CastType type)
+        {
+            this(operand, type, false);
         }
     }
 
@@ -253,6 +270,51 @@ public sealed interface Expression
         public Negation
         {
             requireNonNull(operand, "operand is null");
+        }
+    }
+
+    /** A call of one of the {@linkplain FilterFunction functions filters support}, such as {@code lower(status)}. */
+    record FunctionCall(FilterFunction function, List<Expression> arguments)
+            implements Expression
+    {
+        public FunctionCall
+        {
+            requireNonNull(function, "function is null");
+            arguments = List.copyOf(requireNonNull(arguments, "arguments is null"));
+        }
+    }
+
+    /** {@code left <operator> ANY|SOME|ALL (array)}: the comparison with each element of the array, OR-ed ({@code ANY}) or AND-ed ({@code ALL}). */
+    record Quantified(Expression left, ComparisonOperator operator, boolean all, Expression array)
+            implements Expression
+    {
+        public Quantified
+        {
+            requireNonNull(left, "left is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(array, "array is null");
+        }
+    }
+
+    /** {@code ARRAY[elements...]}. */
+    record ArrayConstructor(List<Expression> elements)
+            implements Expression
+    {
+        public ArrayConstructor
+        {
+            elements = List.copyOf(requireNonNull(elements, "elements is null"));
+        }
+    }
+
+    /** {@code left <operator> right} for the operators on text, JSON and arrays: {@code || @> <@ && ? ?| ?&}. */
+    record Operation(Expression left, Operator operator, Expression right)
+            implements Expression
+    {
+        public Operation
+        {
+            requireNonNull(left, "left is null");
+            requireNonNull(operator, "operator is null");
+            requireNonNull(right, "right is null");
         }
     }
 }

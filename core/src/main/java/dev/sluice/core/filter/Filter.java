@@ -2,10 +2,12 @@ package dev.sluice.core.filter;
 
 import dev.sluice.core.filter.Expression.And;
 import dev.sluice.core.filter.Expression.Arithmetic;
+import dev.sluice.core.filter.Expression.ArrayConstructor;
 import dev.sluice.core.filter.Expression.Between;
 import dev.sluice.core.filter.Expression.Cast;
 import dev.sluice.core.filter.Expression.ColumnReference;
 import dev.sluice.core.filter.Expression.Comparison;
+import dev.sluice.core.filter.Expression.FunctionCall;
 import dev.sluice.core.filter.Expression.InList;
 import dev.sluice.core.filter.Expression.IsBoolean;
 import dev.sluice.core.filter.Expression.IsDistinctFrom;
@@ -14,7 +16,9 @@ import dev.sluice.core.filter.Expression.JsonAccess;
 import dev.sluice.core.filter.Expression.Like;
 import dev.sluice.core.filter.Expression.Negation;
 import dev.sluice.core.filter.Expression.Not;
+import dev.sluice.core.filter.Expression.Operation;
 import dev.sluice.core.filter.Expression.Or;
+import dev.sluice.core.filter.Expression.Quantified;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -99,6 +103,52 @@ public final class Filter
         return new Evaluator(row).evaluateCondition(expression);
     }
 
+    /**
+     * Where the answer can depend on the collation of the source's columns, in words for the user: text
+     * ordering ({@code < > BETWEEN} on text compares by code point, as {@code COLLATE "C"} does) and case
+     * folding ({@code lower}, {@code upper}, {@code ILIKE} fold as Postgres does in a UTF-8 database with a
+     * libc or builtin collation). Empty when the filter does neither.
+     */
+    public List<String> collationNotes()
+    {
+        boolean ordersText = false;
+        boolean foldsCase = false;
+        Deque<Expression> pending = new ArrayDeque<>();
+        pending.push(expression);
+        while (!pending.isEmpty()) {
+            Expression node = pending.pop();
+            if (node instanceof Comparison comparison && !comparison.operator().isEquality()) {
+                ordersText |= mayBeText(comparison.left()) && mayBeText(comparison.right());
+            }
+            if (node instanceof Between between) {
+                ordersText |= mayBeText(between.operand()) && mayBeText(between.lower()) && mayBeText(between.upper());
+            }
+            if (node instanceof Like like && like.caseInsensitive()) {
+                foldsCase = true;
+            }
+            if (node instanceof FunctionCall call && (call.function() == FilterFunction.LOWER || call.function() == FilterFunction.UPPER)) {
+                foldsCase = true;
+            }
+            children(node).forEach(pending::push);
+        }
+        List<String> notes = new ArrayList<>();
+        if (ordersText) {
+            notes.add("Text is ordered by code point (as COLLATE \"C\" or C.UTF-8 order it): if the column has another collation, such as en_US.UTF-8, "
+                    + "Postgres orders it differently, and so does the SQL a backfill runs.");
+        }
+        if (foldsCase) {
+            notes.add("lower, upper and ILIKE fold case as Postgres does in a UTF-8 database with a libc or builtin collation ('ÜBER' ILIKE 'ü%'): "
+                    + "under COLLATE \"C\" Postgres folds ASCII letters only, and under an ICU collation it uses full case mappings (upper('ß') is 'SS').");
+        }
+        return List.copyOf(notes);
+    }
+
+    private static boolean mayBeText(Expression expression)
+    {
+        ExpressionKinds.Kind kind = ExpressionKinds.kind(expression);
+        return kind == ExpressionKinds.Kind.TEXT || kind == ExpressionKinds.Kind.ANY;
+    }
+
     /** The condition as SQL for {@code WHERE}, with its values as parameters; see {@link SqlFragment} for how to bind them. */
     public SqlFragment toSql()
     {
@@ -142,7 +192,8 @@ public final class Filter
         return Collections.unmodifiableSet(names);
     }
 
-    private static List<Expression> children(Expression expression)
+    /** The direct operands of a node, in the order they are written. */
+    static List<Expression> children(Expression expression)
     {
         if (expression instanceof Comparison comparison) {
             return List.of(comparison.left(), comparison.right());
@@ -188,6 +239,18 @@ public final class Filter
         }
         if (expression instanceof Negation negation) {
             return List.of(negation.operand());
+        }
+        if (expression instanceof FunctionCall call) {
+            return call.arguments();
+        }
+        if (expression instanceof Quantified quantified) {
+            return List.of(quantified.left(), quantified.array());
+        }
+        if (expression instanceof ArrayConstructor array) {
+            return array.elements();
+        }
+        if (expression instanceof Operation operation) {
+            return List.of(operation.left(), operation.right());
         }
         return List.of();
     }

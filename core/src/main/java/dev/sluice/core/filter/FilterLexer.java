@@ -9,13 +9,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Splits filter text into tokens the way the Postgres lexer would, and refuses what a single,
  * self-contained expression never needs: statement separators, comments, dollar quoting,
- * parameters, string prefixes ({@code E'...'}), array subscripts, qualified names and operators
- * filters do not support.
- * <p>
- * Lexing is done here rather than left to JSqlParser because JSqlParser also accepts MySQL and
- * Oracle syntax ({@code $$...$$} as a column, backslash escapes, {@code !} for NOT): checking the
- * text against Postgres's own rules first makes sure the expression parsed is the one Postgres
- * would have read.
+ * positional parameters, string prefixes ({@code E'...'}), qualified names and operators filters
+ * do not support. Following Postgres's own lexical rules makes sure the expression
+ * {@link FilterParser} reads is the one Postgres would have read.
  */
 final class FilterLexer
 {
@@ -25,7 +21,8 @@ final class FilterLexer
     private static final String OPERATOR_CHARACTERS = "+-*/<>=~!@#%^&|`?";
     // Postgres lets a multi-character operator end in + or - only when it contains one of these
     private static final String NON_SQL_OPERATOR_CHARACTERS = "~!@#^&|`?%";
-    private static final Set<String> SUPPORTED_OPERATORS = Set.of("=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "->", "->>");
+    private static final Set<String> SUPPORTED_OPERATORS = Set.of("=", "<>", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", "->", "->>",
+            "||", "@>", "<@", "&&", "?", "?|", "?&");
 
     enum TokenType
     {
@@ -38,6 +35,8 @@ final class FilterLexer
         RIGHT_PARENTHESIS,
         COMMA,
         DOUBLE_COLON,
+        LEFT_BRACKET,
+        RIGHT_BRACKET,
     }
 
     /** A token: its type, its exact source text, and where it starts in the source (0-based). */
@@ -126,7 +125,8 @@ final class FilterLexer
             }
             case ';' -> throw new FilterException("only one expression is allowed; found ';' at position " + (start + 1));
             case '$' -> throw new FilterException("'$' is not allowed in filters (dollar-quoted strings and positional parameters are not supported): at position " + (start + 1));
-            case '[', ']' -> throw new FilterException("arrays are not supported in filters: found '" + character + "' at position " + (start + 1));
+            case '[' -> add(TokenType.LEFT_BRACKET, start, start + 1);
+            case ']' -> add(TokenType.RIGHT_BRACKET, start, start + 1);
             case '.' -> throw new FilterException("qualified names are not supported in filters; write the column name alone: found '.' at position " + (start + 1));
             case '\u0000' -> throw new FilterException("filter contains a NUL character at position " + (start + 1));
             default -> throw new FilterException("unexpected character '" + new String(Character.toChars(source.codePointAt(start))) + "' at position " + (start + 1));
@@ -260,8 +260,9 @@ final class FilterLexer
             }
         }
         if (!SUPPORTED_OPERATORS.contains(operator)) {
-            if (operator.equals("?")) {
-                throw new FilterException("parameters are not supported in filters: found '?' at position " + (start + 1));
+            if (operator.startsWith("~") || operator.startsWith("!~")) {
+                throw new FilterException("regular expressions are not supported in filters: found " + operator + " at position " + (start + 1)
+                        + "; use LIKE or ILIKE");
             }
             throw new FilterException("operator not supported in filters: " + operator + " (at position " + (start + 1) + ")");
         }

@@ -2,11 +2,14 @@ package dev.sluice.core.filter;
 
 import dev.sluice.core.filter.Expression.And;
 import dev.sluice.core.filter.Expression.Arithmetic;
+import dev.sluice.core.filter.Expression.ArrayConstructor;
+import dev.sluice.core.filter.Expression.Between;
 import dev.sluice.core.filter.Expression.BooleanLiteral;
 import dev.sluice.core.filter.Expression.Cast;
 import dev.sluice.core.filter.Expression.ColumnReference;
 import dev.sluice.core.filter.Expression.Comparison;
 import dev.sluice.core.filter.Expression.DecimalLiteral;
+import dev.sluice.core.filter.Expression.FunctionCall;
 import dev.sluice.core.filter.Expression.InList;
 import dev.sluice.core.filter.Expression.IntegerLiteral;
 import dev.sluice.core.filter.Expression.IsBoolean;
@@ -17,70 +20,21 @@ import dev.sluice.core.filter.Expression.Like;
 import dev.sluice.core.filter.Expression.Negation;
 import dev.sluice.core.filter.Expression.Not;
 import dev.sluice.core.filter.Expression.NullLiteral;
+import dev.sluice.core.filter.Expression.Operation;
 import dev.sluice.core.filter.Expression.Or;
+import dev.sluice.core.filter.Expression.Quantified;
 import dev.sluice.core.filter.Expression.StringLiteral;
 import dev.sluice.core.filter.ExpressionKinds.Kind;
 import dev.sluice.core.filter.FilterLexer.Token;
 import dev.sluice.core.filter.FilterLexer.TokenType;
-import net.sf.jsqlparser.expression.AnyComparisonExpression;
-import net.sf.jsqlparser.expression.BooleanValue;
-import net.sf.jsqlparser.expression.CaseExpression;
-import net.sf.jsqlparser.expression.CastExpression;
-import net.sf.jsqlparser.expression.DoubleValue;
-import net.sf.jsqlparser.expression.Function;
-import net.sf.jsqlparser.expression.HexValue;
-import net.sf.jsqlparser.expression.IntervalExpression;
-import net.sf.jsqlparser.expression.JdbcNamedParameter;
-import net.sf.jsqlparser.expression.JdbcParameter;
-import net.sf.jsqlparser.expression.LongValue;
-import net.sf.jsqlparser.expression.NotExpression;
-import net.sf.jsqlparser.expression.NullValue;
-import net.sf.jsqlparser.expression.Parenthesis;
-import net.sf.jsqlparser.expression.SignedExpression;
-import net.sf.jsqlparser.expression.StringValue;
-import net.sf.jsqlparser.expression.TimeKeyExpression;
-import net.sf.jsqlparser.expression.operators.arithmetic.Addition;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseLeftShift;
-import net.sf.jsqlparser.expression.operators.arithmetic.BitwiseRightShift;
-import net.sf.jsqlparser.expression.operators.arithmetic.Division;
-import net.sf.jsqlparser.expression.operators.arithmetic.Multiplication;
-import net.sf.jsqlparser.expression.operators.arithmetic.Subtraction;
-import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
-import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
-import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
-import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
-import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
-import net.sf.jsqlparser.expression.operators.relational.GreaterThan;
-import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
-import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
-import net.sf.jsqlparser.expression.operators.relational.IsUnknownExpression;
-import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
-import net.sf.jsqlparser.expression.operators.relational.MinorThan;
-import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
-import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
-import net.sf.jsqlparser.expression.operators.relational.OldOracleJoinBinaryExpression;
-import net.sf.jsqlparser.expression.operators.relational.RegExpMatchOperator;
-import net.sf.jsqlparser.expression.operators.relational.SimilarToExpression;
-import net.sf.jsqlparser.parser.CCJSqlParser;
-import net.sf.jsqlparser.parser.CCJSqlParserConstants;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
-import net.sf.jsqlparser.parser.ParseException;
-import net.sf.jsqlparser.parser.feature.Feature;
-import net.sf.jsqlparser.parser.feature.FeatureConfiguration;
-import net.sf.jsqlparser.schema.Column;
-import net.sf.jsqlparser.statement.create.table.ColDataType;
-import net.sf.jsqlparser.statement.select.Select;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -90,32 +44,20 @@ import static dev.sluice.core.filter.ExpressionKinds.requireKind;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Turns filter text into an {@link Expression}: {@link FilterLexer} checks the text against
- * Postgres's lexical rules, JSqlParser parses it, and this class converts JSqlParser's tree into
- * ours, refusing every construct filters do not support.
- * <p>
- * JSqlParser parses {@code ->} and {@code ->>} with the wrong precedence: it reads
- * {@code meta->>'a' = 'x' AND b} as {@code meta ->> ('a' = 'x' AND b)}. Postgres puts these
- * operators with the other non-arithmetic operators, below {@code + - * /} and above comparisons,
- * left-associative; JSqlParser's {@code <<} and {@code >>} sit at exactly that level. So the
- * text handed to JSqlParser spells {@code ->} as {@code <<} and {@code ->>} as {@code >>} (the
- * lexer has refused any {@code <<} or {@code >>} the user wrote), and the conversion turns them
- * back into {@link JsonAccess}.
- * <p>
- * JSqlParser 5.3 also parses the list after {@code IN} greedily: {@code a IN (1, 2) AND b} becomes
- * {@code a IN ((1, 2) AND b)} (JSqlParser issues 2244 and 2356, fixed after 5.3). Its
- * {@code SIMILAR TO} sits at the same level as Postgres's {@code IN} and takes a parenthesized
- * list as its right operand, so {@code IN} is handed to JSqlParser as {@code SIMILAR TO} (which
- * filters do not support, so the user cannot have written it) and converted back into an
- * {@link InList}.
- * <p>
- * As a further guard, every operand JSqlParser did not find in parentheses is checked to bind at
- * least as tightly as Postgres requires.
+ * Turns filter text into an {@link Expression}: {@link FilterLexer} splits it into tokens by
+ * Postgres's lexical rules, and this recursive-descent (precedence climbing) parser builds the tree
+ * with the operator precedence and associativity of Postgres's grammar ({@code gram.y}), loosest
+ * first: {@code OR}; {@code AND}; {@code NOT}; {@code IS}, {@code ISNULL}, {@code NOTNULL};
+ * comparisons (non-associative); {@code BETWEEN IN LIKE ILIKE}; other operators ({@code -> ->> || @> <@ && ? ?| ?&});
+ * {@code + -}; {@code * / %}; unary minus; {@code ::}. Every construct filters do not support is
+ * refused with a message that names it and, where there is one, the supported alternative.
  */
 final class FilterParser
 {
     private static final int MAXIMUM_IDENTIFIER_BYTES = 63;
     private static final int MAXIMUM_DEPTH = 100;
+    // the parser's own recursion; a tree that stays within MAXIMUM_DEPTH never needs more
+    private static final int MAXIMUM_RECURSION = 4 * MAXIMUM_DEPTH;
 
     // Postgres's reserved key words, which cannot name a column without double quotes
     private static final Set<String> RESERVED_WORDS = Set.of(
@@ -129,7 +71,16 @@ final class FilterParser
             "select", "session_user", "similar", "some", "symmetric", "table", "tablesample", "then", "to", "trailing", "true",
             "union", "unique", "user", "using", "variadic", "verbose", "when", "where", "window", "with");
 
-    // Postgres operator precedence, loosest first; an operand must bind at least as tightly as its operator requires
+    // key words that only make sense as part of an expression's grammar: out of place, they are a syntax error, not a column name
+    private static final Set<String> GRAMMAR_WORDS = Set.of(
+            "all", "and", "any", "as", "asymmetric", "between", "distinct", "else", "end", "escape", "except", "from", "group", "having", "ilike",
+            "in", "intersect", "is", "isnull", "like", "limit", "notnull", "offset", "on", "or", "order", "similar", "some", "symmetric", "then",
+            "union", "using", "when", "where", "window");
+
+    private static final Set<String> TIME_DEPENDENT = Set.of(
+            "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp");
+
+    // Postgres operator precedence, loosest first
     private static final int OR = 1;
     private static final int AND = 2;
     private static final int NOT = 3;
@@ -141,11 +92,18 @@ final class FilterParser
     private static final int MULTIPLICATIVE = 9;
     private static final int UNARY = 10;
     private static final int CAST = 11;
-    private static final int PRIMARY = 12;
+    private static final int SUBSCRIPT = 12;
 
-    private int depth;
+    private final String source;
+    private final List<Token> tokens;
+    private int position;
+    private int recursion;
 
-    private FilterParser() {}
+    private FilterParser(String source, List<Token> tokens)
+    {
+        this.source = source;
+        this.tokens = tokens;
+    }
 
     static Expression parse(String source)
     {
@@ -154,456 +112,629 @@ final class FilterParser
         if (tokens.isEmpty()) {
             throw new FilterException("filter is empty");
         }
-        net.sf.jsqlparser.expression.Expression parsed = parseTokens(tokens);
-        FilterParser parser = new FilterParser();
-        Expression expression = parser.convert(parsed);
+        FilterParser parser = new FilterParser(source, tokens);
+        Expression expression = parser.expression(OR);
+        if (parser.position < tokens.size()) {
+            throw parser.syntaxError(tokens.get(parser.position));
+        }
+        if (tooDeep(expression, 1)) {
+            throw new FilterException("filter nests operators too deeply: at most " + MAXIMUM_DEPTH + " levels are allowed");
+        }
         requireCondition(expression, "the filter");
         return expression;
     }
 
-    private static net.sf.jsqlparser.expression.Expression parseTokens(List<Token> tokens)
+    private static boolean tooDeep(Expression expression, int level)
     {
-        StringBuilder text = new StringBuilder();
-        int[] starts = new int[tokens.size()];
-        for (int index = 0; index < tokens.size(); index++) {
-            if (index > 0) {
-                text.append(' ');
-            }
-            starts[index] = text.length();
-            text.append(jsqlParserText(tokens.get(index)));
+        if (level > MAXIMUM_DEPTH) {
+            return true;
         }
-        FilterException failure = null;
-        // like CCJSqlParserUtil.parseCondExpression: try the fast mode first, then the one that handles complex nesting
-        for (boolean complexParsing : new boolean[] {false, true}) {
-            CCJSqlParser parser = CCJSqlParserUtil.newParser(text.toString());
-            parser.withAllowComplexParsing(complexParsing);
-            parser.withConfiguration(new FeatureConfiguration().setValue(Feature.allowBackslashEscapeCharacter, false));
-            try {
-                net.sf.jsqlparser.expression.Expression expression = parser.Expression();
-                net.sf.jsqlparser.parser.Token next = parser.getNextToken();
-                if (next.kind == CCJSqlParserConstants.EOF) {
-                    return expression;
-                }
-                failure = syntaxError(tokens, starts, next.beginColumn, null);
-            }
-            catch (ParseException e) {
-                int column = e.currentToken != null && e.currentToken.next != null ? e.currentToken.next.beginColumn : -1;
-                failure = syntaxError(tokens, starts, column, e);
-            }
-            catch (RuntimeException | StackOverflowError e) {
-                // JSqlParser's recursive descent can fail in other ways on pathological input; it has touched nothing shared
-                failure = new FilterException("cannot parse filter", e);
+        for (Expression child : Filter.children(expression)) {
+            if (tooDeep(child, level + 1)) {
+                return true;
             }
         }
-        throw failure;
+        return false;
     }
 
-    private static String jsqlParserText(Token token)
+    private Expression expression(int minimum)
     {
-        if (token.type() == TokenType.IDENTIFIER) {
-            if (token.text().equalsIgnoreCase("similar")) {
-                throw new FilterException("SIMILAR TO is not supported in filters; use LIKE or ILIKE");
-            }
-            if (token.text().equalsIgnoreCase("in")) {
-                return "SIMILAR TO";
-            }
-        }
-        if (token.type() == TokenType.OPERATOR) {
-            return switch (token.text()) {
-                case "->" -> "<<";
-                case "->>" -> ">>";
-                case "!=" -> "<>";
-                default -> token.text();
-            };
-        }
-        return token.text();
-    }
-
-    private static FilterException syntaxError(List<Token> tokens, int[] starts, int column, Throwable cause)
-    {
-        int offset = column - 1;
-        for (int index = 0; index < tokens.size(); index++) {
-            if (starts[index] == offset) {
-                Token token = tokens.get(index);
-                return new FilterException("syntax error in filter at or near \"" + token.text() + "\" (position " + (token.position() + 1) + ")", cause);
-            }
-        }
-        if (column > 0 && offset >= starts[starts.length - 1]) {
-            return new FilterException("syntax error in filter: unexpected end of filter", cause);
-        }
-        return new FilterException("syntax error in filter", cause);
-    }
-
-    private Expression convert(net.sf.jsqlparser.expression.Expression node)
-    {
-        // bounds the recursion here and in everything that walks the tree later
-        depth++;
+        recursion++;
         try {
-            if (depth > MAXIMUM_DEPTH) {
+            if (recursion > MAXIMUM_RECURSION) {
                 throw new FilterException("filter nests operators too deeply: at most " + MAXIMUM_DEPTH + " levels are allowed");
             }
-            return convertNode(node);
+            int start = position;
+            Expression left = prefix();
+            int nonAssociative = 0;
+            while (position < tokens.size()) {
+                int precedence = infixPrecedence();
+                if (precedence == 0 || precedence < minimum) {
+                    break;
+                }
+                if (precedence == nonAssociative) {
+                    // comparisons, IS tests and BETWEEN/IN/LIKE do not chain in Postgres: a = b = c is a syntax error
+                    throw syntaxError(peek());
+                }
+                left = infix(left, precedence, start);
+                nonAssociative = precedence == IS || precedence == COMPARISON || precedence == PATTERN ? precedence : 0;
+            }
+            return left;
         }
         finally {
-            depth--;
+            recursion--;
         }
     }
 
-    private Expression convertNode(net.sf.jsqlparser.expression.Expression node)
+    private Expression prefix()
     {
-        if (node instanceof ExpressionList<?> list) {
-            // JSqlParser 5 represents a parenthesized expression as a one-element list
-            if (list.size() != 1) {
-                throw new FilterException("row values are not supported in filters: " + describe(node));
-            }
-            return convert(list.get(0));
+        Token token = next();
+        if (token.type() == TokenType.OPERATOR && (token.text().equals("-") || token.text().equals("+"))) {
+            Expression operand = expression(CAST);
+            requireKind(operand, Set.of(Kind.NUMBER, Kind.ANY), "unary " + token.text() + " needs a number");
+            return token.text().equals("-") ? negate(operand) : operand;
         }
-        if (node instanceof Parenthesis parenthesis) {
-            return convert(parenthesis.getExpression());
-        }
-        if (node instanceof Column column) {
-            return columnReference(column);
-        }
-        if (node instanceof NullValue) {
-            return new NullLiteral();
-        }
-        if (node instanceof BooleanValue value) {
-            return new BooleanLiteral(value.getValue());
-        }
-        if (node instanceof LongValue value) {
-            return integerLiteral(value.getStringValue());
-        }
-        if (node instanceof DoubleValue value) {
-            return decimalLiteral(value.toString());
-        }
-        if (node instanceof StringValue value) {
-            return stringLiteral(value);
-        }
-        if (node instanceof AndExpression || node instanceof OrExpression) {
-            return convertLogical((net.sf.jsqlparser.expression.BinaryExpression) node);
-        }
-        if (node instanceof NotExpression not) {
-            if (not.isExclamationMark()) {
-                throw new FilterException("'!' is not supported in filters; use NOT");
-            }
-            requirePrecedence(not, not.getExpression(), NOT);
-            Expression operand = convert(not.getExpression());
+        if (isWord(token, "not")) {
+            Expression operand = expression(IS);
             requireCondition(operand, "argument of NOT");
             return new Not(operand);
         }
-        if (node instanceof OldOracleJoinBinaryExpression comparison && comparisonOperator(comparison) != null) {
-            return convertComparison(comparison);
-        }
-        if (node instanceof net.sf.jsqlparser.expression.operators.relational.Between between) {
-            return convertBetween(between);
-        }
-        if (node instanceof LikeExpression like) {
-            return convertLike(like);
-        }
-        if (node instanceof IsNullExpression isNull) {
-            requirePrecedence(isNull, isNull.getLeftExpression(), COMPARISON);
-            return new IsNull(convert(isNull.getLeftExpression()), isNull.isNot());
-        }
-        if (node instanceof IsUnknownExpression isUnknown) {
-            requirePrecedence(isUnknown, isUnknown.getLeftExpression(), COMPARISON);
-            Expression operand = convert(isUnknown.getLeftExpression());
-            requireCondition(operand, "argument of IS UNKNOWN");
-            return new IsNull(operand, isUnknown.isNot());
-        }
-        if (node instanceof IsBooleanExpression isBoolean) {
-            requirePrecedence(isBoolean, isBoolean.getLeftExpression(), COMPARISON);
-            Expression operand = convert(isBoolean.getLeftExpression());
-            requireCondition(operand, isBoolean.isTrue() ? "argument of IS TRUE" : "argument of IS FALSE");
-            return new IsBoolean(operand, isBoolean.isTrue(), isBoolean.isNot());
-        }
-        if (node instanceof IsDistinctExpression distinct) {
-            requirePrecedence(distinct, distinct.getLeftExpression(), COMPARISON);
-            requirePrecedence(distinct, distinct.getRightExpression(), COMPARISON);
-            Expression left = convert(distinct.getLeftExpression());
-            Expression right = convert(distinct.getRightExpression());
-            requireComparable(left, right, "IS DISTINCT FROM");
-            return new IsDistinctFrom(left, right, distinct.isNot());
-        }
-        if (node instanceof CastExpression cast) {
-            return convertCast(cast);
-        }
-        if (node instanceof BitwiseLeftShift || node instanceof BitwiseRightShift) {
-            return convertJsonAccess((net.sf.jsqlparser.expression.BinaryExpression) node, node instanceof BitwiseRightShift);
-        }
-        if (node instanceof Addition || node instanceof Subtraction || node instanceof Multiplication || node instanceof Division) {
-            return convertArithmetic((net.sf.jsqlparser.expression.BinaryExpression) node);
-        }
-        if (node instanceof SignedExpression signed) {
-            return convertSigned(signed);
-        }
-        throw unsupported(node);
+        return postfixSubscript(primary(token));
     }
 
-    private static FilterException unsupported(net.sf.jsqlparser.expression.Expression node)
+    private Expression postfixSubscript(Expression expression)
     {
-        if (node instanceof Function) {
-            return new FilterException("function calls are not supported in filters: " + describe(node));
+        if (peekType(TokenType.LEFT_BRACKET)) {
+            throw new FilterException("array subscripts are not supported in filters (at position " + (peek().position() + 1)
+                    + "); use = ANY(array), @> or && to test elements");
         }
-        if (node instanceof Select || node instanceof ExistsExpression) {
-            return new FilterException("subqueries are not supported in filters");
-        }
-        if (node instanceof AnyComparisonExpression) {
-            return new FilterException("ANY, ALL and SOME are not supported in filters: " + describe(node));
-        }
-        if (node instanceof CaseExpression) {
-            return new FilterException("CASE expressions are not supported in filters");
-        }
-        if (node instanceof JdbcParameter || node instanceof JdbcNamedParameter) {
-            return new FilterException("parameters are not supported in filters: " + describe(node));
-        }
-        if (node instanceof TimeKeyExpression) {
-            return new FilterException(describe(node) + " is not supported in filters: a filter must not depend on when it runs");
-        }
-        if (node instanceof IntervalExpression) {
-            return new FilterException("intervals are not supported in filters: " + describe(node));
-        }
-        if (node instanceof HexValue) {
-            return new FilterException("hexadecimal and bit-string literals are not supported in filters: " + describe(node));
-        }
-        if (node instanceof RegExpMatchOperator || node instanceof SimilarToExpression) {
-            return new FilterException("regular expressions are not supported in filters: " + describe(node));
-        }
-        return new FilterException("not supported in filters: " + describe(node));
+        return expression;
     }
 
-    private Expression convertLogical(net.sf.jsqlparser.expression.BinaryExpression root)
+    private Expression primary(Token token)
     {
-        boolean and = root instanceof AndExpression;
-        Class<?> type = root.getClass();
-        // JSqlParser nests a chain of ANDs (or ORs) to the left; walk it without recursion, so long chains stay shallow
-        Deque<net.sf.jsqlparser.expression.Expression> children = new ArrayDeque<>();
-        net.sf.jsqlparser.expression.Expression current = root;
-        while (type.isInstance(current)) {
-            net.sf.jsqlparser.expression.BinaryExpression binary = (net.sf.jsqlparser.expression.BinaryExpression) current;
-            requirePrecedence(binary, binary.getRightExpression(), and ? AND : OR);
-            children.push(binary.getRightExpression());
-            current = binary.getLeftExpression();
+        switch (token.type()) {
+            case LEFT_PARENTHESIS:
+                return parenthesized(token);
+            case NUMBER:
+                return number(token.text());
+            case STRING:
+                return new StringLiteral(unquote(token.text()));
+            case QUOTED_IDENTIFIER:
+                if (peekType(TokenType.LEFT_PARENTHESIS)) {
+                    throw new FilterException("function calls are not supported in filters: " + describeCall(token));
+                }
+                return quotedColumn(token);
+            case IDENTIFIER:
+                return word(token);
+            case OPERATOR:
+                if (token.text().startsWith("?")) {
+                    throw new FilterException("parameters are not supported in filters: found '" + token.text() + "' at position " + (token.position() + 1)
+                            + "; write the value itself");
+                }
+                throw syntaxError(token);
+            default:
+                throw syntaxError(token);
         }
-        requirePrecedence(root, current, and ? AND : OR);
-        children.push(current);
+    }
+
+    private Expression parenthesized(Token open)
+    {
+        if (peekWord("select") || peekWord("with") || peekWord("values")) {
+            throw new FilterException("subqueries are not supported in filters");
+        }
+        Expression inner = expression(OR);
+        if (peekType(TokenType.COMMA)) {
+            throw new FilterException("row values are not supported in filters: " + describeFrom(open, closingParenthesis(open)));
+        }
+        expect(TokenType.RIGHT_PARENTHESIS);
+        return inner;
+    }
+
+    private Expression word(Token token)
+    {
+        String word = foldCase(token.text());
+        switch (word) {
+            case "null":
+                return new NullLiteral();
+            case "true":
+                return new BooleanLiteral(true);
+            case "false":
+                return new BooleanLiteral(false);
+            case "cast":
+                return castFunction();
+            case "array":
+                return arrayConstructor(token);
+            case "case":
+                throw new FilterException("CASE expressions are not supported in filters");
+            case "exists", "select":
+                throw new FilterException("subqueries are not supported in filters");
+            case "interval":
+                throw new FilterException("intervals are not supported in filters: " + describeFrom(token, peek() == null ? token : peek()));
+            case "now":
+                if (peekType(TokenType.LEFT_PARENTHESIS)) {
+                    throw new FilterException("now() is not supported in filters: a filter must not depend on when it runs");
+                }
+                break;
+            default:
+                break;
+        }
+        if (TIME_DEPENDENT.contains(word)) {
+            throw new FilterException(word + " is not supported in filters: a filter must not depend on when it runs");
+        }
+        if (peekType(TokenType.LEFT_PARENTHESIS) && !RESERVED_WORDS.contains(word)) {
+            return functionCall(token, word);
+        }
+        if (peek() != null && peek().type() == TokenType.STRING && (CastType.fromName(word).isPresent() || word.equals("json"))) {
+            // a typed literal such as DATE '2024-01-31'
+            CastType type = castType(word, token);
+            return new Cast(new StringLiteral(unquote(next().text())), type);
+        }
+        if (isMultiWordTypeStart(word) && typedLiteralFollows()) {
+            position--;
+            TypeName type = typeName();
+            return new Cast(new StringLiteral(unquote(expect(TokenType.STRING).text())), type.type(), type.array());
+        }
+        if (GRAMMAR_WORDS.contains(word)) {
+            throw syntaxError(token);
+        }
+        return column(token);
+    }
+
+    private static boolean isMultiWordTypeStart(String word)
+    {
+        return word.equals("double") || word.equals("timestamp") || word.equals("character");
+    }
+
+    // after "double", "timestamp" or "character": do the next words complete a type name followed by a string?
+    private boolean typedLiteralFollows()
+    {
+        int index = position;
+        while (index < tokens.size() && tokens.get(index).type() == TokenType.IDENTIFIER) {
+            String word = foldCase(tokens.get(index).text());
+            if (!Set.of("precision", "with", "without", "time", "zone", "varying").contains(word)) {
+                return false;
+            }
+            index++;
+        }
+        return index > position && index < tokens.size() && tokens.get(index).type() == TokenType.STRING;
+    }
+
+    private Expression functionCall(Token name, String word)
+    {
+        FilterFunction function = FilterFunction.fromName(word).orElseThrow(() -> new FilterException(
+                "function calls are not supported in filters: " + describeCall(name) + "; supported functions are " + FilterFunction.supportedNames()));
+        next();
+        List<Expression> arguments = new ArrayList<>();
+        if (!peekType(TokenType.RIGHT_PARENTHESIS)) {
+            if (peekWord("distinct") || peekWord("all") || (peek() != null && peek().text().equals("*"))) {
+                throw syntaxError(peek());
+            }
+            arguments.add(expression(OR));
+            while (peekType(TokenType.COMMA)) {
+                next();
+                arguments.add(expression(OR));
+            }
+        }
+        Token close = expect(TokenType.RIGHT_PARENTHESIS);
+        if (!function.acceptsArguments(arguments.size())) {
+            throw new FilterException(function.sql() + " does not take " + arguments.size() + " argument" + (arguments.size() == 1 ? "" : "s") + ": "
+                    + describeFrom(name, close));
+        }
+        String context = function.sql() + "()";
+        switch (function) {
+            case LOWER, UPPER, LENGTH -> requireKind(arguments.get(0), Set.of(Kind.TEXT, Kind.ANY), context + " needs text");
+            case ABS -> requireKind(arguments.get(0), Set.of(Kind.NUMBER, Kind.ANY), context + " needs a number");
+            case COALESCE -> ExpressionKinds.commonKind(arguments, context);
+        }
+        return new FunctionCall(function, arguments);
+    }
+
+    private Expression castFunction()
+    {
+        expect(TokenType.LEFT_PARENTHESIS);
+        Expression operand = expression(OR);
+        Token as = next();
+        if (!isWord(as, "as")) {
+            throw syntaxError(as);
+        }
+        TypeName type = typeName();
+        expect(TokenType.RIGHT_PARENTHESIS);
+        return cast(operand, type);
+    }
+
+    private Expression arrayConstructor(Token array)
+    {
+        if (peekType(TokenType.LEFT_PARENTHESIS)) {
+            throw new FilterException("subqueries are not supported in filters: ARRAY(...) needs one; write ARRAY[...] with values");
+        }
+        expect(TokenType.LEFT_BRACKET);
+        List<Expression> elements = new ArrayList<>();
+        if (!peekType(TokenType.RIGHT_BRACKET)) {
+            elements.add(expression(OR));
+            while (peekType(TokenType.COMMA)) {
+                next();
+                elements.add(expression(OR));
+            }
+        }
+        expect(TokenType.RIGHT_BRACKET);
+        if (elements.isEmpty()) {
+            throw new FilterException("cannot determine the type of an empty array: write '{}' compared with an array column, or cast it, such as '{}'::text[]");
+        }
+        for (Expression element : elements) {
+            if (ExpressionKinds.kind(element) == Kind.ARRAY) {
+                throw new FilterException("multidimensional arrays are not supported in filters: " + describeFrom(array, tokens.get(position - 1)));
+            }
+        }
+        ExpressionKinds.commonKind(elements, "ARRAY[]");
+        return new ArrayConstructor(elements);
+    }
+
+    private int infixPrecedence()
+    {
+        Token token = peek();
+        switch (token.type()) {
+            case DOUBLE_COLON:
+                return CAST;
+            case LEFT_BRACKET:
+                return SUBSCRIPT;
+            case OPERATOR:
+                return switch (token.text()) {
+                    case "=", "<>", "!=", "<", "<=", ">", ">=" -> COMPARISON;
+                    case "+", "-" -> ADDITIVE;
+                    case "*", "/", "%" -> MULTIPLICATIVE;
+                    default -> OTHER_OPERATOR;
+                };
+            case IDENTIFIER:
+                String word = foldCase(token.text());
+                return switch (word) {
+                    case "or" -> OR;
+                    case "and" -> AND;
+                    case "is", "isnull", "notnull" -> IS;
+                    case "in", "like", "ilike", "between", "similar" -> PATTERN;
+                    case "not" -> PATTERN;
+                    case "collate" -> throw new FilterException("COLLATE is not supported in filters: text compares by code point (as COLLATE \"C\") "
+                            + "and lower, upper and ILIKE fold letters as Postgres does in a UTF-8 database");
+                    case "at" -> throw new FilterException("AT TIME ZONE is not supported in filters: the session time zone is UTC");
+                    default -> 0;
+                };
+            default:
+                return 0;
+        }
+    }
+
+    private Expression infix(Expression left, int precedence, int start)
+    {
+        Token token = next();
+        switch (precedence) {
+            case OR, AND:
+                return logical(left, precedence);
+            case IS:
+                return isTest(left, token);
+            case COMPARISON:
+                return comparison(left, token);
+            case PATTERN:
+                return pattern(left, token);
+            case OTHER_OPERATOR:
+                return otherOperator(left, token);
+            case ADDITIVE, MULTIPLICATIVE:
+                return arithmetic(left, token, precedence);
+            case CAST:
+                return cast(left, typeName());
+            case SUBSCRIPT:
+                position--;
+                return postfixSubscript(left);
+            default:
+                throw new IllegalStateException("unknown precedence " + precedence + " at " + start);
+        }
+    }
+
+    private Expression logical(Expression left, int precedence)
+    {
+        boolean and = precedence == AND;
         List<Expression> operands = new ArrayList<>();
-        for (net.sf.jsqlparser.expression.Expression child : children) {
-            Expression operand = convert(child);
-            requireCondition(operand, "argument of " + (and ? "AND" : "OR"));
-            if (and && operand instanceof And nested) {
-                operands.addAll(nested.operands());
-            }
-            else if (!and && operand instanceof Or nested) {
-                operands.addAll(nested.operands());
-            }
-            else {
-                operands.add(operand);
-            }
+        add(operands, left, and);
+        add(operands, expression(precedence + 1), and);
+        // a chain of ANDs (or ORs) is gathered here without recursion, so long chains stay shallow
+        while (peek() != null && infixPrecedence() == precedence) {
+            next();
+            add(operands, expression(precedence + 1), and);
         }
         return and ? new And(operands) : new Or(operands);
     }
 
-    private static ComparisonOperator comparisonOperator(net.sf.jsqlparser.expression.Expression node)
+    private static void add(List<Expression> operands, Expression operand, boolean and)
     {
-        if (node instanceof EqualsTo) {
-            return ComparisonOperator.EQUAL;
+        requireCondition(operand, "argument of " + (and ? "AND" : "OR"));
+        if (and && operand instanceof And nested) {
+            operands.addAll(nested.operands());
         }
-        if (node instanceof NotEqualsTo) {
-            return ComparisonOperator.NOT_EQUAL;
+        else if (!and && operand instanceof Or nested) {
+            operands.addAll(nested.operands());
         }
-        if (node instanceof GreaterThan) {
-            return ComparisonOperator.GREATER_THAN;
+        else {
+            operands.add(operand);
         }
-        if (node instanceof GreaterThanEquals) {
-            return ComparisonOperator.GREATER_THAN_OR_EQUAL;
-        }
-        if (node instanceof MinorThan) {
-            return ComparisonOperator.LESS_THAN;
-        }
-        if (node instanceof MinorThanEquals) {
-            return ComparisonOperator.LESS_THAN_OR_EQUAL;
-        }
-        return null;
     }
 
-    private Expression convertComparison(OldOracleJoinBinaryExpression comparison)
+    private Expression isTest(Expression left, Token token)
     {
-        if (comparison.getOldOracleJoinSyntax() != OldOracleJoinBinaryExpression.NO_ORACLE_JOIN || comparison.getOraclePriorPosition() != 0) {
-            throw unsupported(comparison);
+        String word = foldCase(token.text());
+        if (word.equals("isnull")) {
+            return new IsNull(left, false);
         }
-        requirePrecedence(comparison, comparison.getLeftExpression(), PATTERN);
-        requirePrecedence(comparison, comparison.getRightExpression(), PATTERN);
-        Expression left = convert(comparison.getLeftExpression());
-        Expression right = convert(comparison.getRightExpression());
-        ComparisonOperator operator = comparisonOperator(comparison);
+        if (word.equals("notnull")) {
+            return new IsNull(left, true);
+        }
+        boolean negated = false;
+        if (peekWord("not")) {
+            next();
+            negated = true;
+        }
+        Token what = next();
+        switch (isWord(what) ? foldCase(what.text()) : "") {
+            case "null":
+                return new IsNull(left, negated);
+            case "unknown":
+                requireCondition(left, "argument of IS UNKNOWN");
+                return new IsNull(left, negated);
+            case "true", "false":
+                boolean value = foldCase(what.text()).equals("true");
+                requireCondition(left, value ? "argument of IS TRUE" : "argument of IS FALSE");
+                return new IsBoolean(left, value, negated);
+            case "distinct":
+                Token from = next();
+                if (!isWord(from, "from")) {
+                    throw syntaxError(from);
+                }
+                Expression right = expression(COMPARISON);
+                requireComparable(left, right, "IS DISTINCT FROM");
+                return new IsDistinctFrom(left, right, negated);
+            default:
+                throw syntaxError(what);
+        }
+    }
+
+    private Expression comparison(Expression left, Token token)
+    {
+        ComparisonOperator operator = switch (token.text()) {
+            case "=" -> ComparisonOperator.EQUAL;
+            case "<>", "!=" -> ComparisonOperator.NOT_EQUAL;
+            case "<" -> ComparisonOperator.LESS_THAN;
+            case "<=" -> ComparisonOperator.LESS_THAN_OR_EQUAL;
+            case ">" -> ComparisonOperator.GREATER_THAN;
+            default -> ComparisonOperator.GREATER_THAN_OR_EQUAL;
+        };
+        if ((peekWord("any") || peekWord("some") || peekWord("all")) && position + 1 < tokens.size()
+                && tokens.get(position + 1).type() == TokenType.LEFT_PARENTHESIS) {
+            boolean all = foldCase(next().text()).equals("all");
+            next();
+            if (peekWord("select") || peekWord("with") || peekWord("values")) {
+                throw new FilterException("subqueries are not supported in filters");
+            }
+            Expression array = expression(OR);
+            expect(TokenType.RIGHT_PARENTHESIS);
+            requireKind(array, Set.of(Kind.ARRAY, Kind.ANY), operator.sql() + (all ? " ALL" : " ANY") + "(...) needs an array");
+            if (array instanceof ArrayConstructor constructor) {
+                constructor.elements().forEach(element -> requireComparable(left, element, operator.sql() + (all ? " ALL" : " ANY")));
+            }
+            return new Quantified(left, operator, all, array);
+        }
+        Expression right = expression(PATTERN);
         requireComparable(left, right, operator.sql());
         return new Comparison(left, operator, right);
     }
 
-    private Expression convertIn(LikeExpression in)
+    private Expression pattern(Expression left, Token token)
     {
-        // IN, handed to JSqlParser as SIMILAR TO to get its precedence right
-        net.sf.jsqlparser.expression.Expression right = in.getRightExpression();
-        if (right instanceof Select) {
+        boolean negated = false;
+        Token keyword = token;
+        if (isWord(token, "not")) {
+            negated = true;
+            keyword = next();
+        }
+        String word = isWord(keyword) ? foldCase(keyword.text()) : "";
+        switch (word) {
+            case "in":
+                return in(left, negated);
+            case "between":
+                return between(left, negated);
+            case "like", "ilike":
+                return like(left, negated, word.equals("ilike"));
+            case "similar":
+                throw new FilterException("SIMILAR TO is not supported in filters; use LIKE or ILIKE");
+            default:
+                throw syntaxError(keyword);
+        }
+    }
+
+    private Expression in(Expression operand, boolean negated)
+    {
+        Token open = next();
+        if (open.type() != TokenType.LEFT_PARENTHESIS) {
+            throw new FilterException("IN needs a parenthesized list of values (at position " + (open.position() + 1) + "); for an array, use = ANY(array)");
+        }
+        if (peekWord("select") || peekWord("with") || peekWord("values")) {
             throw new FilterException("subqueries are not supported in filters");
         }
-        if (!(right instanceof ExpressionList<?> list) || in.getEscape() != null || in.isUseBinary()) {
-            throw new FilterException("IN needs a parenthesized list of values: " + describe(in));
+        if (peekType(TokenType.RIGHT_PARENTHESIS)) {
+            throw new FilterException("IN needs at least one value: " + describeFrom(open, peek()));
         }
-        if (list.isEmpty()) {
-            throw new FilterException("IN needs at least one value: " + describe(in));
-        }
-        requirePrecedence(in, in.getLeftExpression(), OTHER_OPERATOR);
-        Expression operand = convert(in.getLeftExpression());
         List<Expression> values = new ArrayList<>();
-        for (net.sf.jsqlparser.expression.Expression item : list) {
-            Expression value = convert(item);
-            requireComparable(operand, value, "IN");
-            values.add(value);
+        values.add(expression(OR));
+        while (peekType(TokenType.COMMA)) {
+            next();
+            values.add(expression(OR));
         }
-        return new InList(operand, values, in.isNot());
+        expect(TokenType.RIGHT_PARENTHESIS);
+        for (Expression value : values) {
+            requireComparable(operand, value, "IN");
+        }
+        return new InList(operand, values, negated);
     }
 
-    private Expression convertBetween(net.sf.jsqlparser.expression.operators.relational.Between between)
+    private Expression between(Expression operand, boolean negated)
     {
-        requirePrecedence(between, between.getLeftExpression(), OTHER_OPERATOR);
-        requirePrecedence(between, between.getBetweenExpressionStart(), OTHER_OPERATOR);
-        requirePrecedence(between, between.getBetweenExpressionEnd(), OTHER_OPERATOR);
-        Expression operand = convert(between.getLeftExpression());
-        Expression lower = convert(between.getBetweenExpressionStart());
-        Expression upper = convert(between.getBetweenExpressionEnd());
+        boolean symmetric = false;
+        if (peekWord("symmetric")) {
+            next();
+            symmetric = true;
+        }
+        else if (peekWord("asymmetric")) {
+            next();
+        }
+        Expression lower = expression(OTHER_OPERATOR);
+        Token and = next();
+        if (!isWord(and, "and")) {
+            throw syntaxError(and);
+        }
+        Expression upper = expression(OTHER_OPERATOR);
         requireComparable(operand, lower, "BETWEEN");
         requireComparable(operand, upper, "BETWEEN");
-        return new Expression.Between(operand, lower, upper, between.isNot());
+        return new Between(operand, lower, upper, negated, symmetric);
     }
 
-    private Expression convertLike(LikeExpression like)
+    private Expression like(Expression operand, boolean negated, boolean caseInsensitive)
     {
-        LikeExpression.KeyWord keyWord = like.getLikeKeyWord();
-        if (keyWord == LikeExpression.KeyWord.SIMILAR_TO) {
-            return convertIn(like);
-        }
-        if (keyWord != LikeExpression.KeyWord.LIKE && keyWord != LikeExpression.KeyWord.ILIKE) {
-            throw new FilterException("regular expressions are not supported in filters: " + describe(like));
-        }
-        if (like.isUseBinary()) {
-            throw unsupported(like);
-        }
-        requirePrecedence(like, like.getLeftExpression(), OTHER_OPERATOR);
-        requirePrecedence(like, like.getRightExpression(), OTHER_OPERATOR);
+        String operator = caseInsensitive ? "ILIKE" : "LIKE";
+        Expression pattern = expression(OTHER_OPERATOR);
         String escape = Like.DEFAULT_ESCAPE;
-        if (like.getEscape() != null) {
-            if (!(like.getEscape() instanceof StringValue value) || value.getPrefix() != null) {
-                throw new FilterException("ESCAPE must be a quoted string: " + describe(like));
+        if (peekWord("escape")) {
+            next();
+            Token value = next();
+            if (value.type() != TokenType.STRING) {
+                throw new FilterException("ESCAPE must be a quoted string (at position " + (value.position() + 1) + ")");
             }
-            escape = unquote(value);
+            escape = unquote(value.text());
             if (escape.codePointCount(0, escape.length()) > 1) {
-                throw new FilterException("invalid escape string in LIKE: it must be empty or one character");
+                throw new FilterException("invalid escape string in " + operator + ": it must be empty or one character");
             }
         }
-        Expression operand = convert(like.getLeftExpression());
-        Expression pattern = convert(like.getRightExpression());
-        String operator = keyWord == LikeExpression.KeyWord.ILIKE ? "ILIKE" : "LIKE";
         requireKind(operand, Set.of(Kind.TEXT, Kind.ANY), operator + " needs text");
         requireKind(pattern, Set.of(Kind.TEXT, Kind.ANY), operator + " needs a text pattern");
-        return new Like(operand, pattern, escape, keyWord == LikeExpression.KeyWord.ILIKE, like.isNot());
+        return new Like(operand, pattern, escape, caseInsensitive, negated);
     }
 
-    private Expression convertCast(CastExpression cast)
+    private Expression otherOperator(Expression left, Token token)
     {
-        boolean functionSyntax = cast.isUseCastKeyword();
-        if (functionSyntax && (cast.keyword == null || !cast.keyword.equalsIgnoreCase("CAST"))) {
-            throw new FilterException(cast.keyword + " is not supported in filters; use CAST or ::");
+        Expression right = expression(ADDITIVE);
+        String text = token.text();
+        if (text.equals("->") || text.equals("->>")) {
+            if (left instanceof StringLiteral) {
+                throw new FilterException("the left side of " + text + " must be json; cast the string with ::jsonb");
+            }
+            requireKind(left, Set.of(Kind.JSON, Kind.ANY), text + " needs a json or jsonb value on its left");
+            requireKind(right, Set.of(Kind.TEXT, Kind.NUMBER, Kind.ANY), text + " needs a key (text) or an index (integer) on its right");
+            return new JsonAccess(left, right, text.equals("->>"));
         }
-        if (cast.getFormat() != null || (cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty())) {
-            throw unsupported(cast);
+        Operator operator = Operator.fromSql(text);
+        if (operator == null) {
+            throw new FilterException("operator not supported in filters: " + text + " (at position " + (token.position() + 1) + ")");
         }
-        if (!functionSyntax && !cast.isImplicitCast()) {
-            requirePrecedence(cast, cast.getLeftExpression(), CAST);
+        switch (operator) {
+            case CONCATENATE -> {
+                Kind leftKind = ExpressionKinds.kind(left);
+                Kind rightKind = ExpressionKinds.kind(right);
+                if (!ExpressionKinds.concatenable(leftKind) && !ExpressionKinds.concatenable(rightKind)) {
+                    throw new FilterException("|| needs text, jsonb or an array on one side, not " + leftKind.description() + " and " + rightKind.description()
+                            + "; cast one side with ::text");
+                }
+            }
+            case CONTAINS, CONTAINED_BY -> {
+                requireKind(left, Set.of(Kind.JSON, Kind.ARRAY, Kind.ANY), operator.sql() + " needs jsonb or arrays");
+                requireKind(right, Set.of(Kind.JSON, Kind.ARRAY, Kind.ANY), operator.sql() + " needs jsonb or arrays");
+                requireComparable(left, right, operator.sql());
+            }
+            case OVERLAPS -> {
+                requireKind(left, Set.of(Kind.ARRAY, Kind.ANY), "&& needs arrays");
+                requireKind(right, Set.of(Kind.ARRAY, Kind.ANY), "&& needs arrays");
+            }
+            case HAS_KEY -> {
+                requireKind(left, Set.of(Kind.JSON, Kind.ANY), "? needs jsonb on its left");
+                requireKind(right, Set.of(Kind.TEXT, Kind.ANY), "? needs a key (text) on its right");
+            }
+            case HAS_ANY_KEY, HAS_ALL_KEYS -> {
+                requireKind(left, Set.of(Kind.JSON, Kind.ANY), operator.sql() + " needs jsonb on its left");
+                requireKind(right, Set.of(Kind.ARRAY, Kind.ANY), operator.sql() + " needs an array of keys on its right, such as ARRAY['a', 'b']");
+            }
         }
-        CastType type = castType(cast.getColDataType());
-        if (cast.isImplicitCast() && !(cast.getLeftExpression() instanceof StringValue)) {
-            throw unsupported(cast);
-        }
-        return new Cast(convert(cast.getLeftExpression()), type);
+        return new Operation(left, operator, right);
     }
 
-    private static CastType castType(ColDataType dataType)
+    private Expression arithmetic(Expression left, Token token, int precedence)
     {
-        if (dataType == null || dataType.getDataType() == null) {
-            throw new FilterException("cast without a type");
-        }
-        String name = dataType.getDataType();
-        if ((dataType.getArrayData() != null && !dataType.getArrayData().isEmpty()) || name.contains("[")) {
-            throw new FilterException("array types are not supported in filters: " + name + "[]");
-        }
-        if (name.contains("(") || (dataType.getArgumentsStringList() != null && !dataType.getArgumentsStringList().isEmpty())) {
-            throw new FilterException("type modifiers are not supported in casts in filters: " + name);
-        }
-        if (name.contains("\"")) {
-            throw new FilterException("quoted type names are not supported in casts in filters: " + name);
-        }
-        if (name.trim().equalsIgnoreCase("json")) {
-            throw new FilterException("casts to json are not supported in filters; use jsonb");
-        }
-        return CastType.fromName(name).orElseThrow(() -> new FilterException("casts to " + name + " are not supported in filters; supported types are "
-                + Arrays.stream(CastType.values()).map(CastType::sql).collect(Collectors.joining(", "))));
-    }
-
-    private Expression convertJsonAccess(net.sf.jsqlparser.expression.BinaryExpression access, boolean asText)
-    {
-        requirePrecedence(access, access.getLeftExpression(), OTHER_OPERATOR);
-        requirePrecedence(access, access.getRightExpression(), ADDITIVE);
-        Expression operand = convert(access.getLeftExpression());
-        Expression key = convert(access.getRightExpression());
-        String operator = asText ? "->>" : "->";
-        if (operand instanceof StringLiteral) {
-            throw new FilterException("the left side of " + operator + " must be json; cast the string with ::jsonb");
-        }
-        requireKind(operand, Set.of(Kind.JSON, Kind.ANY), operator + " needs a json or jsonb value on its left");
-        requireKind(key, Set.of(Kind.TEXT, Kind.NUMBER, Kind.ANY), operator + " needs a key (text) or an index (integer) on its right");
-        return new JsonAccess(operand, key, asText);
-    }
-
-    private Expression convertArithmetic(net.sf.jsqlparser.expression.BinaryExpression arithmetic)
-    {
-        ArithmeticOperator operator;
-        int precedence;
-        if (arithmetic instanceof Addition) {
-            operator = ArithmeticOperator.ADD;
-            precedence = ADDITIVE;
-        }
-        else if (arithmetic instanceof Subtraction) {
-            operator = ArithmeticOperator.SUBTRACT;
-            precedence = ADDITIVE;
-        }
-        else if (arithmetic instanceof Multiplication) {
-            operator = ArithmeticOperator.MULTIPLY;
-            precedence = MULTIPLICATIVE;
-        }
-        else {
-            operator = ArithmeticOperator.DIVIDE;
-            precedence = MULTIPLICATIVE;
-        }
-        requirePrecedence(arithmetic, arithmetic.getLeftExpression(), precedence);
-        requirePrecedence(arithmetic, arithmetic.getRightExpression(), precedence + 1);
-        Expression left = convert(arithmetic.getLeftExpression());
-        Expression right = convert(arithmetic.getRightExpression());
+        ArithmeticOperator operator = switch (token.text()) {
+            case "+" -> ArithmeticOperator.ADD;
+            case "-" -> ArithmeticOperator.SUBTRACT;
+            case "*" -> ArithmeticOperator.MULTIPLY;
+            case "/" -> ArithmeticOperator.DIVIDE;
+            default -> ArithmeticOperator.MODULO;
+        };
+        Expression right = expression(precedence + 1);
         requireKind(left, Set.of(Kind.NUMBER, Kind.ANY), operator.sql() + " needs numbers");
         requireKind(right, Set.of(Kind.NUMBER, Kind.ANY), operator.sql() + " needs numbers");
         return new Arithmetic(left, operator, right);
     }
 
-    private Expression convertSigned(SignedExpression signed)
+    private record TypeName(CastType type, boolean array) {}
+
+    private TypeName typeName()
     {
-        requirePrecedence(signed, signed.getExpression(), UNARY);
-        Expression operand = convert(signed.getExpression());
-        requireKind(operand, Set.of(Kind.NUMBER, Kind.ANY), "unary " + signed.getSign() + " needs a number");
-        return switch (signed.getSign()) {
-            case '-' -> negate(operand);
-            case '+' -> operand;
-            default -> throw unsupported(signed);
-        };
+        Token first = next();
+        if (first.type() == TokenType.QUOTED_IDENTIFIER) {
+            throw new FilterException("quoted type names are not supported in casts in filters: " + first.text());
+        }
+        if (first.type() != TokenType.IDENTIFIER) {
+            throw syntaxError(first);
+        }
+        StringBuilder name = new StringBuilder(foldCase(first.text()));
+        String word = name.toString();
+        if (word.equals("double")) {
+            name.append(' ').append(foldCase(expectWord("precision").text()));
+        }
+        else if (word.equals("character") && peekWord("varying")) {
+            name.append(' ').append(foldCase(next().text()));
+        }
+        else if ((word.equals("timestamp") || word.equals("time")) && (peekWord("with") || peekWord("without"))) {
+            name.append(' ').append(foldCase(next().text()));
+            name.append(' ').append(foldCase(expectWord("time").text()));
+            name.append(' ').append(foldCase(expectWord("zone").text()));
+        }
+        if (peekType(TokenType.LEFT_PARENTHESIS)) {
+            throw new FilterException("type modifiers are not supported in casts in filters: " + describeFrom(first, closingParenthesis(peek())));
+        }
+        CastType type = castType(name.toString(), first);
+        boolean array = false;
+        if (peekType(TokenType.LEFT_BRACKET)) {
+            next();
+            expect(TokenType.RIGHT_BRACKET);
+            array = true;
+            if (peekType(TokenType.LEFT_BRACKET)) {
+                throw new FilterException("multidimensional array types are not supported in filters: " + name + "[][]");
+            }
+        }
+        if (array && type == CastType.JSONB) {
+            throw new FilterException("casts to jsonb[] are not supported in filters");
+        }
+        return new TypeName(type, array);
+    }
+
+    private static CastType castType(String name, Token token)
+    {
+        if (name.equals("json")) {
+            throw new FilterException("casts to json are not supported in filters; use jsonb");
+        }
+        return CastType.fromName(name).orElseThrow(() -> new FilterException("casts to " + name + " are not supported in filters (at position "
+                + (token.position() + 1) + "); supported types are " + Arrays.stream(CastType.values()).map(CastType::sql).collect(Collectors.joining(", "))
+                + " and arrays of them"));
+    }
+
+    private static Expression cast(Expression operand, TypeName type)
+    {
+        if (type.array()) {
+            requireKind(operand, Set.of(Kind.ARRAY, Kind.ANY, Kind.TEXT), "a cast to " + type.type().sql() + "[] needs an array or text");
+        }
+        return new Cast(operand, type.type(), type.array());
     }
 
     private static Expression negate(Expression operand)
@@ -622,28 +753,27 @@ final class FilterParser
         return new Negation(operand);
     }
 
-    private static Expression columnReference(Column column)
+    private Expression column(Token token)
     {
-        if (column.getTable() != null && column.getTable().getName() != null) {
-            throw new FilterException("qualified names are not supported in filters; write the column name alone: " + describe(column));
+        String written = token.text();
+        if (!written.chars().allMatch(character -> character == '_' || Character.isLetterOrDigit(character))) {
+            throw new FilterException("not a valid column name: " + written);
         }
-        if (column.getArrayConstructor() != null) {
-            throw new FilterException("array subscripts are not supported in filters: " + describe(column));
+        String name = foldCase(written);
+        if (RESERVED_WORDS.contains(name)) {
+            throw new FilterException("\"" + name + "\" is a reserved word in Postgres; if it is a column, write it in double quotes: \"" + name + "\"");
         }
-        String written = column.getColumnName();
-        String name;
-        if (written.length() >= 2 && written.startsWith("\"") && written.endsWith("\"")) {
-            name = written.substring(1, written.length() - 1).replace("\"\"", "\"");
-        }
-        else {
-            if (!written.chars().allMatch(character -> character == '_' || Character.isLetterOrDigit(character))) {
-                throw new FilterException("not a valid column name: " + written);
-            }
-            name = foldCase(written);
-            if (RESERVED_WORDS.contains(name)) {
-                throw new FilterException("\"" + name + "\" is a reserved word in Postgres; if it is a column, write it in double quotes: \"" + name + "\"");
-            }
-        }
+        return columnReference(name);
+    }
+
+    private static Expression quotedColumn(Token token)
+    {
+        String written = token.text();
+        return columnReference(written.substring(1, written.length() - 1).replace("\"\"", "\""));
+    }
+
+    private static Expression columnReference(String name)
+    {
         if (name.isEmpty()) {
             throw new FilterException("zero-length quoted identifier");
         }
@@ -664,17 +794,15 @@ final class FilterParser
         return folded.toString();
     }
 
-    private static Expression integerLiteral(String digits)
+    private static Expression number(String text)
     {
-        BigInteger value = new BigInteger(digits);
-        if (value.bitLength() < Long.SIZE) {
-            return new IntegerLiteral(value.longValueExact());
+        if (text.indexOf('.') < 0 && text.indexOf('e') < 0 && text.indexOf('E') < 0) {
+            BigInteger value = new BigInteger(text);
+            if (value.bitLength() < Long.SIZE) {
+                return new IntegerLiteral(value.longValueExact());
+            }
+            return new DecimalLiteral(new BigDecimal(value));
         }
-        return new DecimalLiteral(new BigDecimal(value));
-    }
-
-    private static Expression decimalLiteral(String text)
-    {
         try {
             return new DecimalLiteral(new BigDecimal(text));
         }
@@ -683,72 +811,97 @@ final class FilterParser
         }
     }
 
-    private static Expression stringLiteral(StringValue value)
-    {
-        if (value.getPrefix() != null && !value.getPrefix().isEmpty()) {
-            throw new FilterException("string prefixes such as E'...' are not supported in filters: " + describe(value));
-        }
-        return new StringLiteral(unquote(value));
-    }
-
-    private static String unquote(StringValue value)
+    private static String unquote(String quoted)
     {
         // Postgres standard strings: '' is a quote, a backslash is just a backslash
-        return value.getValue().replace("''", "'");
+        return quoted.substring(1, quoted.length() - 1).replace("''", "'");
     }
 
-    private static void requirePrecedence(net.sf.jsqlparser.expression.Expression parent, net.sf.jsqlparser.expression.Expression child, int minimum)
+    private Token peek()
     {
-        if (precedence(child) < minimum) {
-            throw new FilterException("add parentheses to make the order of operations explicit: " + describe(parent));
-        }
+        return position < tokens.size() ? tokens.get(position) : null;
     }
 
-    private static int precedence(net.sf.jsqlparser.expression.Expression node)
+    private boolean peekType(TokenType type)
     {
-        if (node instanceof OrExpression) {
-            return OR;
-        }
-        if (node instanceof AndExpression) {
-            return AND;
-        }
-        if (node instanceof NotExpression) {
-            return NOT;
-        }
-        if (node instanceof IsNullExpression || node instanceof IsBooleanExpression || node instanceof IsUnknownExpression || node instanceof IsDistinctExpression) {
-            return IS;
-        }
-        if (comparisonOperator(node) != null) {
-            return COMPARISON;
-        }
-        if (node instanceof net.sf.jsqlparser.expression.operators.relational.Between || node instanceof LikeExpression) {
-            return PATTERN;
-        }
-        if (node instanceof BitwiseLeftShift || node instanceof BitwiseRightShift) {
-            return OTHER_OPERATOR;
-        }
-        if (node instanceof Addition || node instanceof Subtraction) {
-            return ADDITIVE;
-        }
-        if (node instanceof Multiplication || node instanceof Division) {
-            return MULTIPLICATIVE;
-        }
-        if (node instanceof SignedExpression) {
-            return UNARY;
-        }
-        if (node instanceof CastExpression cast && !cast.isUseCastKeyword() && !cast.isImplicitCast()) {
-            return CAST;
-        }
-        if (node instanceof net.sf.jsqlparser.expression.BinaryExpression) {
-            // operators filters do not support are refused when converted; rank them loosest to be safe
-            return OR;
-        }
-        return PRIMARY;
+        Token token = peek();
+        return token != null && token.type() == type;
     }
 
-    private static String describe(net.sf.jsqlparser.expression.Expression node)
+    private boolean peekWord(String word)
     {
-        // the text JSqlParser saw spells -> and ->> as << and >>, and IN as SIMILAR TO
-        return node.toString().replace("<<", "->").replaceAll("(?<!-)>>", "->>").replace(" SIMILAR TO ", " IN ");
+        Token token = peek();
+        return token != null && isWord(token, word);
+    }
+
+    private static boolean isWord(Token token)
+    {
+        return token.type() == TokenType.IDENTIFIER;
+    }
+
+    private static boolean isWord(Token token, String word)
+    {
+        return token.type() == TokenType.IDENTIFIER && token.text().toLowerCase(Locale.ROOT).equals(word);
+    }
+
+    private Token next()
+    {
+        if (position >= tokens.size()) {
+            throw new FilterException("syntax error in filter: unexpected end of input");
+        }
+        return tokens.get(position++);
+    }
+
+    private Token expect(TokenType type)
+    {
+        Token token = next();
+        if (token.type() != type) {
+            throw syntaxError(token);
+        }
+        return token;
+    }
+
+    private Token expectWord(String word)
+    {
+        Token token = next();
+        if (!isWord(token, word)) {
+            throw syntaxError(token);
+        }
+        return token;
+    }
+
+    private FilterException syntaxError(Token token)
+    {
+        return new FilterException("syntax error in filter at or near \"" + token.text() + "\" (position " + (token.position() + 1) + ")");
+    }
+
+    // the token that closes the parenthesis opened at open, or the last token when it is not closed
+    private Token closingParenthesis(Token open)
+    {
+        int index = tokens.indexOf(open);
+        int nesting = 0;
+        for (int current = Math.max(index, 0); current < tokens.size(); current++) {
+            TokenType type = tokens.get(current).type();
+            if (type == TokenType.LEFT_PARENTHESIS) {
+                nesting++;
+            }
+            else if (type == TokenType.RIGHT_PARENTHESIS) {
+                nesting--;
+                if (nesting == 0) {
+                    return tokens.get(current);
+                }
+            }
+        }
+        return tokens.get(tokens.size() - 1);
+    }
+
+    private String describeCall(Token name)
+    {
+        return describeFrom(name, closingParenthesis(peek()));
+    }
+
+    private String describeFrom(Token first, Token last)
+    {
+        return source.substring(first.position(), Math.max(first.position(), last.position() + last.text().length()));
     }
 }

@@ -232,4 +232,115 @@ final class JsonValues
         }
         return "null";
     }
+
+    /** {@code left @> right} for {@code jsonb}: every key and element of {@code right} is in {@code left}; a top-level array may contain a scalar. */
+    static boolean contains(JsonNode left, JsonNode right)
+    {
+        if (left.isArray() && right.isValueNode()) {
+            return containsScalar(left, right);
+        }
+        return deepContains(left, right);
+    }
+
+    private static boolean deepContains(JsonNode left, JsonNode right)
+    {
+        if (right.isObject()) {
+            if (!left.isObject()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonNode> field : right.properties()) {
+                JsonNode value = left.get(field.getKey());
+                if (value == null || !sameKind(value, field.getValue())) {
+                    return false;
+                }
+                if (field.getValue().isContainerNode() ? !deepContains(value, field.getValue()) : !equal(value, field.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (right.isArray()) {
+            if (!left.isArray()) {
+                return false;
+            }
+            for (JsonNode element : right) {
+                if (element.isContainerNode()) {
+                    boolean found = false;
+                    for (JsonNode candidate : left) {
+                        if (sameKind(candidate, element) && deepContains(candidate, element)) {
+                            found = true;
+                            break;
+                        }
+                    }
+                    if (!found) {
+                        return false;
+                    }
+                }
+                else if (!containsScalar(left, element)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return left.isValueNode() && equal(left, right);
+    }
+
+    private static boolean containsScalar(JsonNode array, JsonNode scalar)
+    {
+        for (JsonNode element : array) {
+            if (element.isValueNode() && equal(element, scalar)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameKind(JsonNode left, JsonNode right)
+    {
+        if (left.isObject() || right.isObject()) {
+            return left.isObject() && right.isObject();
+        }
+        if (left.isArray() || right.isArray()) {
+            return left.isArray() && right.isArray();
+        }
+        return true;
+    }
+
+    /** {@code node ? key}: a top-level key of an object, or a string element of an array (or the string itself). */
+    static boolean hasKey(JsonNode node, String key)
+    {
+        if (node.isObject()) {
+            return node.has(key);
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (element.isTextual() && element.textValue().equals(key)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return node.isTextual() && node.textValue().equals(key);
+    }
+
+    /** {@code left || right} for {@code jsonb}: objects merge (the right wins), anything else concatenates as arrays. */
+    static JsonNode concatenate(JsonNode left, JsonNode right)
+    {
+        if (left.isObject() && right.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode merged = MAPPER.createObjectNode();
+            left.properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+            right.properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
+            return merged;
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode array = MAPPER.createArrayNode();
+        for (JsonNode side : List.of(left, right)) {
+            if (side.isArray()) {
+                side.forEach(array::add);
+            }
+            else {
+                array.add(side);
+            }
+        }
+        return array;
+    }
 }

@@ -3,8 +3,9 @@ package dev.sluice.core.filter;
 /**
  * Postgres {@code LIKE} matching over Unicode code points: {@code %} matches any run of characters,
  * {@code _} exactly one, and the escape character (a backslash unless {@code ESCAPE} says otherwise;
- * none when it is empty) makes the next character literal. {@code ILIKE} folds ASCII letters only,
- * which is what Postgres does under the {@code "C"} collation.
+ * none when it is empty) makes the next character literal. {@code ILIKE} matches the
+ * {@linkplain PostgresText#lower lower-cased} text against the lower-cased pattern, as Postgres does
+ * in a UTF-8 database, so {@code 'ÜBER' ILIKE 'ü%'} holds.
  */
 final class LikePattern
 {
@@ -15,8 +16,8 @@ final class LikePattern
 
     static boolean matches(String text, String pattern, String escape, boolean caseInsensitive)
     {
-        int[] elements = compile(pattern, escape, caseInsensitive);
-        int[] characters = text.codePoints().map(character -> caseInsensitive ? foldCase(character) : character).toArray();
+        int[] elements = compile(caseInsensitive ? PostgresText.lower(pattern) : pattern, escape);
+        int[] characters = (caseInsensitive ? PostgresText.lower(text) : text).codePoints().toArray();
         int textIndex = 0;
         int patternIndex = 0;
         int runPattern = -1;
@@ -47,7 +48,7 @@ final class LikePattern
         return patternIndex == elements.length;
     }
 
-    private static int[] compile(String pattern, String escape, boolean caseInsensitive)
+    private static int[] compile(String pattern, String escape)
     {
         int escapeCharacter = escape.isEmpty() ? -1 : escape.codePointAt(0);
         int[] characters = pattern.codePoints().toArray();
@@ -60,7 +61,7 @@ final class LikePattern
                 if (index == characters.length) {
                     throw new FilterEvaluationException("LIKE pattern must not end with escape character");
                 }
-                elements[count++] = caseInsensitive ? foldCase(characters[index]) : characters[index];
+                elements[count++] = characters[index];
             }
             else if (character == '%') {
                 if (count == 0 || elements[count - 1] != ANY_RUN) {
@@ -71,16 +72,11 @@ final class LikePattern
                 elements[count++] = ANY_ONE;
             }
             else {
-                elements[count++] = caseInsensitive ? foldCase(character) : character;
+                elements[count++] = character;
             }
         }
         int[] compiled = new int[count];
         System.arraycopy(elements, 0, compiled, 0, count);
         return compiled;
-    }
-
-    private static int foldCase(int character)
-    {
-        return character >= 'A' && character <= 'Z' ? character + ('a' - 'A') : character;
     }
 }

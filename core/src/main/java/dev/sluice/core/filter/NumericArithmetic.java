@@ -19,6 +19,9 @@ final class NumericArithmetic
 
     static Object apply(ArithmeticOperator operator, Object left, Object right)
     {
+        if (operator == ArithmeticOperator.MODULO && (left instanceof Double || right instanceof Double)) {
+            throw new FilterEvaluationException("operator does not exist: " + SqlValues.typeName(left) + " % " + SqlValues.typeName(right));
+        }
         if (left instanceof Double || right instanceof Double) {
             return applyDouble(operator, SqlValues.toDouble(left), SqlValues.toDouble(right));
         }
@@ -58,6 +61,13 @@ final class NumericArithmetic
                     }
                     yield left / right;
                 }
+                case MODULO -> {
+                    if (right == 0) {
+                        throw new FilterEvaluationException("division by zero");
+                    }
+                    // the remainder takes the dividend's sign, in Java as in Postgres
+                    yield left % right;
+                }
             };
         }
         catch (ArithmeticException e) {
@@ -77,6 +87,13 @@ final class NumericArithmetic
                 }
                 // Postgres rounds the last digit half away from zero
                 yield left.divide(right, divisionScale(left, right), RoundingMode.HALF_UP);
+            }
+            case MODULO -> {
+                if (right.signum() == 0) {
+                    throw new FilterEvaluationException("division by zero");
+                }
+                // Postgres's mod_var: truncated division, the result shown with the larger of the two scales
+                yield left.remainder(right).setScale(Math.max(Math.max(left.scale(), right.scale()), 0));
             }
         };
     }
@@ -122,6 +139,7 @@ final class NumericArithmetic
                 }
                 yield checked(left / right, infiniteInput, left == 0.0 || Double.isInfinite(right));
             }
+            case MODULO -> throw new IllegalStateException("float8 has no %");
         };
     }
 

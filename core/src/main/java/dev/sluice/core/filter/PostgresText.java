@@ -414,6 +414,27 @@ final class PostgresText
         return false;
     }
 
+    /**
+     * {@code lower()} as Postgres computes it in a UTF-8 database with a libc or builtin collation
+     * ({@code en_US.UTF-8}, {@code C.UTF-8}): each character mapped by Unicode's simple lower-case mapping.
+     * Under the {@code "C"} collation Postgres maps ASCII letters only; under an ICU collation it uses the
+     * full mappings, which differ for a few characters.
+     */
+    static String lower(String text)
+    {
+        StringBuilder result = new StringBuilder(text.length());
+        text.codePoints().forEach(character -> result.appendCodePoint(Character.toLowerCase(character)));
+        return result.toString();
+    }
+
+    /** {@code upper()}, with Unicode's simple upper-case mapping ({@code ß} stays {@code ß}); see {@link #lower}. */
+    static String upper(String text)
+    {
+        StringBuilder result = new StringBuilder(text.length());
+        text.codePoints().forEach(character -> result.appendCodePoint(Character.toUpperCase(character)));
+        return result.toString();
+    }
+
     // Postgres's input functions skip leading and trailing white space
     private static String trim(String text)
     {

@@ -2,12 +2,14 @@ package dev.sluice.core.filter;
 
 import dev.sluice.core.filter.Expression.And;
 import dev.sluice.core.filter.Expression.Arithmetic;
+import dev.sluice.core.filter.Expression.ArrayConstructor;
 import dev.sluice.core.filter.Expression.Between;
 import dev.sluice.core.filter.Expression.BooleanLiteral;
 import dev.sluice.core.filter.Expression.Cast;
 import dev.sluice.core.filter.Expression.ColumnReference;
 import dev.sluice.core.filter.Expression.Comparison;
 import dev.sluice.core.filter.Expression.DecimalLiteral;
+import dev.sluice.core.filter.Expression.FunctionCall;
 import dev.sluice.core.filter.Expression.InList;
 import dev.sluice.core.filter.Expression.IntegerLiteral;
 import dev.sluice.core.filter.Expression.IsBoolean;
@@ -18,7 +20,9 @@ import dev.sluice.core.filter.Expression.Like;
 import dev.sluice.core.filter.Expression.Negation;
 import dev.sluice.core.filter.Expression.Not;
 import dev.sluice.core.filter.Expression.NullLiteral;
+import dev.sluice.core.filter.Expression.Operation;
 import dev.sluice.core.filter.Expression.Or;
+import dev.sluice.core.filter.Expression.Quantified;
 import dev.sluice.core.filter.Expression.StringLiteral;
 
 import java.util.ArrayList;
@@ -98,7 +102,7 @@ final class SqlRenderer
         else if (expression instanceof Between between) {
             sql.append('(');
             append(between.operand());
-            sql.append(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
+            sql.append(between.negated() ? " NOT BETWEEN " : " BETWEEN ").append(between.symmetric() ? "SYMMETRIC " : "");
             append(between.lower());
             sql.append(" AND ");
             append(between.upper());
@@ -131,7 +135,7 @@ final class SqlRenderer
         else if (expression instanceof Cast cast) {
             sql.append("CAST(");
             append(cast.operand());
-            sql.append(" AS ").append(cast.type().sql()).append(')');
+            sql.append(" AS ").append(cast.type().sql()).append(cast.array() ? "[])" : ")");
         }
         else if (expression instanceof JsonAccess access) {
             binary(access.operand(), access.asText() ? "->>" : "->", access.key());
@@ -143,6 +147,52 @@ final class SqlRenderer
             sql.append("(- ");
             append(negation.operand());
             sql.append(')');
+        }
+        else if (expression instanceof FunctionCall call) {
+            sql.append(call.function().sql()).append('(');
+            for (int index = 0; index < call.arguments().size(); index++) {
+                if (index > 0) {
+                    sql.append(", ");
+                }
+                append(call.arguments().get(index));
+            }
+            sql.append(')');
+        }
+        else if (expression instanceof Quantified quantified) {
+            sql.append('(');
+            append(quantified.left());
+            sql.append(' ').append(quantified.operator().sql()).append(quantified.all() ? " ALL (" : " ANY (");
+            append(quantified.array());
+            sql.append("))");
+        }
+        else if (expression instanceof ArrayConstructor array) {
+            sql.append("ARRAY[");
+            for (int index = 0; index < array.elements().size(); index++) {
+                if (index > 0) {
+                    sql.append(", ");
+                }
+                append(array.elements().get(index));
+            }
+            sql.append(']');
+        }
+        else if (expression instanceof Operation operation) {
+            String function = switch (operation.operator()) {
+                // the functions behind ? ?| ?&, whose question marks JDBC would take for parameters
+                case HAS_KEY -> "jsonb_exists";
+                case HAS_ANY_KEY -> "jsonb_exists_any";
+                case HAS_ALL_KEYS -> "jsonb_exists_all";
+                default -> null;
+            };
+            if (function == null) {
+                binary(operation.left(), operation.operator().sql(), operation.right());
+            }
+            else {
+                sql.append(function).append('(');
+                append(operation.left());
+                sql.append(", ");
+                append(operation.right());
+                sql.append(')');
+            }
         }
         else {
             throw new IllegalStateException("unknown expression: " + expression);

@@ -11,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * {@code bigint}), {@link BigDecimal} ({@code numeric}), {@link Double} ({@code float8}, and the
  * {@code numeric} specials {@code NaN} and {@code ±Infinity}), {@link Boolean}, {@link String}
  * ({@code text}), {@link UnknownText} (a quoted literal), {@link OffsetDateTime},
- * {@link LocalDateTime}, {@link LocalDate} and {@link JsonNode}.
+ * {@link LocalDateTime}, {@link LocalDate}, {@link JsonNode} and {@link List} (an array; see {@link ArrayValues}).
  */
 final class SqlValues
 {
@@ -54,6 +55,9 @@ final class SqlValues
         }
         if (value instanceof JsonNode node) {
             return node.isMissingNode() ? null : node;
+        }
+        if (value instanceof List<?> array) {
+            return ArrayValues.map(array, element -> fromRow(column, element));
         }
         throw new FilterEvaluationException("column \"" + column + "\" holds a value of a type filters do not support: " + value.getClass().getName());
     }
@@ -90,6 +94,10 @@ final class SqlValues
         if (value instanceof JsonNode) {
             return "jsonb";
         }
+        if (value instanceof List<?> array) {
+            Object sample = ArrayValues.sample(array);
+            return sample == null ? "anyarray" : typeName(sample) + "[]";
+        }
         return value == null ? "unknown" : value.getClass().getSimpleName();
     }
 
@@ -118,6 +126,9 @@ final class SqlValues
             return value;
         }
         String text = unknown.value();
+        if (typed instanceof List<?> array) {
+            return ArrayValues.resolve(ArrayValues.parse(text), array);
+        }
         if (typed instanceof Long) {
             return PostgresText.parseInteger(text, true);
         }
@@ -157,6 +168,9 @@ final class SqlValues
             }
             boolean equal = JsonValues.equal(leftJson, rightJson);
             return operator == ComparisonOperator.EQUAL ? equal : !equal;
+        }
+        if (resolvedLeft instanceof List<?> leftArray && resolvedRight instanceof List<?> rightArray) {
+            return operator.test(ArrayValues.compare(leftArray, rightArray));
         }
         return operator.test(compareOrdered(resolvedLeft, resolvedRight, operator.sql()));
     }
@@ -270,9 +284,28 @@ final class SqlValues
         return BigDecimal.valueOf((Long) number);
     }
 
+    /** {@code CAST(value AS type[])} for a non-null value: an array literal or an array, element by element. */
+    static List<Object> castArray(Object value, CastType type)
+    {
+        List<?> array;
+        if (isText(value)) {
+            array = ArrayValues.parse(text(value));
+        }
+        else if (value instanceof List<?> list) {
+            array = list;
+        }
+        else {
+            throw cannotCast(value, type.sql() + "[]");
+        }
+        return ArrayValues.map(array, element -> cast(element, type));
+    }
+
     /** {@code CAST(value AS type)} for a non-null value. */
     static Object cast(Object value, CastType type)
     {
+        if (value instanceof List<?> && type != CastType.TEXT) {
+            throw cannotCast(value, type.sql());
+        }
         return switch (type) {
             case INTEGER -> castToInteger(value, false);
             case BIGINT -> castToInteger(value, true);
@@ -399,6 +432,9 @@ final class SqlValues
         }
         if (value instanceof JsonNode node) {
             return JsonValues.format(node);
+        }
+        if (value instanceof List<?> array) {
+            return ArrayValues.format(array);
         }
         throw cannotCast(value, "text");
     }

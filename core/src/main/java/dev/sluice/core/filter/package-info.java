@@ -7,25 +7,24 @@
  * they keep the same rows as Postgres itself.
  *
  * <h2>Language</h2>
- * Column names (unquoted, folded to lower case; or double-quoted, kept as written); constants:
- * integers, decimals (exact, as {@code numeric}), quoted strings ({@code ''} for a quote; a backslash
- * is an ordinary character), {@code TRUE}, {@code FALSE}, {@code NULL}; {@code = <> != < <= > >=};
- * {@code AND OR NOT} and parentheses; {@code [NOT] IN (...)}; {@code [NOT] BETWEEN};
- * {@code [NOT] LIKE} and {@code [NOT] ILIKE} with {@code %}, {@code _}, a backslash escape and
- * {@code ESCAPE}; {@code IS [NOT] NULL}, {@code IS [NOT] TRUE|FALSE|UNKNOWN},
- * {@code IS [NOT] DISTINCT FROM}; casts {@code x::type} and {@code CAST(x AS type)} to
- * {@code integer}, {@code bigint}, {@code numeric}, {@code double precision}, {@code text},
- * {@code boolean}, {@code timestamptz}, {@code timestamp}, {@code date}, {@code jsonb}, and typed
- * literals such as {@code DATE '2024-01-31'}; {@code ->} and {@code ->>} with a key or an index;
- * {@code + - * /} and unary minus.
+ * The user's reference is {@code docs/messages.md#filters}; in short: column names (unquoted,
+ * folded to lower case; or double-quoted), constants (integers, exact decimals, standard strings,
+ * {@code TRUE FALSE NULL}, typed literals such as {@code DATE '2024-01-31'}, {@code ARRAY[...]});
+ * {@code = <> != < <= > >=}, {@code op ANY|SOME|ALL (array)}; {@code AND OR NOT}; {@code [NOT] IN},
+ * {@code [NOT] BETWEEN [SYMMETRIC]}, {@code [NOT] LIKE|ILIKE [ESCAPE]}; {@code IS [NOT] NULL|TRUE|FALSE|UNKNOWN},
+ * {@code IS [NOT] DISTINCT FROM}, {@code ISNULL}, {@code NOTNULL}; casts ({@code ::} and {@code CAST}) to
+ * the {@link dev.sluice.core.filter.CastType}s and arrays of them; {@code + - * / %} and unary minus;
+ * {@code ||}; {@code -> ->>}; {@code ? ?| ?& @> <@} on {@code jsonb}; {@code @> <@ &&} on arrays;
+ * the {@link dev.sluice.core.filter.FilterFunction}s {@code lower upper length abs coalesce}.
+ * Operator precedence and associativity are Postgres's.
  * <p>
- * Refused with a {@link dev.sluice.core.filter.FilterException} naming the construct: more than
- * one statement ({@code ;}), comments, function calls, subqueries and {@code EXISTS}, parameters,
- * dollar quoting and string prefixes ({@code E'...'}), {@code CASE}, {@code ANY/ALL}, other
- * operators ({@code ||}, {@code %}, {@code @>}, {@code ~}, {@code SIMILAR TO}...), arrays, row
- * values, qualified names, {@code CURRENT_DATE} and other time-dependent values, type modifiers,
- * reserved words used as unquoted column names, and conditions that are not boolean
- * ({@code WHERE amount}). Filters are limited to 10,000 characters and 100 levels of nesting.
+ * Refused with a {@link dev.sluice.core.filter.FilterException} naming the construct (and the
+ * alternative where there is one): more than one statement, comments, other functions, subqueries,
+ * parameters, dollar quoting and string prefixes, {@code CASE}, regular expressions and
+ * {@code SIMILAR TO}, other operators, array subscripts, row values, qualified names,
+ * {@code COLLATE}, time-dependent values ({@code now()}, {@code CURRENT_DATE}...), type modifiers,
+ * reserved words as unquoted column names, and conditions that are not boolean. Filters are limited
+ * to 10,000 characters and 100 levels of nesting.
  *
  * <h2>Semantics</h2>
  * As in Postgres: three-valued logic (NULL propagates; {@code NULL AND FALSE} is false;
@@ -40,9 +39,11 @@
  * <p>
  * Assumptions, which backfills must share to agree with streaming: the session time zone is UTC
  * (it decides how a date or timestamp without time zone compares with a {@code timestamptz}, and
- * how a {@code timestamptz} prints), and text compares in code point order with ASCII-only case
- * folding for {@code ILIKE}, which is what Postgres does under {@code COLLATE "C"}; columns with
- * another collation may order non-ASCII text differently.
+ * how a {@code timestamptz} prints), and text compares in code point order (as under {@code COLLATE "C"} or
+ * {@code C.UTF-8}) while {@code lower}, {@code upper} and {@code ILIKE} map case by Unicode's simple
+ * mappings (as Postgres does in a UTF-8 database with a libc or builtin collation); a column with
+ * another collation may order text differently in a backfill's SQL, and under {@code "C"} Postgres
+ * folds ASCII letters only.
  * <p>
  * Where Postgres raises an error for a row (an invalid cast, division by zero, comparing text with
  * a number), evaluation throws {@link dev.sluice.core.filter.FilterEvaluationException}, as the
@@ -53,13 +54,12 @@
  * Known differences: integers are computed as {@code bigint}, so {@code int4} arithmetic that
  * overflows {@code integer} in Postgres succeeds here; date/time input accepts ISO 8601 forms,
  * {@code epoch} and {@code ±infinity} but not forms such as {@code 'Jan 31 2024'} or zone names;
- * ordering comparisons ({@code <}, {@code >}) between JSON values are refused; {@code json} (not
+ * ordering comparisons ({@code <}, {@code >}) between JSON values are refused; a quoted
+ * string inside {@code coalesce} takes its type from the comparison when the column arguments are
+ * NULL; {@code json} (not
  * {@code jsonb}) columns are treated as {@code jsonb}, so {@code ->>} on a nested object prints it
  * in {@code jsonb} form; {@code real} values are widened to {@code double precision}; values of
  * other types ({@code uuid}, {@code time}, enums...) arrive as text and compare as text; a quoted
  * string that does not fit the column's type fails only on rows where the column is not NULL.
- * Parsing is stricter than Postgres in a few places: {@code x = 1 IS TRUE} and
- * {@code x IN (1) = y} need parentheses, and the columns {@code prior} and {@code output} need
- * double quotes (JSqlParser treats them as key words).
  */
 package dev.sluice.core.filter;

@@ -125,7 +125,7 @@ class FilterEvaluationTest
             "'a%b' LIKE 'a\\%b'", "NOT 'axb' LIKE 'a\\%b'", "'a_b' LIKE 'a\\_b'", "NOT 'axb' LIKE 'a\\_b'", "'a\\b' LIKE 'a\\\\b'",
             "'a\\b' LIKE 'a\\b' ESCAPE ''", "'a%b' LIKE 'a!%b' ESCAPE '!'", "'x%' LIKE 'x%%' ESCAPE '%'",
             "'\uD83D\uDE00' LIKE '_'", "'aaa' LIKE '%a%a'", "'abcabd' LIKE '%abd'", "'ab' LIKE 'a%b%'", "'abc' LIKE 'a%%c'",
-            "txt ILIKE 'PAID'", "txt ILIKE 'P%'", "txt NOT LIKE 'PAID'", "NOT '\u00C4' ILIKE '\u00E4'", "'line\nbreak' LIKE 'line_break'",
+            "txt ILIKE 'PAID'", "txt ILIKE 'P%'", "txt NOT LIKE 'PAID'", "'\u00C4' ILIKE '\u00E4'", "'\u00DCBER' ILIKE '\u00FC%'", "'\u00DCn\u00EFcode' ILIKE '\u00FCN%'", "NOT '\u00C4' LIKE '\u00E4'", "'line\nbreak' LIKE 'line_break'",
     })
     void matchesLikePatternsLikePostgres(String filter)
     {

@@ -2,12 +2,14 @@ package dev.sluice.core.filter;
 
 import dev.sluice.core.filter.Expression.And;
 import dev.sluice.core.filter.Expression.Arithmetic;
+import dev.sluice.core.filter.Expression.ArrayConstructor;
 import dev.sluice.core.filter.Expression.Between;
 import dev.sluice.core.filter.Expression.BooleanLiteral;
 import dev.sluice.core.filter.Expression.Cast;
 import dev.sluice.core.filter.Expression.ColumnReference;
 import dev.sluice.core.filter.Expression.Comparison;
 import dev.sluice.core.filter.Expression.DecimalLiteral;
+import dev.sluice.core.filter.Expression.FunctionCall;
 import dev.sluice.core.filter.Expression.InList;
 import dev.sluice.core.filter.Expression.IntegerLiteral;
 import dev.sluice.core.filter.Expression.IsBoolean;
@@ -18,7 +20,9 @@ import dev.sluice.core.filter.Expression.Like;
 import dev.sluice.core.filter.Expression.Negation;
 import dev.sluice.core.filter.Expression.Not;
 import dev.sluice.core.filter.Expression.NullLiteral;
+import dev.sluice.core.filter.Expression.Operation;
 import dev.sluice.core.filter.Expression.Or;
+import dev.sluice.core.filter.Expression.Quantified;
 import dev.sluice.core.filter.Expression.StringLiteral;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +120,31 @@ class FilterParseTest
     }
 
     @Test
+    void parsesFunctionsArraysAndJsonOperators()
+    {
+        ColumnReference x = new ColumnReference("x");
+        ColumnReference tags = new ColumnReference("tags");
+        assertThat(parse("x = ANY(tags)")).isEqualTo(new Quantified(x, EQUAL, false, tags));
+        assertThat(parse("x <> ALL('{a,b}')")).isEqualTo(new Quantified(x, NOT_EQUAL, true, new StringLiteral("{a,b}")));
+        assertThat(parse("x BETWEEN SYMMETRIC 10 AND 1")).isEqualTo(new Between(x, new IntegerLiteral(10), new IntegerLiteral(1), false, true));
+        assertThat(left("lower(x) = 'a'")).isEqualTo(new FunctionCall(FilterFunction.LOWER, List.of(x)));
+        assertThat(left("CHAR_LENGTH(x) > 1")).isEqualTo(new FunctionCall(FilterFunction.LENGTH, List.of(x)));
+        assertThat(left("coalesce(x, 'n/a') = 'a'")).isEqualTo(new FunctionCall(FilterFunction.COALESCE, List.of(x, new StringLiteral("n/a"))));
+        assertThat(parse("meta ? 'tier'")).isEqualTo(new Operation(META, Operator.HAS_KEY, new StringLiteral("tier")));
+        assertThat(parse("meta ?| ARRAY['a', 'b']")).isEqualTo(new Operation(META, Operator.HAS_ANY_KEY,
+                new ArrayConstructor(List.of(new StringLiteral("a"), new StringLiteral("b")))));
+        assertThat(parse("tags @> '{a}' AND tags && x::text[]")).isEqualTo(new And(List.of(
+                new Operation(tags, Operator.CONTAINS, new StringLiteral("{a}")),
+                new Operation(tags, Operator.OVERLAPS, new Cast(x, CastType.TEXT, true)))));
+        assertThat(left("x || 'a' || 'b' = 'xab'")).isEqualTo(new Operation(new Operation(x, Operator.CONCATENATE, new StringLiteral("a")),
+                Operator.CONCATENATE, new StringLiteral("b")));
+        assertThat(left("x % 2 + 1 = 0")).isEqualTo(new Arithmetic(new Arithmetic(x, ArithmeticOperator.MODULO, new IntegerLiteral(2)),
+                ArithmeticOperator.ADD, new IntegerLiteral(1)));
+        assertThat(parse("x = 1 IS TRUE")).as("IS binds looser than =, as in Postgres")
+                .isEqualTo(new IsBoolean(new Comparison(x, EQUAL, new IntegerLiteral(1)), true, false));
+    }
+
+    @Test
     void parsesCasts()
     {
         ColumnReference x = new ColumnReference("x");
@@ -136,7 +165,7 @@ class FilterParseTest
     @Test
     void parsesJsonOperatorsWithPostgresPrecedence()
     {
-        // JSqlParser alone would read this as meta ->> ('region' = 'eu' AND b)
+        // a parser with the wrong precedence for ->> would read this as meta ->> ('region' = 'eu' AND b)
         assertThat(parse("meta->>'region' = 'eu' AND b")).isEqualTo(new And(List.of(
                 new Comparison(new JsonAccess(META, new StringLiteral("region"), true), EQUAL, new StringLiteral("eu")),
                 new ColumnReference("b"))));
@@ -150,7 +179,7 @@ class FilterParseTest
     @Test
     void parsesInFollowedByOtherConditions()
     {
-        // JSqlParser 5.3 alone would read this as a IN ((1, 2) AND b)
+        // a greedy parser of the list after IN would read this as a IN ((1, 2) AND b)
         assertThat(parse("a IN (1, 2) AND b")).isEqualTo(new And(List.of(
                 new InList(new ColumnReference("a"), List.of(new IntegerLiteral(1), new IntegerLiteral(2)), false),
                 new ColumnReference("b"))));
@@ -208,7 +237,9 @@ class FilterParseTest
             "status = 'a'--1 ==> comments are not allowed in filters",
             "pg_sleep(10) IS NULL ==> function calls are not supported in filters: pg_sleep(10)",
             "x = pg_sleep(10) ==> function calls are not supported in filters: pg_sleep(10)",
-            "lower(txt) = 'a' ==> function calls are not supported in filters: lower(txt)",
+            "initcap(txt) = 'a' ==> function calls are not supported in filters: initcap(txt); supported functions are lower, upper",
+            "lower(a, b) = 'a' ==> lower does not take 2 arguments",
+            "count(*) > 1 ==> function calls are not supported in filters: count(*)",
             "x IN (SELECT id FROM secrets) ==> subqueries are not supported in filters",
             "x = (SELECT 1) ==> subqueries are not supported in filters",
             "EXISTS (SELECT 1) ==> subqueries are not supported in filters",
@@ -222,23 +253,30 @@ class FilterParseTest
             "x = 'open ==> unterminated quoted string",
             "\"x = 1 ==> unterminated quoted identifier",
             "\"\" = 1 ==> zero-length quoted identifier",
-            "x[1] = 1 ==> arrays are not supported in filters",
+            "x[1] = 1 ==> array subscripts are not supported in filters (at position 2); use = ANY(array), @> or && to test elements",
             "t.x = 1 ==> qualified names are not supported in filters",
-            "x @> '{}' ==> operator not supported in filters: @>",
-            "x ~ 'a.*' ==> operator not supported in filters: ~",
-            "x || 'a' = 'b' ==> operator not supported in filters: ||",
-            "x % 2 = 0 ==> operator not supported in filters: %",
+            "x #> '{a}' IS NULL ==> operator not supported in filters: #>",
+            "meta ? 1 ==> ? needs a key (text) on its right, not a number",
+            "x ~ 'a.*' ==> regular expressions are not supported in filters: found ~ at position 3; use LIKE or ILIKE",
+            "1 || 2 = 'b' ==> || needs text, jsonb or an array on one side, not a number and a number; cast one side with ::text",
+            "x % 'a'::text = 0 ==> % needs numbers, not text",
             "x << 2 = 0 ==> operator not supported in filters: <<",
             "! x ==> operator not supported in filters: !",
             "x SIMILAR TO 'a%' ==> SIMILAR TO is not supported in filters",
             "CASE WHEN x THEN 1 END = 1 ==> CASE expressions are not supported in filters",
-            "x = ANY(y) ==> function calls are not supported in filters",
+            "x = ANY(SELECT y FROM t) ==> subqueries are not supported in filters",
+            "x = ANY(1) ==> = ANY(...) needs an array, not a number",
+            "x BETWEEN SYMMETRIC 1 ==> syntax error in filter: unexpected end of input",
+            "x > ==> syntax error in filter: unexpected end of input",
+            "x COLLATE \"C\" = 'a' ==> COLLATE is not supported in filters",
+            "ARRAY[] = x ==> cannot determine the type of an empty array",
+            "x = now() ==> now() is not supported in filters",
             "current_date > d ==> current_date is not supported in filters",
             "user = 'postgres' ==> \"user\" is a reserved word in Postgres",
             "x::numeric(10,2) = 1 ==> type modifiers are not supported in casts",
             "x::json IS NULL ==> casts to json are not supported in filters; use jsonb",
             "x::money = 1 ==> casts to money are not supported in filters",
-            "x::int[] IS NULL ==> arrays are not supported in filters",
+            "x::int[][] IS NULL ==> multidimensional array types are not supported in filters",
             "(a, b) = (1, 2) ==> row values are not supported in filters",
             "x IN () ==> IN needs at least one value",
             "x = 1 AND ==> syntax error in filter",

@@ -88,4 +88,13 @@ class FilterSqlTest
     {
         return Filter.parse(filter).toSql().sql();
     }
+
+    @Test
+    void saysWhereTheColumnsCollationCanChangeTheAnswer()
+    {
+        assertThat(Filter.parse("status = 'paid' AND name > 'm'").collationNotes()).as("name may be text, so ordering is noted").hasSize(1);
+        assertThat(Filter.parse("status = 'paid' AND amount > 10").collationNotes()).as("compared with a number").isEmpty();
+        assertThat(Filter.parse("status ILIKE 'ü%' AND name > 'm'").collationNotes()).hasSize(2);
+        assertThat(Filter.parse("lower(status) = 'paid'").collationNotes()).singleElement().asString().startsWith("lower, upper and ILIKE");
+    }
 }

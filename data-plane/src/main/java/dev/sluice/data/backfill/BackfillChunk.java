@@ -8,6 +8,7 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.data.extract.Change;
 import dev.sluice.data.extract.ChangeRouter;
+import dev.sluice.data.extract.RoutedChanges;
 import dev.sluice.stream.NewMessage;
 import dev.sluice.stream.StreamMetrics;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage;
@@ -218,8 +219,11 @@ public final class BackfillChunk
             // paused or cancelled while the chunk was read: nothing of it is stored
             return List.of();
         }
-        List<NewMessage> messages = router.route(reads, List.of(consumer));
-        StreamAppender.append(handle, consumer.sourceId(), messages, counters);
+        RoutedChanges routing = router.routeAll(reads, List.of(consumer));
+        List<NewMessage> messages = routing.messages();
+        // a row the consumer's filter could not judge goes to its dead letters, as a streamed change would
+        StreamAppender.append(handle, consumer.sourceId(), messages,
+                routing.failures().stream().map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList(), counters);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
         return messages;
     }

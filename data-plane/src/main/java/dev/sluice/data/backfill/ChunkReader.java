@@ -27,7 +27,6 @@ import java.util.Optional;
  */
 public final class ChunkReader
 {
-    private static final ValueConverter VALUES = new ValueConverter();
 
     private ChunkReader() {}
 
@@ -100,6 +99,7 @@ public final class ChunkReader
                     statement.setObject(index++, parameter);
                 }
             }
+            ValueConverter converter = values(connection);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     ObjectNode record = JsonNodeFactory.instance.objectNode();
@@ -107,8 +107,8 @@ public final class ChunkReader
                     for (int i = 0; i < columns.size(); i++) {
                         Column column = columns.get(i);
                         String text = rs.getString(i + 1);
-                        record.set(column.name(), VALUES.toJson(column.oid(), text));
-                        values.put(column.name(), text == null ? null : VALUES.toJava(column.oid(), text));
+                        record.set(column.name(), converter.toJson(column.oid(), text));
+                        values.put(column.name(), text == null ? null : converter.toJava(column.oid(), text));
                     }
                     ArrayNode key = JsonNodeFactory.instance.arrayNode();
                     primaryKey.forEach(name -> key.add(record.get(name)));
@@ -121,6 +121,14 @@ public final class ChunkReader
     }
 
     /** The table's estimated row count, for progress. */
+    /** Values converted with the source's own types (domains as their base type), as the stream converts them. */
+    private static ValueConverter values(Connection connection)
+    {
+        return CONVERTERS.computeIfAbsent(connection, each -> new ValueConverter(new dev.sluice.data.extract.pgoutput.PgTypeCatalog(each)));
+    }
+
+    private static final Map<Connection, ValueConverter> CONVERTERS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     public static long estimate(Connection connection, String schema, String table)
             throws SQLException
     {

@@ -17,6 +17,8 @@ import static java.util.Objects.requireNonNull;
  * @param record the new row (insert, update) or the old key or row (delete); empty for truncate
  * @param filterRow the same row as Java values, for filter evaluation
  * @param oldKey the old row or key of an update, when Postgres sent one (the key changed, or REPLICA IDENTITY FULL)
+ * @param oldRow the old row of an update as Java values, when Postgres sent the full old row (REPLICA IDENTITY FULL);
+ * it lets a filter judge the row before the change as well as after it
  */
 public record Change(
         Lsn commitLsn,
@@ -29,7 +31,8 @@ public record Change(
         Optional<ObjectNode> changes,
         List<String> unchangedColumns,
         Map<String, Object> filterRow,
-        Optional<ObjectNode> oldKey)
+        Optional<ObjectNode> oldKey,
+        Optional<Map<String, Object>> oldRow)
 {
     public Change
     {
@@ -43,5 +46,13 @@ public record Change(
         unchangedColumns = List.copyOf(requireNonNull(unchangedColumns, "unchangedColumns is null"));
         requireNonNull(filterRow, "filterRow is null");
         requireNonNull(oldKey, "oldKey is null");
+        requireNonNull(oldRow, "oldRow is null");
+    }
+
+    /** A change whose old row, if any, is not known as Java values. */
+    public Change(Lsn commitLsn, Instant commitTime, int index, String schema, String table, String action, ObjectNode record,
+            Optional<ObjectNode> changes, List<String> unchangedColumns, Map<String, Object> filterRow, Optional<ObjectNode> oldKey)
+    {
+        this(commitLsn, commitTime, index, schema, table, action, record, changes, unchangedColumns, filterRow, oldKey, Optional.empty());
     }
 }

@@ -11,6 +11,7 @@ import dev.sluice.core.filter.FilterEvaluationException;
 import dev.sluice.core.filter.Row;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.Consumer.FilterTransitions;
 import dev.sluice.store.consumer.TableSelection;
 import dev.sluice.stream.NewMessage;
 import org.slf4j.Logger;
@@ -28,6 +29,15 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns changes into the messages of every consumer that wants them: the consumer reads the table and
  * the action, was created before the change committed, and its filter holds for the row.
+ * <p>
+ * A filter judges the new row of an insert or update and the old row (or key) of a delete; a row that
+ * lacks a column the filter reads (an old key, an unchanged TOAST value Postgres did not send) cannot be
+ * judged and is delivered. When the
+ * update carries the old row (REPLICA IDENTITY FULL) the filter judges it too: a primary-key change
+ * ends the old key's group with a {@code delete} whenever the old row matched (or cannot be judged),
+ * and a consumer with {@link FilterTransitions#DELETE_INSERT} learns that a row left its filter (a
+ * {@code delete} of the old row) or entered it (an {@code insert}). A row the filter cannot evaluate
+ * (Postgres would raise an error) becomes a {@link FilterFailure} for the consumer's dead letters.
  */
 public final class ChangeRouter
 {
@@ -38,6 +48,29 @@ public final class ChangeRouter
     private final Map<String, Optional<Filter>> filters = new ConcurrentHashMap<>();
     private final BiFunction<String, String, List<String>> primaryKeys;
 
+    /** How a filter judged one row. */
+    private enum Judgement
+    {
+        MATCHES, DOES_NOT_MATCH, CANNOT_JUDGE, FAILED
+    }
+
+    private record Verdict(Judgement judgement, String reason)
+    {
+        static final Verdict MATCHES = new Verdict(Judgement.MATCHES, "");
+        static final Verdict DOES_NOT_MATCH = new Verdict(Judgement.DOES_NOT_MATCH, "");
+        static final Verdict CANNOT_JUDGE = new Verdict(Judgement.CANNOT_JUDGE, "");
+
+        boolean matches()
+        {
+            return judgement == Judgement.MATCHES;
+        }
+
+        boolean known()
+        {
+            return judgement == Judgement.MATCHES || judgement == Judgement.DOES_NOT_MATCH;
+        }
+    }
+
     /**
      * @param primaryKeys (schema, table) → primary-key columns, for consumers grouping by the primary key
      */
@@ -46,18 +79,37 @@ public final class ChangeRouter
         this.primaryKeys = requireNonNull(primaryKeys, "primaryKeys is null");
     }
 
+    /**
+     * The messages for the consumers; changes a filter could not judge are logged and left out. Use
+     * {@link #routeAll} to store them as dead letters instead.
+     */
     public List<NewMessage> route(List<Change> changes, List<Consumer> consumers)
     {
-        List<NewMessage> messages = new ArrayList<>();
-        for (Change change : changes) {
-            for (Consumer consumer : consumers) {
-                route(change, consumer, messages);
-            }
+        RoutedChanges routed = routeAll(changes, consumers);
+        for (FilterFailure failure : routed.failures()) {
+            LOG.warn("filter of consumer {} failed on a change of {}.{} at {}: {}; the change is skipped for it", failure.consumerId(),
+                    failure.message().tableSchema(), failure.message().tableName(), failure.message().commitLsn(), failure.reason());
         }
-        return messages;
+        return routed.messages();
     }
 
-    private void route(Change change, Consumer consumer, List<NewMessage> out)
+    /**
+     * The messages for the consumers, and the changes their filters could not judge, each in change order;
+     * the caller stores the failures as dead letters (and logs them) in the transaction that stores the messages.
+     */
+    public RoutedChanges routeAll(List<Change> changes, List<Consumer> consumers)
+    {
+        List<NewMessage> messages = new ArrayList<>();
+        List<FilterFailure> failures = new ArrayList<>();
+        for (Change change : changes) {
+            for (Consumer consumer : consumers) {
+                route(change, consumer, messages, failures);
+            }
+        }
+        return new RoutedChanges(messages, failures);
+    }
+
+    private void route(Change change, Consumer consumer, List<NewMessage> out, List<FilterFailure> failures)
     {
         // a consumer receives what committed after its creation; earlier changes are for backfills
         boolean read = change.action().equals("read");
@@ -67,45 +119,112 @@ public final class ChangeRouter
         Optional<TableSelection> table = consumer.tables().stream()
                 .filter(selection -> selection.schema().equals(change.schema()) && selection.table().equals(change.table()))
                 .findFirst();
-        if (table.isEmpty() || !passes(consumer, change)) {
+        if (table.isEmpty()) {
             return;
         }
         int index = change.index() * 2;
         if (change.action().equals("truncate")) {
-            out.add(message(consumer, change, TRUNCATE_GROUP, "truncate", change.record(), index));
+            out.add(message(consumer, change, TRUNCATE_GROUP, "truncate", change.record(), Optional.empty(), index));
             return;
         }
-        List<String> groupColumns = table.get().groupColumns().isEmpty() ? primaryKeys.apply(change.schema(), change.table()) : table.get().groupColumns();
+        List<String> primaryKey = primaryKeys.apply(change.schema(), change.table());
+        List<String> groupColumns = table.get().groupColumns().isEmpty() ? primaryKey : table.get().groupColumns();
         String group = groupKey(change.record(), groupColumns);
-        if (change.action().equals("update") && change.oldKey().isPresent()) {
+        Optional<Filter> filter = filter(consumer);
+        Verdict verdict = judge(filter, change.filterRow());
+        if (!change.action().equals("update")) {
+            // a delete carries only the key unless REPLICA IDENTITY FULL: a row the filter cannot judge is delivered, never dropped unseen
+            emit(consumer, message(consumer, change, group, change.action(), change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
+            return;
+        }
+        Verdict oldVerdict = change.oldRow().map(old -> judge(filter, old)).orElse(filter.isEmpty() ? Verdict.MATCHES : Verdict.CANNOT_JUDGE);
+        if (change.oldKey().isPresent()) {
             String oldGroup = groupKey(change.oldKey().get(), groupColumns);
             if (!oldGroup.equals(group) && !oldGroup.equals(nullGroup(groupColumns))) {
-                // the key changed: the old key's group sees the row leave, then the new key's group sees it arrive
-                out.add(message(consumer, change, oldGroup, "delete", change.oldKey().get(), index));
+                // the key changed: the old key's group sees the row leave (whenever the old row matched, or cannot be judged),
+                // then the new key's group sees it arrive
+                ObjectNode oldRecord = change.oldKey().get().deepCopy();
+                List<String> unknown = change.oldRow().isPresent() ? List.of() : unknownColumns(oldRecord, primaryKey);
+                unknown.forEach(oldRecord::remove);
+                NewMessage delete = message(consumer, change, oldGroup, "delete", oldRecord, Optional.of(unknown), index);
+                emit(consumer, delete, oldVerdict, true, out, failures);
+                emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
+                return;
             }
         }
-        out.add(message(consumer, change, group, change.action(), change.record(), index + 1));
+        if (consumer.filterTransitions() == FilterTransitions.DELETE_INSERT && verdict.known() && oldVerdict.known() && oldVerdict.matches() != verdict.matches()) {
+            if (oldVerdict.matches()) {
+                // the row left the filter: to the consumer it is gone
+                out.add(message(consumer, change, group, "delete", change.oldKey().orElseThrow(), Optional.of(List.of()), index + 1));
+            }
+            else {
+                // the row entered the filter: to the consumer it is new
+                out.add(message(consumer, change, group, "insert", change.record(), Optional.empty(), index + 1));
+            }
+            return;
+        }
+        if (oldVerdict.judgement() == Judgement.FAILED && consumer.filterTransitions() == FilterTransitions.DELETE_INSERT) {
+            failures.add(new FilterFailure(consumer.id(), message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1),
+                    "filter failed on the old row: " + oldVerdict.reason()));
+            return;
+        }
+        emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
     }
 
-    private boolean passes(Consumer consumer, Change change)
+    private static void emit(Consumer consumer, NewMessage message, Verdict verdict, boolean deliverWhenUnjudged, List<NewMessage> out, List<FilterFailure> failures)
     {
-        Optional<Filter> filter = filters.computeIfAbsent(consumer.id() + "\u0000" + consumer.filter().orElse(""),
-                key -> consumer.filter().map(Filter::parse));
-        if (filter.isEmpty() || change.action().equals("truncate")) {
-            return true;
+        switch (verdict.judgement()) {
+            case MATCHES -> out.add(message);
+            case CANNOT_JUDGE -> {
+                if (deliverWhenUnjudged) {
+                    out.add(message);
+                }
+            }
+            case FAILED -> failures.add(new FilterFailure(consumer.id(), message, "filter failed: " + verdict.reason()));
+            case DOES_NOT_MATCH -> {
+                // filtered out
+            }
         }
-        Map<String, Object> row = change.filterRow();
-        if (change.action().equals("delete") && !row.keySet().containsAll(filter.get().columns())) {
-            // a delete carries only the key unless REPLICA IDENTITY FULL: when the filter cannot be judged, deliver
-            return true;
+    }
+
+    private Optional<Filter> filter(Consumer consumer)
+    {
+        return filters.computeIfAbsent(consumer.id() + "\u0000" + consumer.filter().orElse(""), key -> consumer.filter().map(Filter::parse));
+    }
+
+    // a row without a column the filter reads (an old key, an unchanged TOAST value Postgres did not send) cannot be judged
+    private static Verdict judge(Optional<Filter> filter, Map<String, Object> row)
+    {
+        if (filter.isEmpty()) {
+            return Verdict.MATCHES;
+        }
+        if (!row.keySet().containsAll(filter.get().columns())) {
+            return Verdict.CANNOT_JUDGE;
         }
         try {
-            return filter.get().matches(Row.of(row));
+            return filter.get().matches(Row.of(row)) ? Verdict.MATCHES : Verdict.DOES_NOT_MATCH;
         }
         catch (FilterEvaluationException e) {
-            LOG.warn("filter of consumer {} failed on a change of {}.{}: {}; the change is skipped for it", consumer.id(), change.schema(), change.table(), e.getMessage());
-            return false;
+            return new Verdict(Judgement.FAILED, e.getMessage());
         }
+    }
+
+    // an old key carries NULL in every column outside the key: those are unknown, not NULL
+    private static List<String> unknownColumns(ObjectNode oldKey, List<String> primaryKey)
+    {
+        List<String> others = new ArrayList<>();
+        oldKey.fieldNames().forEachRemaining(name -> {
+            if (!primaryKey.contains(name)) {
+                others.add(name);
+            }
+        });
+        for (String name : others) {
+            if (!oldKey.get(name).isNull()) {
+                // a non-NULL value outside the primary key: Postgres sent the full old row
+                return List.of();
+            }
+        }
+        return others;
     }
 
     private static String groupKey(ObjectNode row, List<String> columns)
@@ -125,11 +244,13 @@ public final class ChangeRouter
         return write(key);
     }
 
-    private static NewMessage message(Consumer consumer, Change change, String group, String action, ObjectNode record, int index)
+    // unchanged: the columns to list as unknown in the message; empty means those of the change (unchanged TOAST values)
+    private static NewMessage message(Consumer consumer, Change change, String group, String action, ObjectNode record, Optional<List<String>> unchanged, int index)
     {
+        List<String> unchangedColumns = unchanged.orElse(change.unchangedColumns());
         return new NewMessage(consumer.id(), group, action, change.schema(), change.table(), write(record),
                 change.changes().filter(changes -> action.equals("update")).map(ChangeRouter::write),
-                change.unchangedColumns().isEmpty() ? Optional.empty() : Optional.of(write(JSON.valueToTree(change.unchangedColumns()))),
+                unchangedColumns.isEmpty() ? Optional.empty() : Optional.of(write(JSON.valueToTree(unchangedColumns))),
                 change.commitLsn().asLong(), change.commitTime(), index);
     }
 

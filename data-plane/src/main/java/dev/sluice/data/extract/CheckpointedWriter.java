@@ -125,8 +125,13 @@ final class CheckpointedWriter
             public List<NewMessage> write(Handle handle)
             {
                 List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
-                List<NewMessage> routed = new ChangeRouter(primaryKeys).route(copy, consumers);
-                long stored = StreamAppender.append(handle, sourceId, routed, DeliveryCounters.of(store)).total();
+                RoutedChanges routing = new ChangeRouter(primaryKeys).routeAll(copy, consumers);
+                List<NewMessage> routed = routing.messages();
+                // a row a consumer's filter could not judge goes to its dead letters, in its place in its key's order
+                List<StreamAppender.Rejected> rejected = routing.failures().stream()
+                        .map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList();
+                long stored = StreamAppender.append(handle, sourceId, routed, rejected, DeliveryCounters.of(store)).total();
+                handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(failure.consumerId(), 1)));
                 if (end.isPresent()) {
                     handle.createUpdate("""
                                     update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), partial_lsn = null, partial_index = null,

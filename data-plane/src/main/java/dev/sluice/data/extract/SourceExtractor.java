@@ -15,6 +15,7 @@ import dev.sluice.data.extract.pgoutput.PgOutputMessage.Relation;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Truncate;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Update;
 import dev.sluice.data.extract.pgoutput.RelationCache;
+import dev.sluice.data.extract.pgoutput.PgTypeCatalog;
 import dev.sluice.data.extract.pgoutput.TupleConverter;
 import dev.sluice.data.extract.pgoutput.TupleData;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
@@ -88,7 +89,8 @@ public final class SourceExtractor
     private final CrashPoints crashPoints;
     private final StreamMetrics metrics;
     private final FailureTracker failures = new FailureTracker();
-    private final TupleConverter tuples = new TupleConverter(new ValueConverter());
+    /** Converts values with the source's own types (domains as their base type): set once the source is connected. */
+    private TupleConverter tuples = new TupleConverter(new ValueConverter());
     private final Map<String, List<String>> primaryKeys = new HashMap<>();
     /** How many writes may wait for the writer while the stream thread decodes the next one. */
     private static final int PIPELINE_DEPTH = 2;
@@ -212,6 +214,8 @@ public final class SourceExtractor
                 secrets.decrypt(source.passwordEncrypted()), source.sslMode(), source.publicationName(), source.slotName(),
                 source.managePublication(), source.manageSlot());
         admin = SourceAdmin.connect(connection, settings.connectTimeout());
+        // the catalog reads over the admin connection, which only this (the stream) thread uses
+        tuples = new TupleConverter(new ValueConverter(new PgTypeCatalog(admin.connection())));
         admin.ensurePublished(List.of());
         store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
         SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
@@ -562,8 +566,10 @@ public final class SourceExtractor
         Optional<TupleData> fullOld = update.oldTupleKind().filter(OldTupleKind.FULL_ROW::equals).flatMap(kind -> update.oldTuple());
         fullOld.ifPresent(old -> tuples.toJava(relation, old).forEach(filterRow::putIfAbsent));
         Optional<ObjectNode> oldKey = update.oldTuple().map(old -> tuples.toJson(relation, old).values());
+        // the old row, when the table has REPLICA IDENTITY FULL: filters judge it too (a row leaving or entering a filter)
+        Optional<Map<String, Object>> oldRow = fullOld.map(old -> tuples.toJava(relation, old));
         return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "update", row.values(),
-                tuples.changes(relation, update), row.unchangedToastColumns(), filterRow, oldKey);
+                tuples.changes(relation, update), row.unchangedToastColumns(), filterRow, oldKey, oldRow);
     }
 
     private Change delete(Begin begin, int index, Relation relation, Delete delete)

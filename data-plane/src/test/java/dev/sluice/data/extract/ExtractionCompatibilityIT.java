@@ -123,6 +123,51 @@ class ExtractionCompatibilityIT
     }
 
     @Test
+    void storedGeneratedColumnsArriveFromPostgres18AndArrayValuesAreJsonArrays()
+    {
+        harness.sourceSql("create table priced_lines (id int primary key, net numeric, gross numeric generated always as (net * 2) stored, tags text[])");
+        String consumer = harness.createConsumer(source, "priced-lines", table("priced_lines"), ALL_ACTIONS, Optional.empty());
+        harness.sourceSql("insert into priced_lines (id, net, tags) values (1, 10.5, '{a,NULL,\"b c\"}')");
+
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, 1);
+        String expected = major >= 18
+                ? "{\"id\":1,\"net\":10.5,\"gross\":21.0,\"tags\":[\"a\",null,\"b c\"]}"
+                : "{\"id\":1,\"net\":10.5,\"tags\":[\"a\",null,\"b c\"]}";
+        assertThat(messages.get(0).record().toString()).as("generated columns are sent from Postgres 18").isEqualTo(expected);
+    }
+
+    @Test
+    void aPrimaryKeyChangeEndsTheOldKeyWhoseRowMatchedTheFilter()
+    {
+        harness.sourceSql("create table payments (id int primary key, status text); alter table payments replica identity full");
+        String consumer = harness.createConsumer(source, "paid-payments", table("payments"), ALL_ACTIONS, Optional.of("status = 'paid' AND length(status) = 4"));
+        harness.sourceSql("insert into payments values (105, 'paid'), (106, 'new')");
+        harness.sourceSql("update payments set id = 1105, status = 'void' where id = 105");
+        harness.sourceSql("insert into payments values (107, 'paid')");
+
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, 3);
+        assertThat(messages).extracting(StreamedMessage::action, StreamedMessage::group).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("insert", "[105]"),
+                org.assertj.core.groups.Tuple.tuple("delete", "[105]"),
+                org.assertj.core.groups.Tuple.tuple("insert", "[107]"));
+    }
+
+    @Test
+    void aPrimaryKeyChangeWithTheDefaultReplicaIdentityDeletesTheOldKeyWithoutInventingValues()
+    {
+        harness.sourceSql("create table tickets (id int primary key, status text, note text)");
+        String consumer = harness.createConsumer(source, "tickets", table("tickets"), ALL_ACTIONS, Optional.empty());
+        harness.sourceSql("insert into tickets values (3, 'open', 'x')");
+        harness.sourceSql("update tickets set id = 4 where id = 3");
+
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, 3);
+        assertThat(messages).extracting(StreamedMessage::action).containsExactly("insert", "delete", "update");
+        assertThat(messages.get(1).record().toString()).as("the old key only: the other columns are unknown, not NULL").isEqualTo("{\"id\":3}");
+        assertThat(messages.get(1).unchangedColumns()).hasValueSatisfying(columns -> assertThat(columns.toString()).isEqualTo("[\"status\",\"note\"]"));
+        assertThat(messages.get(2).record().toString()).isEqualTo("{\"id\":4,\"status\":\"open\",\"note\":\"x\"}");
+    }
+
+    @Test
     void replicaIdentityFullGivesTheOldValuesOfChangedColumns()
     {
         harness.sourceSql("create table accounts (id int primary key, owner text, balance bigint, note text); alter table accounts replica identity full");

@@ -62,6 +62,30 @@ class ExtractionIT
     }
 
     @Test
+    void aRowTheFilterCannotJudgeIsADeadLetterWithTheReasonAndItsKeyGoesOn()
+    {
+        harness.sourceSql("create table codes (id int primary key, code text)");
+        String consumer = harness.createConsumer(source, "codes", table("codes"), ALL_ACTIONS, Optional.of("code::int > 0"));
+        harness.sourceSql("insert into codes values (1, 'abc')");
+        harness.sourceSql("insert into codes values (2, '5')");
+        harness.sourceSql("update codes set code = '7' where id = 1");
+
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, 2);
+        assertThat(messages).extracting(message -> message.record().path("code").asText()).containsExactly("5", "7");
+        List<String> reasons = harness.store().withHandle(handle -> handle.createQuery(
+                        "select reason || ' ' || (record->>'code') from dead_letters where consumer_id = :consumer order by seq")
+                .bind("consumer", consumer).mapTo(String.class).list());
+        assertThat(reasons).singleElement().asString().contains("invalid input syntax for type integer").endsWith(" abc");
+        long deadSeq = harness.store().withHandle(handle -> handle.createQuery("select seq from dead_letters where consumer_id = :consumer")
+                .bind("consumer", consumer).mapTo(Long.class).one());
+        // numbered in its place: before the key's later change, so a redrive brings it back ahead of it
+        assertThat(deadSeq).isLessThan(messages.get(1).seq());
+        String error = harness.store().withHandle(handle -> handle.createQuery("select last_delivery_error from consumers where id = :consumer")
+                .bind("consumer", consumer).mapTo(String.class).one());
+        assertThat(error).contains("invalid input syntax for type integer");
+    }
+
+    @Test
     void replicaIdentityFullGivesTheOldValuesOfChangedColumns()
     {
         harness.sourceSql("create table accounts (id int primary key, owner text, balance bigint, note text); alter table accounts replica identity full");

@@ -4,6 +4,7 @@ import dev.sluice.core.id.AccountId;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -29,7 +30,8 @@ public record Consumer(
         long startLsn,
         boolean active,
         Instant createdAt,
-        Instant updatedAt)
+        Instant updatedAt,
+        FilterTransitions filterTransitions)
 {
     public Consumer
     {
@@ -47,6 +49,48 @@ public record Consumer(
         requireNonNull(start, "start is null");
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
+        requireNonNull(filterTransitions, "filterTransitions is null");
+    }
+
+    /** A consumer whose filter judges the new row only ({@link FilterTransitions#NONE}). */
+    public Consumer(AccountId accountId, String id, String name, String sourceId, Kind kind, List<TableSelection> tables, List<String> actions,
+            Optional<String> filter, Optional<String> transform, Optional<String> endpointId, Optional<String> path, int batchSize,
+            int visibilityTimeoutSeconds, int maxAckPending, int maxDeliver, StartPosition start, long startLsn, boolean active,
+            Instant createdAt, Instant updatedAt)
+    {
+        this(accountId, id, name, sourceId, kind, tables, actions, filter, transform, endpointId, path, batchSize, visibilityTimeoutSeconds,
+                maxAckPending, maxDeliver, start, startLsn, active, createdAt, updatedAt, FilterTransitions.NONE);
+    }
+
+    /** The same consumer with another {@link FilterTransitions} setting. */
+    public Consumer withFilterTransitions(FilterTransitions transitions)
+    {
+        return new Consumer(accountId, id, name, sourceId, kind, tables, actions, filter, transform, endpointId, path, batchSize,
+                visibilityTimeoutSeconds, maxAckPending, maxDeliver, start, startLsn, active, createdAt, updatedAt, transitions);
+    }
+
+    /**
+     * What a consumer with a filter receives when an update moves a row into or out of the filter, as far
+     * as Postgres sent the old row (REPLICA IDENTITY FULL). Without the old row the filter judges the new
+     * row alone, whatever the setting.
+     */
+    public enum FilterTransitions
+    {
+        /** The filter judges the new row: an update that leaves the filter delivers nothing, one that enters it an {@code update}. */
+        NONE,
+        /** As ElectricSQL's shapes: a row that leaves the filter arrives as a {@code delete} of the old row, one that enters it as an {@code insert}. */
+        DELETE_INSERT;
+
+        /** The API's spelling: {@code none}, {@code delete_insert}. */
+        public String apiName()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static FilterTransitions fromApiName(String name)
+        {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        }
     }
 
     /** How messages reach the consumer. */

@@ -34,7 +34,11 @@ public interface ConsumerDao
                 consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
                 consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
                 consumer.startLsn(), status(consumer));
+        setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
     }
+
+    @SqlUpdate("update consumers set filter_transitions = :transitions where account_id = :accountId and id = :id")
+    int setFilterTransitions(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("transitions") String transitions);
 
     @SqlUpdate("""
             insert into consumers (account_id, id, name, source_id, kind, tables, actions, filter, transform, endpoint_id, path, batch_size,
@@ -50,9 +54,13 @@ public interface ConsumerDao
 
     default int update(Consumer consumer)
     {
-        return updateRow(consumer.accountId(), consumer.id(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
+        int rows = updateRow(consumer.accountId(), consumer.id(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
                 consumer.filter().orElse(null), consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null),
                 consumer.batchSize(), consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), status(consumer));
+        if (rows > 0) {
+            setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
+        }
+        return rows;
     }
 
     @SqlUpdate("update consumers set " + COLUMNS_SET + " where account_id = :accountId and id = :id")
@@ -120,7 +128,8 @@ public interface ConsumerDao
                     rs.getLong("start_lsn"),
                     "active".equals(rs.getString("status")),
                     rs.getTimestamp("created_at").toInstant(),
-                    rs.getTimestamp("updated_at").toInstant());
+                    rs.getTimestamp("updated_at").toInstant(),
+                    Consumer.FilterTransitions.fromApiName(rs.getString("filter_transitions")));
         }
     }
 }

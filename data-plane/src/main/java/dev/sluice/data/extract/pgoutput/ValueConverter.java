@@ -29,7 +29,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 import static java.util.Objects.requireNonNull;
@@ -57,10 +60,43 @@ public final class ValueConverter
     private static final DateTimeFormatter ISO_LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
     private final ObjectMapper objectMapper;
+    private final TypeCatalog catalog;
 
+    /** A converter that knows the built-in types only: domains arrive as text, arrays of user-defined types as their text. */
     public ValueConverter()
     {
+        this(TypeCatalog.NONE);
+    }
+
+    /** A converter that converts a domain as its base type and an array of user-defined types as a JSON array, as {@code catalog} describes them. */
+    public ValueConverter(TypeCatalog catalog)
+    {
         this.objectMapper = newObjectMapper();
+        this.catalog = requireNonNull(catalog, "catalog is null");
+    }
+
+    // a domain's base type (through domains over domains); any other type as it is
+    private int baseType(int typeOid)
+    {
+        int current = typeOid;
+        for (int depth = 0; depth < 32 && Integer.compareUnsigned(current, TypeCatalog.FIRST_USER_OID) >= 0; depth++) {
+            Optional<TypeCatalog.UserType> type = catalog.describe(current);
+            if (type.isEmpty() || type.get().baseOid() == 0) {
+                break;
+            }
+            current = type.get().baseOid();
+        }
+        return current;
+    }
+
+    // the element type of an array type, built-in or user-defined
+    private OptionalInt elementType(int typeOid)
+    {
+        OptionalInt builtIn = TypeOids.elementType(typeOid);
+        if (builtIn.isPresent() || Integer.compareUnsigned(typeOid, TypeCatalog.FIRST_USER_OID) < 0) {
+            return builtIn;
+        }
+        return catalog.describe(typeOid).filter(type -> type.elementOid() != 0).map(type -> OptionalInt.of(type.elementOid())).orElse(OptionalInt.empty());
     }
 
     /**
@@ -99,11 +135,12 @@ public final class ValueConverter
             return NullNode.getInstance();
         }
         try {
-            OptionalInt elementType = TypeOids.elementType(typeOid);
+            int type = baseType(typeOid);
+            OptionalInt elementType = elementType(type);
             if (elementType.isPresent()) {
                 return arrayToJson(elementType.getAsInt(), PgArrayParser.parse(text));
             }
-            return scalarToJson(typeOid, text);
+            return scalarToJson(type, text);
         }
         catch (NumberFormatException | DateTimeException e) {
             throw new PgOutputException("malformed value of type " + Integer.toUnsignedString(typeOid), e);
@@ -117,8 +154,9 @@ public final class ValueConverter
      * {@code float4/float8} → {@link Double}; {@code bool} → {@link Boolean};
      * {@code json/jsonb} → {@link JsonNode}; {@code timestamptz} → {@link OffsetDateTime} in UTC;
      * {@code timestamp} → {@link LocalDateTime}; {@code date} → {@link LocalDate} (infinities
-     * map to the type's {@code MAX} and {@code MIN}); anything else, arrays included, → the
-     * {@link String} Postgres printed.
+     * map to the type's {@code MAX} and {@code MIN}); an array → a {@link List} of its elements
+     * converted the same way (nested lists for more dimensions); a domain as its base type; anything
+     * else → the {@link String} Postgres printed.
      *
      * @param text the value as Postgres printed it, or null for SQL NULL (which returns null)
      */
@@ -128,7 +166,12 @@ public final class ValueConverter
             return null;
         }
         try {
-            return switch (typeOid) {
+            int type = baseType(typeOid);
+            OptionalInt elementType = elementType(type);
+            if (elementType.isPresent()) {
+                return arrayToJava(elementType.getAsInt(), PgArrayParser.parse(text));
+            }
+            return switch (type) {
                 case TypeOids.INT2, TypeOids.INT4, TypeOids.INT8, TypeOids.OID -> Long.parseLong(text);
                 case TypeOids.NUMERIC -> isSpecialNumber(text) ? (Object) Double.parseDouble(text) : new BigDecimal(text);
                 case TypeOids.FLOAT4, TypeOids.FLOAT8 -> Double.parseDouble(text);
@@ -161,6 +204,22 @@ public final class ValueConverter
         };
     }
 
+    private List<Object> arrayToJava(int elementType, List<Object> elements)
+    {
+        List<Object> array = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            if (element instanceof List<?> nested) {
+                @SuppressWarnings("unchecked")
+                List<Object> nestedElements = (List<Object>) nested;
+                array.add(arrayToJava(elementType, nestedElements));
+            }
+            else {
+                array.add(element == null ? null : toJava(elementType, (String) element));
+            }
+        }
+        return Collections.unmodifiableList(array);
+    }
+
     private JsonNode arrayToJson(int elementType, List<Object> elements)
     {
         ArrayNode array = JsonNodeFactory.instance.arrayNode(elements.size());
@@ -171,7 +230,7 @@ public final class ValueConverter
                 array.add(arrayToJson(elementType, nestedElements));
             }
             else {
-                array.add(element == null ? NullNode.getInstance() : scalarToJson(elementType, (String) element));
+                array.add(element == null ? NullNode.getInstance() : scalarToJson(baseType(elementType), (String) element));
             }
         }
         return array;
