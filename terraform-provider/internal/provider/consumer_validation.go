@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/sluice-dev/terraform-provider-sluice/internal/client"
 )
 
 var _ resource.ResourceWithValidateConfig = (*consumerResource)(nil)
@@ -126,4 +129,49 @@ func validateStart(ctx context.Context, start types.Object, diags *diag.Diagnost
 		diags.AddAttributeError(path.Root("start"), "sort_column and value only apply to a row",
 			fmt.Sprintf("sort_column and value only apply when at = \"row\", not %q.", model.At.ValueString()))
 	}
+}
+
+var _ resource.ResourceWithModifyPlan = (*consumerResource)(nil)
+
+// ModifyPlan asks the API, at plan time, whether the filter and transform
+// that would be sent are valid (POST /v1/consumers/validate), so that a
+// broken one fails the plan rather than the apply. Only what changes is
+// checked; a server without the operation, or one that cannot be reached,
+// leaves the check to the apply.
+func (r *consumerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state consumerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var body client.ValidateConsumerJSONRequestBody
+	if changedText(plan.Filter, state.Filter) {
+		body.Filter = stringPointer(plan.Filter)
+	}
+	if changedText(plan.Transform, state.Transform) {
+		body.Transform = stringPointer(plan.Transform)
+	}
+	if body.Filter == nil && body.Transform == nil {
+		return
+	}
+	result, err := r.client.api.ValidateConsumerWithResponse(ctx, body)
+	if err = checkResponse("validate consumer", result, err, 204); err != nil {
+		var apiErr *apiError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == 422 {
+			addAPIError(&resp.Diagnostics, "Invalid consumer", err, consumerResourceSchema().Attributes)
+		}
+		// Anything else (an older server, an outage) is for the apply to find.
+		return
+	}
+}
+
+// changedText: a value known now and different from the one in state.
+func changedText(planned, current types.String) bool {
+	return !planned.IsNull() && !planned.IsUnknown() && !planned.Equal(current)
 }

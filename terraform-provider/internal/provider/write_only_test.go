@@ -153,6 +153,33 @@ resource "sluice_consumer" "row" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Table listed twice.*Missing value|Missing value.*Table listed twice`),
 			},
+			// The server parses the filter and compiles the transform at plan time.
+			{
+				Config: testAccProviderConfig(environment) + fmt.Sprintf(`
+resource "sluice_consumer" "filter" {
+  name      = %q
+  source_id = "no-such-source"
+  kind      = "pull"
+  tables    = [{ table = "orders" }]
+  filter    = "amount >"
+}
+`, prefix+"-filter"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid consumer.*filter`),
+			},
+			{
+				Config: testAccProviderConfig(environment) + fmt.Sprintf(`
+resource "sluice_consumer" "transform" {
+  name      = %q
+  source_id = "no-such-source"
+  kind      = "pull"
+  tables    = [{ table = "orders" }]
+  transform = "function transform(action, record"
+}
+`, prefix+"-transform"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid consumer.*transform`),
+			},
 		},
 	})
 }
