@@ -95,9 +95,10 @@ func httpEndpointResourceSchema() schema.Schema {
 					"Terraform cannot tell when they change: raise `secret_headers_wo_version` to send them again (the whole map replaces the server's).",
 				ElementType: types.StringType,
 				Optional:    true,
-				Sensitive:   true,
-				WriteOnly:   true,
-				Validators:  []validator.Map{mapvalidator.SizeAtMost(50)},
+				// Not Sensitive: a write-only value is never shown nor stored anyway, and every sensitive
+				// attribute adds a path to the state whose order Terraform does not keep (see NewProtocol6Server).
+				WriteOnly:  true,
+				Validators: []validator.Map{mapvalidator.SizeAtMost(50)},
 			},
 			"secret_headers_wo_version": schema.Int64Attribute{
 				Description: "Any number; changing it sends `secret_headers_wo` again (a rotation).",

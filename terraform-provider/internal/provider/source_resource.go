@@ -142,8 +142,9 @@ func sourceResourceSchema() schema.Schema {
 			"password_wo": schema.StringAttribute{
 				Description: "Password of the user, write-only (Terraform 1.11 or newer): sent to the API and never stored in the plan or state. " +
 					"Terraform cannot tell when it changes: raise `password_wo_version` to send a new one.",
-				Optional:   true,
-				Sensitive:  true,
+				Optional: true,
+				// Not Sensitive: a write-only value is never shown nor stored anyway, and every sensitive
+				// attribute adds a path to the state whose order Terraform does not keep (see NewProtocol6Server).
 				WriteOnly:  true,
 				Validators: []validator.String{stringvalidator.LengthAtMost(1024)},
 			},
