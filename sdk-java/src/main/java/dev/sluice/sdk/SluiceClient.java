@@ -28,11 +28,13 @@ import static java.util.Objects.requireNonNull;
  * {@code dev.sluice.sdk.model}); the model of a consumer is {@code SluiceConsumer}, as {@code Consumer}
  * would clash with {@code java.util.function.Consumer} in the generated code.
  *
- * <p>Every request carries {@code Authorization: Bearer <token>}. A create whose {@code idempotencyKey}
- * argument is {@code null} is sent with a new random {@code Idempotency-Key}; to retry a create safely,
- * pass your own key and pass the same one again on the retry. Error responses are thrown as
- * {@link SluiceApiException}, which carries the problem's code. Numbers in received messages keep their
- * exact digits (decimals are read as {@link java.math.BigDecimal}).
+ * <p>Every request carries {@code Authorization: Bearer <token>}. Every create has an overload without
+ * the {@code idempotencyKey} argument (e.g. {@code sources().createSource(body)}): it is sent with a new
+ * random {@code Idempotency-Key}, as one whose key is {@code null} is; to retry a create safely, pass your
+ * own key and pass the same one again on the retry. Error responses are thrown as the unchecked
+ * {@link SluiceApiException}, with the HTTP status and the problem's code, field and detail. Models print
+ * on one line, secrets as {@code *}. Numbers in received messages keep their exact digits (decimals are
+ * read as {@link java.math.BigDecimal}).
  *
  * <p>A client is immutable and thread-safe; all its API objects share one {@link HttpClient}.
  */
