@@ -2,11 +2,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	tfaddr "github.com/hashicorp/terraform-registry-address"
 
 	"github.com/sluice-dev/terraform-provider-sluice/internal/provider"
@@ -25,12 +25,21 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		// sluice-dev/sluice on the default provider registry, the source
-		// address in examples/provider/provider.tf.
-		Address: tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "sluice-dev", "sluice").String(),
-		Debug:   debug,
-	})
+	// sluice-dev/sluice on the default provider registry, the source
+	// address in examples/provider/provider.tf.
+	address := tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "sluice-dev", "sluice").String()
+	server := provider.NewProtocol6Server(version)
+	var options []tf6server.ServeOpt
+	if debug {
+		options = append(options, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve(address, func() tfprotov6.ProviderServer {
+		providerServer, err := server()
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		return providerServer
+	}, options...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

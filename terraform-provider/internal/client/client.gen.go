@@ -1119,6 +1119,15 @@ type CreateConsumerParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ValidateConsumerJSONBody defines parameters for ValidateConsumer.
+type ValidateConsumerJSONBody struct {
+	// Filter SQL WHERE expression over the row's columns, as in a consumer.
+	Filter *string `json:"filter,omitempty"`
+
+	// Transform Lua function body, as in a consumer.
+	Transform *string `json:"transform,omitempty"`
+}
+
 // ListBackfillsParams defines parameters for ListBackfills.
 type ListBackfillsParams struct {
 	// Limit Page size.
@@ -1193,6 +1202,9 @@ type CreateAccountJSONRequestBody = AccountCreate
 
 // CreateConsumerJSONRequestBody defines body for CreateConsumer for application/json ContentType.
 type CreateConsumerJSONRequestBody = ConsumerCreate
+
+// ValidateConsumerJSONRequestBody defines body for ValidateConsumer for application/json ContentType.
+type ValidateConsumerJSONRequestBody ValidateConsumerJSONBody
 
 // UpdateConsumerJSONRequestBody defines body for UpdateConsumer for application/json ContentType.
 type UpdateConsumerJSONRequestBody = ConsumerUpdate
@@ -1344,6 +1356,24 @@ type ClientInterface interface {
 	// CreateConsumer performs a POST /v1/consumers (the `CreateConsumer` operationId) request.
 	// Takes a body of the `application/json` content type.
 	CreateConsumer(ctx context.Context, params *CreateConsumerParams, body CreateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ValidateConsumerWithBody Check a filter and a transform without creating anything.
+	//
+	// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+	ValidateConsumerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ValidateConsumer Check a filter and a transform without creating anything.
+	//
+	// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+	ValidateConsumer(ctx context.Context, body ValidateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteConsumer Delete a consumer and every message waiting for it.
 	//
@@ -1722,6 +1752,44 @@ func (c *Client) CreateConsumerWithBody(ctx context.Context, params *CreateConsu
 // Takes a body of the `application/json` content type.
 func (c *Client) CreateConsumer(ctx context.Context, params *CreateConsumerParams, body CreateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateConsumerRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ValidateConsumerWithBody Check a filter and a transform without creating anything.
+//
+// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+func (c *Client) ValidateConsumerWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewValidateConsumerRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ValidateConsumer Check a filter and a transform without creating anything.
+//
+// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+func (c *Client) ValidateConsumer(ctx context.Context, body ValidateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewValidateConsumerRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2797,6 +2865,46 @@ func NewCreateConsumerRequestWithBody(server string, params *CreateConsumerParam
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewValidateConsumerRequest calls the generic ValidateConsumer builder with application/json body
+func NewValidateConsumerRequest(server string, body ValidateConsumerJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewValidateConsumerRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewValidateConsumerRequestWithBody constructs an http.Request for the ValidateConsumer method, with any body, and a specified content type
+func NewValidateConsumerRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/consumers/validate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -4478,6 +4586,24 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	CreateConsumerWithResponse(ctx context.Context, params *CreateConsumerParams, body CreateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConsumerResponse, error)
 
+	// ValidateConsumerWithBodyWithResponse Check a filter and a transform without creating anything.
+	//
+	// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+	ValidateConsumerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateConsumerResponse, error)
+
+	// ValidateConsumerWithResponse Check a filter and a transform without creating anything.
+	//
+	// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+	ValidateConsumerWithResponse(ctx context.Context, body ValidateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateConsumerResponse, error)
+
 	// DeleteConsumerWithResponse Delete a consumer and every message waiting for it.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -5116,6 +5242,47 @@ func (r CreateConsumerResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateConsumerResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ValidateConsumerResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ValidateConsumerResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ValidateConsumerResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ValidateConsumerResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ValidateConsumerResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ValidateConsumerResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6881,6 +7048,36 @@ func (c *ClientWithResponses) CreateConsumerWithResponse(ctx context.Context, pa
 	return ParseCreateConsumerResponse(rsp)
 }
 
+// ValidateConsumerWithBodyWithResponse Check a filter and a transform without creating anything.
+//
+// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+func (c *ClientWithResponses) ValidateConsumerWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ValidateConsumerResponse, error) {
+	rsp, err := c.ValidateConsumerWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseValidateConsumerResponse(rsp)
+}
+
+// ValidateConsumerWithResponse Check a filter and a transform without creating anything.
+//
+// Parses the filter and compiles the transform as a create or update would, without a source: a client (the Terraform provider at plan time, the console, the SDK) can report a mistake before anything changes. 204 when both are valid; otherwise the same 422 validation_failed problem a create would return, with field set to filter or transform.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/consumers/validate (the `ValidateConsumer` operationId).
+func (c *ClientWithResponses) ValidateConsumerWithResponse(ctx context.Context, body ValidateConsumerJSONRequestBody, reqEditors ...RequestEditorFn) (*ValidateConsumerResponse, error) {
+	rsp, err := c.ValidateConsumer(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseValidateConsumerResponse(rsp)
+}
+
 // DeleteConsumerWithResponse Delete a consumer and every message waiting for it.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -7688,6 +7885,35 @@ func ParseCreateConsumerResponse(rsp *http.Response) (*CreateConsumerResponse, e
 			return nil, err
 		}
 		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseValidateConsumerResponse parses an HTTP response from a ValidateConsumerWithResponse call
+func ParseValidateConsumerResponse(rsp *http.Response) (*ValidateConsumerResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ValidateConsumerResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem

@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/jackc/pgx/v5"
@@ -50,7 +49,7 @@ const (
 // terraform CLI that terraform-plugin-testing runs (reattach: nothing is
 // installed or downloaded).
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"sluice": providerserver.NewProtocol6WithError(New("test")()),
+	"sluice": NewProtocol6Server("test"),
 }
 
 // devEnvironment is the dev server's dev.json.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sluice-dev/terraform-provider-sluice/internal/client"
@@ -42,8 +44,11 @@ type httpEndpointResourceModel struct {
 	URL           types.String `tfsdk:"url"`
 	Headers       types.Map    `tfsdk:"headers"`
 	SecretHeaders types.Map    `tfsdk:"secret_headers"`
-	SigningSecret types.String `tfsdk:"signing_secret"`
-	CreatedAt     types.String `tfsdk:"created_at"`
+	// Write-only (Terraform 1.11+): never in plan or state.
+	SecretHeadersWO        types.Map    `tfsdk:"secret_headers_wo"`
+	SecretHeadersWOVersion types.Int64  `tfsdk:"secret_headers_wo_version"`
+	SigningSecret          types.String `tfsdk:"signing_secret"`
+	CreatedAt              types.String `tfsdk:"created_at"`
 }
 
 func (r *httpEndpointResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -75,11 +80,30 @@ func httpEndpointResourceSchema() schema.Schema {
 			},
 			"secret_headers": schema.MapAttribute{
 				Description: "Headers sent with every request whose values the API never returns (for example `Authorization`). " +
-					"Terraform keeps the configured values in state; it notices a header removed outside Terraform, not a changed value.",
+					"Terraform keeps the configured values in state (which should then be encrypted); it notices a header removed " +
+					"outside Terraform, not a changed value. With Terraform 1.11 or newer, prefer `secret_headers_wo`.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Sensitive:   true,
-				Validators:  []validator.Map{mapvalidator.SizeAtMost(50)},
+				Validators: []validator.Map{
+					mapvalidator.SizeAtMost(50),
+					mapvalidator.ConflictsWith(path.MatchRoot("secret_headers_wo")),
+				},
+			},
+			"secret_headers_wo": schema.MapAttribute{
+				Description: "Secret headers, write-only (Terraform 1.11 or newer): sent to the API and never stored in the plan or state. " +
+					"Terraform cannot tell when they change: raise `secret_headers_wo_version` to send them again (the whole map replaces the server's).",
+				ElementType: types.StringType,
+				Optional:    true,
+				// Not Sensitive: a write-only value is never shown nor stored anyway, and every sensitive
+				// attribute adds a path to the state whose order Terraform does not keep (see NewProtocol6Server).
+				WriteOnly:  true,
+				Validators: []validator.Map{mapvalidator.SizeAtMost(50)},
+			},
+			"secret_headers_wo_version": schema.Int64Attribute{
+				Description: "Any number; changing it sends `secret_headers_wo` again (a rotation).",
+				Optional:    true,
+				Validators:  []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_headers_wo"))},
 			},
 			"signing_secret": schema.StringAttribute{
 				Description: "Secret for webhook signatures: `whsec_` and base64, or any string of 24 to 256 characters. " +
@@ -121,6 +145,10 @@ func (r *httpEndpointResource) Create(ctx context.Context, req resource.CreateRe
 		SecretHeaders: stringMap(ctx, plan.SecretHeaders, &resp.Diagnostics),
 		SigningSecret: stringPointer(plan.SigningSecret),
 	}
+	writeOnly := configuredSecretHeaders(ctx, req.Config, &resp.Diagnostics)
+	if writeOnly != nil {
+		body.SecretHeaders = writeOnly
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -129,7 +157,8 @@ func (r *httpEndpointResource) Create(ctx context.Context, req resource.CreateRe
 		addAPIError(&resp.Diagnostics, "Cannot create the HTTP endpoint", err, httpEndpointResourceSchema().Attributes)
 		return
 	}
-	state := httpEndpointModelFromAPI(*result.JSON201, plan.SecretHeaders, plan.SigningSecret, &resp.Diagnostics)
+	state := httpEndpointModelFromAPI(*result.JSON201, plan, writeOnly != nil, &resp.Diagnostics)
+	writeSecretHeadersWriteOnly(ctx, resp.Private, writeOnly != nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -148,7 +177,8 @@ func (r *httpEndpointResource) Read(ctx context.Context, req resource.ReadReques
 		addAPIError(&resp.Diagnostics, "Cannot read the HTTP endpoint", err, nil)
 		return
 	}
-	newState := httpEndpointModelFromAPI(*result.JSON200, state.SecretHeaders, state.SigningSecret, &resp.Diagnostics)
+	writeOnly := secretHeadersAreWriteOnly(ctx, req.Private, &resp.Diagnostics)
+	newState := httpEndpointModelFromAPI(*result.JSON200, state, writeOnly, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -173,10 +203,20 @@ func (r *httpEndpointResource) Update(ctx context.Context, req resource.UpdateRe
 		body.Headers = nonNilStringMap(ctx, plan.Headers, &resp.Diagnostics)
 		changed = true
 	}
-	if !plan.SecretHeaders.Equal(state.SecretHeaders) {
+	writeOnly := secretHeadersAreWriteOnly(ctx, req.Private, &resp.Diagnostics)
+	configuredWriteOnly := configuredSecretHeaders(ctx, req.Config, &resp.Diagnostics)
+	if configuredWriteOnly != nil {
+		// A new version, or a move to the write-only attribute: send the configured headers.
+		if !plan.SecretHeadersWOVersion.Equal(state.SecretHeadersWOVersion) || !writeOnly {
+			body.SecretHeaders = configuredWriteOnly
+			changed = true
+		}
+		writeOnly = true
+	} else if !plan.SecretHeaders.Equal(state.SecretHeaders) || writeOnly {
 		// The whole map replaces the server's: an empty one removes them all.
 		body.SecretHeaders = nonNilStringMap(ctx, plan.SecretHeaders, &resp.Diagnostics)
 		changed = true
+		writeOnly = false
 	}
 	if !plan.SigningSecret.Equal(state.SigningSecret) && !plan.SigningSecret.IsNull() {
 		body.SigningSecret = stringPointer(plan.SigningSecret)
@@ -201,7 +241,8 @@ func (r *httpEndpointResource) Update(ctx context.Context, req resource.UpdateRe
 		}
 		endpoint = *result.JSON200
 	}
-	newState := httpEndpointModelFromAPI(endpoint, plan.SecretHeaders, plan.SigningSecret, &resp.Diagnostics)
+	newState := httpEndpointModelFromAPI(endpoint, plan, writeOnly, &resp.Diagnostics)
+	writeSecretHeadersWriteOnly(ctx, resp.Private, writeOnly, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -224,12 +265,56 @@ func (r *httpEndpointResource) ImportState(ctx context.Context, req resource.Imp
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
+// secretHeadersWriteOnlyKey marks, in private state, an endpoint whose secret
+// headers come from secret_headers_wo: their names are then not reconciled
+// into secret_headers.
+const secretHeadersWriteOnlyKey = "secret_headers_write_only"
+
+func secretHeadersAreWriteOnly(ctx context.Context, private privateGetter, diags *diag.Diagnostics) bool {
+	if private == nil {
+		return false
+	}
+	raw, getDiags := private.GetKey(ctx, secretHeadersWriteOnlyKey)
+	diags.Append(getDiags...)
+	return string(raw) == "true"
+}
+
+func writeSecretHeadersWriteOnly(ctx context.Context, private privateSetter, writeOnly bool, diags *diag.Diagnostics) {
+	if private == nil {
+		return
+	}
+	value := []byte("false")
+	if writeOnly {
+		value = []byte("true")
+	}
+	diags.Append(private.SetKey(ctx, secretHeadersWriteOnlyKey, value)...)
+}
+
+// configuredSecretHeaders is the write-only secret_headers_wo of the
+// configuration; nil when it is not set (or there is no configuration, as in
+// unit tests).
+func configuredSecretHeaders(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) *map[string]string {
+	if config.Raw.IsNull() || !config.Raw.IsKnown() {
+		return nil
+	}
+	var writeOnly types.Map
+	diags.Append(config.GetAttribute(ctx, path.Root("secret_headers_wo"), &writeOnly)...)
+	return stringMap(ctx, writeOnly, diags)
+}
+
 // httpEndpointModelFromAPI maps the API's endpoint to state. Secret header
-// values and the signing secret are write-only: the caller passes the values
-// to keep, and they are reconciled with what the API does tell (the secret
+// values and the signing secret are write-only: known holds the values to
+// keep, and they are reconciled with what the API does tell (the secret
 // headers' names, whether a signing secret is set), so a secret removed
-// outside Terraform shows as a change.
-func httpEndpointModelFromAPI(endpoint client.HttpEndpoint, secretHeaders types.Map, signingSecret types.String, diags *diag.Diagnostics) httpEndpointResourceModel {
+// outside Terraform shows as a change. Secret headers set through
+// secret_headers_wo (writeOnly) are not reconciled: Terraform knows nothing of them.
+func httpEndpointModelFromAPI(endpoint client.HttpEndpoint, known httpEndpointResourceModel, writeOnly bool, diags *diag.Diagnostics) httpEndpointResourceModel {
+	secretHeaders := known.SecretHeaders
+	signingSecret := known.SigningSecret
+	reconciled := types.MapNull(types.StringType)
+	if !writeOnly {
+		reconciled = reconcileSecretHeaders(secretHeaders, endpoint.SecretHeaderNames, diags)
+	}
 	headers := make(map[string]attr.Value, len(endpoint.Headers))
 	for name, value := range endpoint.Headers {
 		headers[name] = types.StringValue(value)
@@ -241,13 +326,15 @@ func httpEndpointModelFromAPI(endpoint client.HttpEndpoint, secretHeaders types.
 		signingSecret = types.StringNull()
 	}
 	return httpEndpointResourceModel{
-		ID:            types.StringValue(endpoint.Id),
-		Name:          types.StringValue(endpoint.Name),
-		URL:           types.StringValue(endpoint.Url),
-		Headers:       headersValue,
-		SecretHeaders: reconcileSecretHeaders(secretHeaders, endpoint.SecretHeaderNames, diags),
-		SigningSecret: signingSecret,
-		CreatedAt:     timeValue(endpoint.CreatedAt),
+		ID:                     types.StringValue(endpoint.Id),
+		Name:                   types.StringValue(endpoint.Name),
+		URL:                    types.StringValue(endpoint.Url),
+		Headers:                headersValue,
+		SecretHeaders:          reconciled,
+		SecretHeadersWO:        types.MapNull(types.StringType),
+		SecretHeadersWOVersion: known.SecretHeadersWOVersion,
+		SigningSecret:          signingSecret,
+		CreatedAt:              timeValue(endpoint.CreatedAt),
 	}
 }
 

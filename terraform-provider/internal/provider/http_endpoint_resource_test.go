@@ -122,8 +122,9 @@ func TestHTTPEndpointSecretsStayInStateAndRemovalOutsideTerraformShows(t *testin
 			"Authorization": types.StringValue("Bearer abc"),
 			"X-Api-Key":     types.StringValue("k1"),
 		}),
-		SigningSecret: types.StringValue("a-signing-secret-of-enough-length"),
-		CreatedAt:     types.StringUnknown(),
+		SecretHeadersWO: types.MapNull(types.StringType),
+		SigningSecret:   types.StringValue("a-signing-secret-of-enough-length"),
+		CreatedAt:       types.StringUnknown(),
 	}
 	var created httpEndpointResourceModel
 	if response := create(t, endpoints, httpEndpointResourceSchema(), planned, &created); response.Diagnostics.HasError() {

@@ -98,7 +98,7 @@ func (d *sourceDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "Cannot read the source", err, nil)
 		return
 	}
-	source := sourceModelFromAPI(*result.JSON200, types.StringNull())
+	source := sourceModelFromAPI(*result.JSON200, sourceResourceModel{})
 	state := sourceDataSourceModel{
 		ID:                source.ID,
 		Name:              source.Name,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sluice-dev/terraform-provider-sluice/internal/client"
@@ -44,6 +46,8 @@ type sourceResourceModel struct {
 	Database          types.String `tfsdk:"database"`
 	Username          types.String `tfsdk:"username"`
 	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 	SslMode           types.String `tfsdk:"ssl_mode"`
 	PublicationName   types.String `tfsdk:"publication_name"`
 	SlotName          types.String `tfsdk:"slot_name"`
@@ -125,11 +129,31 @@ func sourceResourceSchema() schema.Schema {
 				Validators:  []validator.String{stringvalidator.LengthBetween(1, 63)},
 			},
 			"password": schema.StringAttribute{
-				Description: "Password of the user. The API never returns it: Terraform keeps the configured value in state, " +
-					"and cannot see a change made outside Terraform.",
-				Required:   true,
-				Sensitive:  true,
+				Description: "Password of the user, kept in the state (which should then be encrypted). The API never returns it, " +
+					"so Terraform cannot see a change made outside Terraform. With Terraform 1.11 or newer, prefer `password_wo`; " +
+					"exactly one of the two is required.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtMost(1024),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("password"), path.MatchRoot("password_wo")),
+				},
+			},
+			"password_wo": schema.StringAttribute{
+				Description: "Password of the user, write-only (Terraform 1.11 or newer): sent to the API and never stored in the plan or state. " +
+					"Terraform cannot tell when it changes: raise `password_wo_version` to send a new one.",
+				Optional: true,
+				// Not Sensitive: a write-only value is never shown nor stored anyway, and every sensitive
+				// attribute adds a path to the state whose order Terraform does not keep (see NewProtocol6Server).
+				WriteOnly:  true,
 				Validators: []validator.String{stringvalidator.LengthAtMost(1024)},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				Description: "Any number; changing it sends `password_wo` again (a password rotation).",
+				Optional:    true,
+				Validators: []validator.Int64{
+					int64validator.AlsoRequires(path.MatchRoot("password_wo")),
+				},
 			},
 			"ssl_mode": schema.StringAttribute{
 				Description:   "TLS mode of the connection, as in libpq: `disable`, `allow`, `prefer`, `require`, `verify-ca` or `verify-full`. Defaults to `prefer`.",
@@ -197,7 +221,7 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		Port:              intPointer(plan.Port),
 		Database:          plan.Database.ValueString(),
 		Username:          plan.Username.ValueString(),
-		Password:          stringPointer(plan.Password),
+		Password:          r.configuredPassword(ctx, plan, req.Config, &resp.Diagnostics),
 		PublicationName:   stringPointer(plan.PublicationName),
 		SlotName:          stringPointer(plan.SlotName),
 		ManagePublication: boolPointer(plan.ManagePublication),
@@ -207,12 +231,15 @@ func (r *sourceResource) Create(ctx context.Context, req resource.CreateRequest,
 		mode := client.SslMode(*sslMode)
 		body.SslMode = &mode
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	result, err := r.client.api.CreateSourceWithResponse(ctx, &client.CreateSourceParams{IdempotencyKey: newIdempotencyKey()}, body)
 	if err = checkResponse("create source", result, err, 201); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot create the source", err, sourceResourceSchema().Attributes)
 		return
 	}
-	state := sourceModelFromAPI(*result.JSON201, plan.Password)
+	state := sourceModelFromAPI(*result.JSON201, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -232,7 +259,7 @@ func (r *sourceResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Cannot read the source", err, nil)
 		return
 	}
-	newState := sourceModelFromAPI(*result.JSON200, state.Password)
+	newState := sourceModelFromAPI(*result.JSON200, state)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -263,9 +290,19 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 		body.Username = stringPointer(plan.Username)
 		changed = true
 	}
-	if !plan.Password.Equal(state.Password) {
+	if !plan.Password.Equal(state.Password) && !plan.Password.IsNull() {
 		body.Password = stringPointer(plan.Password)
 		changed = true
+	}
+	if !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) || (state.Password.ValueString() != "" && plan.Password.IsNull()) {
+		// A new version, or a move from password to password_wo: send the write-only value.
+		if password := r.configuredPassword(ctx, plan, req.Config, &resp.Diagnostics); password != nil {
+			body.Password = password
+			changed = true
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if !plan.SslMode.IsUnknown() && !plan.SslMode.Equal(state.SslMode) {
 		if sslMode := stringPointer(plan.SslMode); sslMode != nil {
@@ -290,7 +327,7 @@ func (r *sourceResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		source = *result.JSON200
 	}
-	newState := sourceModelFromAPI(source, plan.Password)
+	newState := sourceModelFromAPI(source, plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
@@ -315,9 +352,24 @@ func (r *sourceResource) ImportState(ctx context.Context, req resource.ImportSta
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-// sourceModelFromAPI maps the API's source to state. password is write-only
-// in the API: the caller passes the value to keep.
-func sourceModelFromAPI(source client.Source, password types.String) sourceResourceModel {
+// configuredPassword is the password to send: password when it is set, else
+// the write-only password_wo, which only the configuration holds.
+func (r *sourceResource) configuredPassword(ctx context.Context, plan sourceResourceModel, config tfsdk.Config, diags *diag.Diagnostics) *string {
+	if !plan.Password.IsNull() {
+		return stringPointer(plan.Password)
+	}
+	if config.Raw.IsNull() || !config.Raw.IsKnown() {
+		return nil
+	}
+	var writeOnly types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("password_wo"), &writeOnly)...)
+	return stringPointer(writeOnly)
+}
+
+// sourceModelFromAPI maps the API's source to state. The password is
+// write-only in the API: known holds the values to keep (password as
+// configured, the version of password_wo; password_wo itself is never kept).
+func sourceModelFromAPI(source client.Source, known sourceResourceModel) sourceResourceModel {
 	return sourceResourceModel{
 		ID:                types.StringValue(source.Id),
 		Name:              types.StringValue(source.Name),
@@ -325,7 +377,9 @@ func sourceModelFromAPI(source client.Source, password types.String) sourceResou
 		Port:              types.Int64Value(int64(source.Port)),
 		Database:          types.StringValue(source.Database),
 		Username:          types.StringValue(source.Username),
-		Password:          password,
+		Password:          known.Password,
+		PasswordWO:        types.StringNull(),
+		PasswordWOVersion: known.PasswordWOVersion,
 		SslMode:           types.StringValue(string(source.SslMode)),
 		PublicationName:   types.StringValue(source.PublicationName),
 		SlotName:          types.StringValue(source.SlotName),

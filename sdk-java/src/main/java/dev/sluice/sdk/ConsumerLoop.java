@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,16 +26,27 @@ import static java.util.Objects.requireNonNull;
  * <pre>{@code
  * ConsumerLoop loop = client.consumerLoop("demo-orders")
  *         .concurrency(4)
+ *         .onAckFailure(failure -> System.err.println(failure))
  *         .start(message -> System.out.println(message.getRecord()));
  * ...
  * loop.close(); // stops receiving, lets the handlers finish and sends their acks and nacks
  * }</pre>
  *
- * <p>The loop never holds more than {@code concurrency} messages: it receives only as many as it has idle
- * handlers, long-polling ({@code wait_seconds}) when none is visible. A message is held, and its handler's
- * slot taken, until its ack or nack has been sent; a message whose ack fails comes back after the
- * consumer's visibility timeout. Receive errors are retried with backoff, except 4xx answers other than
- * 408 and 429 (a wrong token, an unknown or push consumer), which stop the loop: see {@link #failure()}.
+ * <p><b>Throughput.</b> Receives overlap handling: while handlers run, the loop already receives the next
+ * messages, up to {@code prefetch} beyond those being handled. Acks and nacks are sent in batches by a
+ * thread of their own, when a batch fills ({@code ackBatchSize}) or {@code ackLinger} after its first
+ * message, and always before {@link #close()} returns.
+ *
+ * <p><b>Bounds.</b> The loop holds at most {@code concurrency + prefetch} messages: received, and not yet
+ * acknowledged or nacked. Messages received ahead wait in memory while their visibility timeout runs, so the
+ * loop receives ahead only as many as its handlers are expected to start within 2 seconds, at the handling
+ * time it measures (see {@link Builder#prefetch(int)}). Receive errors
+ * are retried with backoff, except 4xx answers other than 408 and 429 (a wrong token, an unknown or push
+ * consumer), which stop the loop: see {@link #failure()}.
+ *
+ * <p><b>Failed acks.</b> An ack or nack that fails (the request failed, or the server answered that it did
+ * not know the message, e.g. after its visibility timeout) goes to the {@link AckFailureListener} of
+ * {@link Builder#onAckFailure}, is counted in {@link #counts()}, and the message may be delivered again.
  *
  * <p>Logs through {@link System.Logger} under this class's name.
  */
@@ -43,17 +55,33 @@ public final class ConsumerLoop
 {
     private static final System.Logger LOG = System.getLogger(ConsumerLoop.class.getName());
     private static final Duration LONGEST_RETRY = Duration.ofSeconds(30);
+    /** The most messages one receive may ask for (the API's batch_size maximum). */
+    private static final int MOST_PER_RECEIVE = 1000;
+    private static final int DEFAULT_PREFETCH = 200;
+    /** How long a message received ahead should wait for a handler, at most: well under the default visibility timeout (30 s). */
+    private static final Duration AHEAD_BUDGET = Duration.ofSeconds(2);
 
     private final PullApi pull;
     private final MessageHandler handler;
-    private final int concurrency;
     private final int waitSeconds;
     private final Backoff backoff;
     private final Duration closeTimeout;
-    /** One permit per message the loop may hold: taken before a receive, given back once a message's ack or nack is sent. */
+    private final Duration requestTimeout;
+    /** One permit per message the loop may hold: taken before a receive, given back once a message's ack or nack is answered. */
     private final Semaphore permits;
+    private final int mostHeld;
     private final ThreadPoolExecutor workers;
+    private final Acknowledger acknowledger;
     private final Thread receiver;
+
+    private final int concurrency;
+    private final int prefetch;
+    /** Handlers running now. */
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile long averageHandlingNanos;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong handled = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
 
     private final Object lock = new Object();
     /** Guarded by lock. */
@@ -61,17 +89,21 @@ public final class ConsumerLoop
     private volatile boolean closing;
     private volatile ApiException failure;
 
-    private ConsumerLoop(PullApi pull, MessageHandler handler, int concurrency, int waitSeconds, Backoff backoff, Duration closeTimeout)
+    private ConsumerLoop(PullApi pull, MessageHandler handler, Builder settings)
     {
         this.pull = requireNonNull(pull, "pull is null");
         this.handler = requireNonNull(handler, "handler is null");
-        this.concurrency = concurrency;
-        this.waitSeconds = waitSeconds;
-        this.backoff = requireNonNull(backoff, "backoff is null");
-        this.closeTimeout = requireNonNull(closeTimeout, "closeTimeout is null");
-        this.permits = new Semaphore(concurrency);
+        this.waitSeconds = settings.waitSeconds;
+        this.backoff = settings.backoff;
+        this.closeTimeout = settings.closeTimeout;
+        this.requestTimeout = settings.requestTimeout;
+        this.concurrency = settings.concurrency;
+        this.prefetch = settings.prefetchOrDefault();
+        this.mostHeld = concurrency + prefetch;
+        this.permits = new Semaphore(mostHeld);
         String name = "sluice-" + pull.consumer();
-        this.workers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads(name + "-handler-"));
+        this.workers = new ThreadPoolExecutor(settings.concurrency, settings.concurrency, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads(name + "-handler-"));
+        this.acknowledger = new Acknowledger(pull, settings.ackBatchSize, settings.ackLinger, settings.ackFailureListenerOrDefault(), permits::release);
         this.receiver = new Thread(this::receiveUntilClosed, name + "-receiver");
     }
 
@@ -82,8 +114,8 @@ public final class ConsumerLoop
     }
 
     /**
-     * Stops the loop and waits, up to the close timeout of the builder, for the handlers that are running
-     * to finish and their acks or nacks to be sent. Do not call it from a handler.
+     * Stops the loop as {@link #close(Duration)} does, within the close timeout of the builder (30 seconds
+     * unless set). Do not call it from a handler.
      */
     @Override
     public void close()
@@ -92,11 +124,23 @@ public final class ConsumerLoop
     }
 
     /**
-     * Stops receiving, lets the running handlers finish and waits for their acks and nacks to be sent.
-     * Returns whether that happened within {@code timeout}; if not, the handlers still running are
-     * interrupted, and their messages come back after the consumer's visibility timeout. An ongoing long
-     * poll is let finish (at most its wait seconds) rather than abandoned: the server may hand it messages
-     * up to its last moment, and those are nacked at once, unhandled, so none is left in flight.
+     * Stops receiving, lets the running handlers finish and sends their acks and nacks. Returns whether all
+     * of that happened within {@code timeout}.
+     *
+     * <p>It returns within {@code timeout}, plus the last ack and nack requests (each within the client's
+     * request timeout):
+     * <ol>
+     * <li>An ongoing long poll is let finish (it lasts at most {@code waitSeconds}): the server may hand it
+     * messages up to its last moment, and those are nacked at once, unhandled. A poll still running when
+     * {@code timeout} has passed is abandoned; messages the server hands it then come back after the
+     * consumer's visibility timeout.</li>
+     * <li>Handlers still running when {@code timeout} has passed are interrupted; their messages come back
+     * after the visibility timeout.</li>
+     * <li>The acks and nacks of every message handled are sent.</li>
+     * </ol>
+     * To stop sooner, pass a shorter timeout ({@link Duration#ZERO} abandons the poll and interrupts the
+     * handlers at once, and still sends the acks of the messages already handled), or build the loop with
+     * fewer {@code waitSeconds}.
      */
     public boolean close(Duration timeout)
     {
@@ -109,28 +153,38 @@ public final class ConsumerLoop
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        boolean finished = false;
         try {
             receiver.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            if (receiver.isAlive()) {
+                // The deadline passed during a long poll: abandon it (the HTTP client cancels an interrupted request).
+                receiver.interrupt();
+            }
             // The receiver shuts the pool down when it ends; if it has not ended yet, no new work may start.
             workers.shutdown();
-            if (workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && !receiver.isAlive()) {
-                return true;
-            }
+            finished = workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) && !receiver.isAlive();
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": handlers still running after " + timeout + "; interrupting them");
-        workers.shutdownNow();
-        return false;
+        if (!finished) {
+            LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": still receiving or handling after " + timeout + "; interrupting");
+            workers.shutdownNow();
+        }
+        Duration flushTimeout = Duration.ofNanos(Math.max(deadline - System.nanoTime(), requestTimeout.toNanos()));
+        return acknowledger.close(flushTimeout) && finished;
     }
 
-    /** Blocks until the loop has stopped: closed, or stopped by a receive error ({@link #failure()}). */
+    /**
+     * Blocks until the loop has stopped: closed, or stopped by a receive error ({@link #failure()}), and the
+     * acks and nacks of the messages it handled have been sent.
+     */
     public void awaitTermination()
             throws InterruptedException
     {
         receiver.join();
         workers.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        acknowledger.close(requestTimeout.multipliedBy(2));
     }
 
     /** Whether the loop still receives messages. */
@@ -144,6 +198,24 @@ public final class ConsumerLoop
     {
         return Optional.ofNullable(failure);
     }
+
+    /** What the loop has done so far. */
+    public Counts counts()
+    {
+        return new Counts(received.get(), handled.get(), handlerFailures.get(), acknowledger.acked(), acknowledger.nacked(), acknowledger.failures());
+    }
+
+    /**
+     * What a loop has done.
+     *
+     * @param received messages received
+     * @param handled messages whose handler returned
+     * @param handlerFailures messages whose handler threw
+     * @param acked acks the server confirmed
+     * @param nacked nacks the server confirmed (of failed messages, and of those received while closing)
+     * @param ackFailures acks and nacks that failed or that the server refused (see {@link AckFailure})
+     */
+    public record Counts(long received, long handled, long handlerFailures, long acked, long nacked, long ackFailures) {}
 
     private void receiveUntilClosed()
     {
@@ -162,9 +234,11 @@ public final class ConsumerLoop
                     if (failures > 0) {
                         Thread.sleep(retryDelay(failures).toMillis());
                     }
-                    // Take a slot for every message received, so that the loop never holds more than concurrency.
+                    awaitRoomAhead();
+                    // Take a slot for every message received, so that the loop never holds more than concurrency + prefetch.
                     permits.acquire();
-                    batch = 1 + drainPermits(concurrency - 1);
+                    int room = Math.max(1, concurrency + aheadLimit() - workers.getQueue().size() - running.get());
+                    batch = 1 + drainPermits(Math.min(room, MOST_PER_RECEIVE) - 1);
                     synchronized (lock) {
                         if (closing) {
                             permits.release(batch);
@@ -202,11 +276,54 @@ public final class ConsumerLoop
                 }
                 failures = 0;
                 permits.release(batch - received.size());
+                this.received.addAndGet(received.size());
                 dispatch(received);
             }
         }
         finally {
             workers.shutdown();
+        }
+    }
+
+    /**
+     * Waits while the messages received ahead (waiting for a handler) reach {@link #aheadLimit()}: their
+     * visibility timeout runs while they wait.
+     */
+    private void awaitRoomAhead()
+            throws InterruptedException
+    {
+        synchronized (lock) {
+            while (!closing && workers.getQueue().size() >= Math.max(1, aheadLimit())) {
+                // woken when a handler finishes; the timeout re-reads a limit that changed without one
+                lock.wait(100);
+            }
+        }
+    }
+
+    /**
+     * How many messages may wait for a handler: {@code prefetch}, but no more than the handlers are expected to
+     * start within {@link #AHEAD_BUDGET} at the handling time measured so far (and {@code concurrency} until
+     * one has been measured), so that slow handlers do not let received messages outlive their visibility timeout.
+     */
+    private int aheadLimit()
+    {
+        long average = averageHandlingNanos;
+        if (average == 0) {
+            return Math.min(prefetch, concurrency);
+        }
+        long expected = concurrency * AHEAD_BUDGET.toNanos() / average;
+        return (int) Math.max(Math.min(prefetch, concurrency), Math.min(prefetch, expected));
+    }
+
+    private void handled(long startedNanos)
+    {
+        long elapsed = Math.max(1, System.nanoTime() - startedNanos);
+        long average = averageHandlingNanos;
+        // a moving average over about the last eight messages; racing updates only blur an estimate
+        averageHandlingNanos = average == 0 ? elapsed : average + (elapsed - average) / 8;
+        running.decrementAndGet();
+        synchronized (lock) {
+            lock.notifyAll();
         }
     }
 
@@ -232,10 +349,7 @@ public final class ConsumerLoop
             catch (RejectedExecutionException e) {
                 // Received while closing: hand the rest back at once rather than after the visibility timeout.
                 List<Message> rest = received.subList(index, received.size());
-                try {
-                    nack(rest, 0);
-                }
-                finally {
+                if (!nack(List.copyOf(rest), 0)) {
                     permits.release(rest.size());
                 }
                 return;
@@ -245,56 +359,44 @@ public final class ConsumerLoop
 
     private void handle(Message message)
     {
+        boolean queued = false;
+        running.incrementAndGet();
+        long started = System.nanoTime();
         try {
             try {
                 handler.handle(message);
+                handled(started);
             }
             catch (Exception | Error e) {
+                handled(started);
+                handlerFailures.incrementAndGet();
                 int delay = backoff.delaySeconds(deliverCount(message));
                 LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": handler failed on message " + message.getId()
                         + " (delivery " + deliverCount(message) + "); it comes back in " + delay + "s", e);
-                nack(List.of(message), delay);
+                queued = nack(List.of(message), delay);
                 if (e instanceof Error error && !(e instanceof AssertionError)) {
                     throw error;
                 }
                 return;
             }
-            ack(message);
-        }
-        finally {
-            permits.release();
-        }
-    }
-
-    private void ack(Message message)
-    {
-        try {
-            report("ack", pull.ack(List.of(message.getAckId())));
-        }
-        catch (ApiException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": ack of message " + message.getId()
-                    + " failed; it comes back after the visibility timeout: " + e.getMessage());
-        }
-    }
-
-    private void nack(List<Message> messages, int delaySeconds)
-    {
-        try {
-            report("nack", pull.nack(messages.stream().map(Message::getAckId).toList(), delaySeconds));
-        }
-        catch (ApiException e) {
-            LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": nack failed; the messages come back after the visibility timeout: " + e.getMessage());
-        }
-    }
-
-    private void report(String operation, List<AckResult> results)
-    {
-        for (AckResult result : results) {
-            if (result.getStatus() != AckResult.StatusEnum.OK) {
-                LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": " + operation + " of " + result.getAckId() + " was " + result.getStatus()
-                        + " (handled after the visibility timeout?); the message may be delivered again");
+            handled.incrementAndGet();
+            queued = acknowledger.ack(message);
+            if (!queued) {
+                LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": message " + message.getId()
+                        + " was handled after close() gave up; it comes back after the visibility timeout");
             }
         }
+        finally {
+            if (!queued) {
+                permits.release();
+            }
+        }
+    }
+
+    /** Queues a nack; false when the loop is closed, and the messages come back after the visibility timeout. */
+    private boolean nack(List<Message> messages, int delaySeconds)
+    {
+        return acknowledger.nack(messages, delaySeconds);
     }
 
     private static int deliverCount(Message message)
@@ -327,9 +429,13 @@ public final class ConsumerLoop
         private final PullApi pull;
         private final Duration requestTimeout;
         private int concurrency = 1;
+        private Integer prefetch;
         private int waitSeconds = 20;
         private Backoff backoff = Backoff.DEFAULT;
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private int ackBatchSize = 100;
+        private Duration ackLinger = Duration.ofMillis(5);
+        private AckFailureListener ackFailureListener;
 
         Builder(SluiceClient client, String consumer)
         {
@@ -342,13 +448,29 @@ public final class ConsumerLoop
             this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
         }
 
-        /** How many messages are handled at once, and so held at most (1 to 1000); 1 unless set. */
+        /** How many messages are handled at once (1 to 1000); 1 unless set. */
         public Builder concurrency(int concurrency)
         {
             if (concurrency < 1 || concurrency > 1000) {
                 throw new IllegalArgumentException("concurrency must be between 1 and 1000: " + concurrency);
             }
             this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * How many messages may be received ahead of the handlers, waiting for one to be free (0 to 1000);
+         * 200 or {@code concurrency}, whichever is more, unless set. Received messages wait in memory while
+         * their visibility timeout runs, so the loop receives ahead only what its handlers are expected to
+         * start within 2 seconds, at the handling time it measured: fast handlers get the whole prefetch,
+         * slow ones little more than {@code concurrency}.
+         */
+        public Builder prefetch(int prefetch)
+        {
+            if (prefetch < 0 || prefetch > 1000) {
+                throw new IllegalArgumentException("prefetch must be between 0 and 1000: " + prefetch);
+            }
+            this.prefetch = prefetch;
             return this;
         }
 
@@ -369,7 +491,7 @@ public final class ConsumerLoop
             return this;
         }
 
-        /** How long {@link ConsumerLoop#close()} waits for running handlers; 30 seconds unless set. */
+        /** How long {@link ConsumerLoop#close()} waits for the long poll and the running handlers; 30 seconds unless set. */
         public Builder closeTimeout(Duration closeTimeout)
         {
             requireNonNull(closeTimeout, "closeTimeout is null");
@@ -377,6 +499,37 @@ public final class ConsumerLoop
                 throw new IllegalArgumentException("closeTimeout must not be negative: " + closeTimeout);
             }
             this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /** The most acks (or nacks) sent in one request (1 to 1000); 100 unless set. */
+        public Builder ackBatchSize(int ackBatchSize)
+        {
+            if (ackBatchSize < 1 || ackBatchSize > 1000) {
+                throw new IllegalArgumentException("ackBatchSize must be between 1 and 1000: " + ackBatchSize);
+            }
+            this.ackBatchSize = ackBatchSize;
+            return this;
+        }
+
+        /** How long an ack may wait for others to share its request (0 to 1 second); 5 milliseconds unless set. */
+        public Builder ackLinger(Duration ackLinger)
+        {
+            requireNonNull(ackLinger, "ackLinger is null");
+            if (ackLinger.isNegative() || ackLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("ackLinger must be between 0 and 1 second: " + ackLinger);
+            }
+            this.ackLinger = ackLinger;
+            return this;
+        }
+
+        /**
+         * Told of every ack or nack that failed or that the server refused; {@link #counts()} counts them
+         * either way. Unless set, each is logged as a warning.
+         */
+        public Builder onAckFailure(AckFailureListener listener)
+        {
+            this.ackFailureListener = requireNonNull(listener, "listener is null");
             return this;
         }
 
@@ -388,7 +541,20 @@ public final class ConsumerLoop
                 throw new IllegalStateException("a long poll of " + waitSeconds + "s does not fit in the client's request timeout of " + requestTimeout
                         + "; lower waitSeconds or raise requestTimeout");
             }
-            return new ConsumerLoop(pull, handler, concurrency, waitSeconds, backoff, closeTimeout).start();
+            return new ConsumerLoop(pull, handler, this).start();
+        }
+
+        private int prefetchOrDefault()
+        {
+            return prefetch == null ? Math.max(DEFAULT_PREFETCH, concurrency) : prefetch;
+        }
+
+        private AckFailureListener ackFailureListenerOrDefault()
+        {
+            if (ackFailureListener != null) {
+                return ackFailureListener;
+            }
+            return failure -> LOG.log(System.Logger.Level.WARNING, () -> "consumer " + pull.consumer() + ": " + failure + "; the message may be delivered again");
         }
     }
 }

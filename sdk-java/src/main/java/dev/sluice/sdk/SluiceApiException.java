@@ -16,10 +16,22 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * An API call that the server answered with an error status. Every API class handed out by
- * {@link SluiceClient} throws this (declared as its superclass {@link ApiException}); catch it to read the
- * problem's stable {@link #problemCode() code}, e.g. {@code not_found} or {@code validation_failed}.
+ * {@link SluiceClient} throws this (its methods declare the superclass {@link ApiException}, which is
+ * unchecked); catch it to read the {@link #status() HTTP status} and the problem's stable
+ * {@link #code() code} (e.g. {@code not_found} or {@code validation_failed}), {@link #field() field} and
+ * {@link #detail() detail}.
  *
- * <p>{@link #getCode()} is the HTTP status, as in {@link ApiException}.
+ * <pre>{@code
+ * try {
+ *     client.consumers().getConsumer("orders");
+ * }
+ * catch (SluiceApiException e) {
+ *     if (e.status() == 404) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>A request that got no answer (a refused connection, a timeout) throws a plain {@link ApiException}
+ * with status 0. {@link #getCode()} is the HTTP status too, as in {@link ApiException}.
  */
 public final class SluiceApiException
         extends ApiException
@@ -52,9 +64,27 @@ public final class SluiceApiException
     }
 
     /** The problem's stable code ({@code not_found}, {@code validation_failed}, …); empty when there was no problem body. */
-    public Optional<String> problemCode()
+    public Optional<String> code()
     {
         return problem().map(Problem::getCode);
+    }
+
+    /** The same as {@link #code()}. */
+    public Optional<String> problemCode()
+    {
+        return code();
+    }
+
+    /** The request field the problem is about, as a JSON path such as {@code tables[0].table}; empty when it is about no one field. */
+    public Optional<String> field()
+    {
+        return problem().map(Problem::getField);
+    }
+
+    /** The server's explanation, for people; empty when there was none. */
+    public Optional<String> detail()
+    {
+        return problem().map(Problem::getDetail);
     }
 
     /** The HTTP status; the same as {@link #getCode()}. */

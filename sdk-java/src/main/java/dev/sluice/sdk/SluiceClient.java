@@ -2,15 +2,6 @@ package dev.sluice.sdk;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.sdk.api.AccountsApi;
-import dev.sluice.sdk.api.BackfillsApi;
-import dev.sluice.sdk.api.ConsumersApi;
-import dev.sluice.sdk.api.DeadLettersApi;
-import dev.sluice.sdk.api.HttpEndpointsApi;
-import dev.sluice.sdk.api.MeApi;
-import dev.sluice.sdk.api.MessagesApi;
-import dev.sluice.sdk.api.SourcesApi;
-import dev.sluice.sdk.api.TokensApi;
 import dev.sluice.sdk.invoker.ApiClient;
 
 import java.net.URI;
@@ -37,11 +28,13 @@ import static java.util.Objects.requireNonNull;
  * {@code dev.sluice.sdk.model}); the model of a consumer is {@code SluiceConsumer}, as {@code Consumer}
  * would clash with {@code java.util.function.Consumer} in the generated code.
  *
- * <p>Every request carries {@code Authorization: Bearer <token>}. A create whose {@code idempotencyKey}
- * argument is {@code null} is sent with a new random {@code Idempotency-Key}; to retry a create safely,
- * pass your own key and pass the same one again on the retry. Error responses are thrown as
- * {@link SluiceApiException}, which carries the problem's code. Numbers in received messages keep their
- * exact digits (decimals are read as {@link java.math.BigDecimal}).
+ * <p>Every request carries {@code Authorization: Bearer <token>}. Every create has an overload without
+ * the {@code idempotencyKey} argument (e.g. {@code sources().createSource(body)}): it is sent with a new
+ * random {@code Idempotency-Key}, as one whose key is {@code null} is; to retry a create safely, pass your
+ * own key and pass the same one again on the retry. Error responses are thrown as the unchecked
+ * {@link SluiceApiException}, with the HTTP status and the problem's code, field and detail. Models print
+ * on one line, secrets as {@code *}. Numbers in received messages keep their exact digits (decimals are
+ * read as {@link java.math.BigDecimal}).
  *
  * <p>A client is immutable and thread-safe; all its API objects share one {@link HttpClient}.
  */
@@ -55,15 +48,15 @@ public final class SluiceClient
     private final URI endpoint;
     private final Duration requestTimeout;
     private final ApiClient apiClient;
-    private final AccountsApi accounts;
-    private final MeApi me;
-    private final TokensApi tokens;
-    private final SourcesApi sources;
-    private final HttpEndpointsApi httpEndpoints;
-    private final ConsumersApi consumers;
-    private final BackfillsApi backfills;
-    private final DeadLettersApi deadLetters;
-    private final MessagesApi messages;
+    private final SluiceApis.Accounts accounts;
+    private final SluiceApis.Me me;
+    private final SluiceApis.Tokens tokens;
+    private final SluiceApis.Sources sources;
+    private final SluiceApis.HttpEndpoints httpEndpoints;
+    private final SluiceApis.Consumers consumers;
+    private final SluiceApis.Backfills backfills;
+    private final SluiceApis.DeadLetters deadLetters;
+    private final SluiceApis.Messages messages;
 
     private SluiceClient(URI endpoint, String token, Duration connectTimeout, Duration requestTimeout)
     {
@@ -73,15 +66,15 @@ public final class SluiceClient
         this.apiClient = new SharedHttpClientApiClient(http, objectMapper(), endpoint.toString())
                 .setRequestInterceptor(request -> prepare(request, token))
                 .setReadTimeout(requestTimeout);
-        this.accounts = new ProblemAwareApis.Accounts(apiClient);
-        this.me = new ProblemAwareApis.Me(apiClient);
-        this.tokens = new ProblemAwareApis.Tokens(apiClient);
-        this.sources = new ProblemAwareApis.Sources(apiClient);
-        this.httpEndpoints = new ProblemAwareApis.HttpEndpoints(apiClient);
-        this.consumers = new ProblemAwareApis.Consumers(apiClient);
-        this.backfills = new ProblemAwareApis.Backfills(apiClient);
-        this.deadLetters = new ProblemAwareApis.DeadLetters(apiClient);
-        this.messages = new ProblemAwareApis.Messages(apiClient);
+        this.accounts = new SluiceApis.Accounts(apiClient);
+        this.me = new SluiceApis.Me(apiClient);
+        this.tokens = new SluiceApis.Tokens(apiClient);
+        this.sources = new SluiceApis.Sources(apiClient);
+        this.httpEndpoints = new SluiceApis.HttpEndpoints(apiClient);
+        this.consumers = new SluiceApis.Consumers(apiClient);
+        this.backfills = new SluiceApis.Backfills(apiClient);
+        this.deadLetters = new SluiceApis.DeadLetters(apiClient);
+        this.messages = new SluiceApis.Messages(apiClient);
     }
 
     public static Builder builder()
@@ -118,48 +111,48 @@ public final class SluiceClient
     }
 
     /** Accounts; these operations need the operator token. */
-    public AccountsApi accounts()
+    public SluiceApis.Accounts accounts()
     {
         return accounts;
     }
 
-    public MeApi me()
+    public SluiceApis.Me me()
     {
         return me;
     }
 
-    public TokensApi tokens()
+    public SluiceApis.Tokens tokens()
     {
         return tokens;
     }
 
-    public SourcesApi sources()
+    public SluiceApis.Sources sources()
     {
         return sources;
     }
 
-    public HttpEndpointsApi httpEndpoints()
+    public SluiceApis.HttpEndpoints httpEndpoints()
     {
         return httpEndpoints;
     }
 
-    public ConsumersApi consumers()
+    public SluiceApis.Consumers consumers()
     {
         return consumers;
     }
 
-    public BackfillsApi backfills()
+    public SluiceApis.Backfills backfills()
     {
         return backfills;
     }
 
-    public DeadLettersApi deadLetters()
+    public SluiceApis.DeadLetters deadLetters()
     {
         return deadLetters;
     }
 
     /** Receive, ack and nack; {@link #consumerLoop(String)} runs them for you. */
-    public MessagesApi messages()
+    public SluiceApis.Messages messages()
     {
         return messages;
     }

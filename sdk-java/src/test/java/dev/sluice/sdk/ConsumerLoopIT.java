@@ -6,6 +6,7 @@ import dev.sluice.sdk.model.AckResult;
 import dev.sluice.sdk.model.Action;
 import dev.sluice.sdk.model.ConsumerCreate;
 import dev.sluice.sdk.model.ConsumerKind;
+import dev.sluice.sdk.model.ConsumerUpdate;
 import dev.sluice.sdk.model.Message;
 import dev.sluice.sdk.model.TableSelection;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -135,5 +137,39 @@ class ConsumerLoopIT
         assertThat(client.messages().ackMessages(consumer, new AckRequest().ackIds(List.of(handled.peek().getAckId()))).getData())
                 .extracting(AckResult::getStatus).containsExactly(AckResult.StatusEnum.UNKNOWN);
         assertThat(client.consumers().getConsumerStatus(consumer).getInFlight()).isZero();
+    }
+    @Test
+    void anAckAfterTheVisibilityTimeoutReachesTheListenerAndIsCounted()
+    {
+        client.consumers().updateConsumer(consumer, new ConsumerUpdate().visibilityTimeoutSeconds(1));
+        List<AckFailure> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+
+        loop = client.consumerLoop(consumer).onAckFailure(failures::add).start(message -> {
+            if (first.getAndSet(false)) {
+                // A handler slower than the visibility timeout: the server hands the message out again, and this ack comes too late.
+                Thread.sleep(2500);
+            }
+        });
+
+        await().atMost(TIMEOUT).until(() -> !failures.isEmpty());
+        assertThat(failures.get(0).settlement()).isEqualTo(AckFailure.Settlement.ACK);
+        assertThat(failures.get(0).status()).hasValueSatisfying(status -> assertThat(status).isNotEqualTo(AckResult.StatusEnum.OK));
+        assertThat(loop.counts().ackFailures()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void closeWithoutTimeToWaitReturnsAtOnceDuringALongPoll()
+    {
+        // No row matches: after what was already stored, every receive is a long poll that finds nothing.
+        client.consumers().updateConsumer(consumer, new ConsumerUpdate().filter("amount < 0"));
+        loop = client.consumerLoop(consumer).waitSeconds(20).start(message -> {});
+        await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(loop::isRunning);
+
+        long started = System.nanoTime();
+        loop.close(Duration.ZERO);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(loop.isRunning()).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.sdk;
 
 import dev.sluice.sdk.invoker.ApiException;
+import dev.sluice.sdk.model.AckResult;
 import dev.sluice.sdk.model.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,24 +52,36 @@ class ConsumerLoopTest
     }
 
     @Test
-    void neverHoldsMoreMessagesThanItsConcurrency()
+    void neverHoldsMoreMessagesThanItsConcurrencyAndPrefetch()
     {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger running = new AtomicInteger();
         pull.offer(IntStream.rangeClosed(1, 10).mapToObj(id -> message("m" + id, 1)).toArray(Message[]::new));
 
-        loop = builder().concurrency(3).start(message -> {
+        loop = builder().concurrency(3).prefetch(2).start(message -> {
             running.incrementAndGet();
             release.await();
         });
 
         await().atMost(TIMEOUT).until(() -> running.get() == 3);
-        // Every handler is busy: the loop waits for a free one rather than receiving more.
-        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> pull.held() == 3 && running.get() == 3);
+        // Every handler is busy and two more messages wait for one: the loop receives no more.
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> pull.held() == 5 && running.get() == 3);
         release.countDown();
         await().atMost(TIMEOUT).until(() -> pull.acks().size() == 10);
-        assertThat(pull.mostHeld()).isEqualTo(3);
-        assertThat(pull.batchSizes()).allSatisfy(batchSize -> assertThat(batchSize).isBetween(1, 3));
+        assertThat(pull.mostHeld()).isEqualTo(5);
+        assertThat(pull.batchSizes()).allSatisfy(batchSize -> assertThat(batchSize).isBetween(1, 5));
+    }
+
+    @Test
+    void receivesAheadOnlyWhatSlowHandlersStartSoon()
+    {
+        pull.offer(IntStream.rangeClosed(1, 16).mapToObj(id -> message("m" + id, 1)).toArray(Message[]::new));
+
+        // 250 ms a message at concurrency 1: about 8 messages start within the 2 seconds a message may wait ahead.
+        loop = builder().concurrency(1).prefetch(100).start(message -> Thread.sleep(250));
+
+        await().atMost(TIMEOUT).until(() -> pull.acks().size() == 16);
+        assertThat(pull.mostHeld()).as("messages held at once, of the 101 allowed").isBetween(2, 12);
     }
 
     @Test
@@ -80,7 +94,7 @@ class ConsumerLoopTest
         });
 
         await().atMost(TIMEOUT).until(() -> pull.nacks().size() == 2);
-        assertThat(pull.nacks()).containsExactly(new FakePullApi.Nack("first-1", 2), new FakePullApi.Nack("third-3", 8));
+        assertThat(pull.nacks()).containsExactlyInAnyOrder(new FakePullApi.Nack("first-1", 2), new FakePullApi.Nack("third-3", 8));
         assertThat(pull.acks()).isEmpty();
         assertThat(pull.held()).isZero();
     }
@@ -185,6 +199,85 @@ class ConsumerLoopTest
                 .hasMessageContaining("request timeout");
         assertThatThrownBy(() -> builder().concurrency(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder().waitSeconds(21)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sendsAcksInBatches()
+    {
+        pull.offer(IntStream.rangeClosed(1, 200).mapToObj(id -> message("m" + id, 1)).toArray(Message[]::new));
+
+        loop = builder().concurrency(4).ackBatchSize(50).ackLinger(Duration.ofMillis(200)).start(message -> {});
+
+        await().atMost(TIMEOUT).until(() -> pull.acks().size() == 200);
+        assertThat(pull.ackRequestSizes()).allSatisfy(size -> assertThat(size).isBetween(1, 50));
+        assertThat(pull.ackRequestSizes().size()).as("ack requests for 200 messages").isLessThan(20);
+        assertThat(loop.counts()).isEqualTo(new ConsumerLoop.Counts(200, 200, 0, 200, 0, 0));
+    }
+
+    @Test
+    void closeSendsTheAcksStillWaitingForTheirBatch()
+    {
+        pull.offer(message("m1", 1), message("m2", 1));
+        loop = builder().concurrency(2).ackLinger(Duration.ofSeconds(1)).start(message -> {});
+        await().atMost(TIMEOUT).until(() -> loop.counts().handled() == 2);
+
+        assertThat(loop.close(TIMEOUT)).isTrue();
+
+        assertThat(pull.acks()).containsExactlyInAnyOrder("m1-1", "m2-1");
+        assertThat(pull.held()).isZero();
+    }
+
+    @Test
+    void tellsTheListenerOfEveryAckThatFailedAndCountsIt()
+    {
+        List<AckFailure> failures = new CopyOnWriteArrayList<>();
+        pull.failNextAck(new ApiException(503, "unavailable"));
+        pull.offer(message("m1", 1), message("m2", 1));
+
+        loop = builder().concurrency(2).ackBatchSize(2).ackLinger(Duration.ofSeconds(1)).onAckFailure(failures::add).start(message -> {});
+
+        await().atMost(TIMEOUT).until(() -> failures.size() == 2);
+        assertThat(failures).extracting(failure -> failure.message().getId()).containsExactlyInAnyOrder("m1", "m2");
+        assertThat(failures).allSatisfy(failure -> {
+            assertThat(failure.settlement()).isEqualTo(AckFailure.Settlement.ACK);
+            assertThat(failure.error()).hasValueSatisfying(error -> assertThat(error.getCode()).isEqualTo(503));
+            assertThat(failure.status()).isEmpty();
+        });
+        assertThat(loop.counts().ackFailures()).isEqualTo(2);
+        assertThat(loop.counts().acked()).isZero();
+
+        // An ack the server answers "unknown" to (its visibility timeout passed) is a failure too.
+        pull.offer(message("m3", 1));
+        await().atMost(TIMEOUT).until(() -> pull.acks().contains("m3-1"));
+        assertThat(loop.counts().acked()).isEqualTo(1);
+        assertThat(failures).hasSize(2);
+    }
+
+    @Test
+    void anAckTheServerDoesNotKnowReachesTheListener()
+    {
+        List<AckFailure> failures = new CopyOnWriteArrayList<>();
+        pull.offer(message("m1", 1));
+        // The message's visibility timeout passes while it is handled: the server no longer knows its ack id.
+        loop = builder().onAckFailure(failures::add).start(message -> pull.forget(message.getAckId()));
+
+        await().atMost(TIMEOUT).until(() -> failures.size() == 1);
+        assertThat(failures.get(0).status()).hasValue(AckResult.StatusEnum.UNKNOWN);
+        assertThat(failures.get(0).error()).isEmpty();
+        assertThat(loop.counts().ackFailures()).isEqualTo(1);
+    }
+
+    @Test
+    void closeWithoutTimeToWaitAbandonsTheLongPoll()
+    {
+        loop = builder().waitSeconds(20).start(message -> {});
+        await().atMost(TIMEOUT).until(() -> pull.receives() == 1);
+
+        long started = System.nanoTime();
+        loop.close(Duration.ZERO);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        await().atMost(TIMEOUT).until(() -> !loop.isRunning());
     }
 
     private ConsumerLoop.Builder builder()

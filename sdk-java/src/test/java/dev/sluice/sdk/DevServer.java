@@ -37,14 +37,16 @@ final class DevServer
     private final Process process;
     private final URI baseUrl;
     private final String token;
+    private final JsonNode demoDatabase;
     private final SluiceClient client;
 
-    private DevServer(Path dataDirectory, Process process, URI baseUrl, String token)
+    private DevServer(Path dataDirectory, Process process, URI baseUrl, String token, JsonNode demoDatabase)
     {
         this.dataDirectory = dataDirectory;
         this.process = process;
         this.baseUrl = baseUrl;
         this.token = token;
+        this.demoDatabase = demoDatabase;
         this.client = SluiceClient.builder().endpoint(baseUrl).token(token).build();
     }
 
@@ -66,7 +68,8 @@ final class DevServer
                 return Files.exists(state);
             });
             JsonNode devJson = JSON.readTree(state.toFile());
-            DevServer server = new DevServer(dataDirectory, process, URI.create(devJson.path("base_url").asText()), devJson.path("token").asText());
+            DevServer server = new DevServer(dataDirectory, process, URI.create(devJson.path("base_url").asText()), devJson.path("token").asText(),
+                    devJson.path("demo_database"));
             HttpClient http = HttpClient.newHttpClient();
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> http.send(
                     HttpRequest.newBuilder(server.baseUrl.resolve("/v1/me")).header("Authorization", "Bearer " + server.token).build(),
@@ -90,6 +93,12 @@ final class DevServer
     String token()
     {
         return token;
+    }
+
+    /** The demo database of dev.json: host, port, database, username, password. */
+    JsonNode demoDatabase()
+    {
+        return demoDatabase;
     }
 
     /** A client with the dev account's token (every scope). */

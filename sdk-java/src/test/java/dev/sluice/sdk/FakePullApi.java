@@ -28,6 +28,8 @@ final class FakePullApi
     private final Deque<ApiException> receiveFailures = new ArrayDeque<>();
     private final List<Integer> batchSizes = new ArrayList<>();
     private final List<String> acks = new ArrayList<>();
+    private final List<Integer> ackRequestSizes = new ArrayList<>();
+    private final Deque<ApiException> ackFailures = new ArrayDeque<>();
     private final List<Nack> nacks = new ArrayList<>();
     private final Map<String, Message> held = new LinkedHashMap<>();
     private int mostHeld;
@@ -54,6 +56,18 @@ final class FakePullApi
     synchronized void failNextReceive(ApiException error)
     {
         receiveFailures.add(error);
+    }
+
+    /** The server forgets a message it handed out, as when its visibility timeout passes. */
+    synchronized void forget(String ackId)
+    {
+        held.remove(ackId);
+    }
+
+    /** The next ack request fails with {@code error}. */
+    synchronized void failNextAck(ApiException error)
+    {
+        ackFailures.add(error);
     }
 
     /** Receives block, deaf to interrupts, until the returned latch is counted down. */
@@ -110,6 +124,10 @@ final class FakePullApi
     @Override
     public synchronized List<AckResult> ack(List<String> ackIds)
     {
+        ackRequestSizes.add(ackIds.size());
+        if (!ackFailures.isEmpty()) {
+            throw ackFailures.remove();
+        }
         acks.addAll(ackIds);
         return results(ackIds);
     }
@@ -130,6 +148,12 @@ final class FakePullApi
     synchronized List<String> acks()
     {
         return List.copyOf(acks);
+    }
+
+    /** How many ack ids each ack request carried, failed ones included. */
+    synchronized List<Integer> ackRequestSizes()
+    {
+        return List.copyOf(ackRequestSizes);
     }
 
     synchronized List<Nack> nacks()

@@ -12,7 +12,10 @@ import dev.sluice.sdk.model.HttpEndpointUpdate;
 import dev.sluice.sdk.model.Me;
 import dev.sluice.sdk.model.Scope;
 import dev.sluice.sdk.model.SluiceConsumer;
+import dev.sluice.sdk.model.SourceCreate;
+import dev.sluice.sdk.model.SslMode;
 import dev.sluice.sdk.model.TableSelection;
+import dev.sluice.sdk.model.ValidateConsumerRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,10 +31,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(DevServer.Extension.class)
 class ManagementIT
 {
+    private final DevServer server;
     private final SluiceClient client;
 
     ManagementIT(DevServer server)
     {
+        this.server = server;
         this.client = server.client();
     }
 
@@ -160,6 +165,35 @@ class ManagementIT
                     assertThat(e.status()).isEqualTo(401);
                     assertThat(e.problemCode()).hasValue("unauthenticated");
                 });
+    }
+
+    @Test
+    void aBrokenFilterIsFoundWithoutCreatingAnything()
+    {
+        client.consumers().validateConsumer(new ValidateConsumerRequest().filter("amount > 100").transform("function transform(action, record) return record end"));
+
+        assertThatThrownBy(() -> client.consumers().validateConsumer(new ValidateConsumerRequest().filter("amount >")))
+                .isInstanceOfSatisfying(SluiceApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.code()).hasValue("validation_failed");
+                    assertThat(e.field()).hasValue("filter");
+                    assertThat(e.detail()).isPresent();
+                });
+    }
+
+    @Test
+    void aSourceWithAWrongPasswordIsRefused()
+    {
+        // The dev server's demo database checks passwords, as a real one does.
+        assertThatThrownBy(() -> client.sources().createSource(new SourceCreate()
+                .name(unique("wrong-password"))
+                .host(server.demoDatabase().path("host").asText())
+                .port(server.demoDatabase().path("port").asInt())
+                .database(server.demoDatabase().path("database").asText())
+                .username(server.demoDatabase().path("username").asText())
+                .password("not-the-password")
+                .sslMode(SslMode.DISABLE)))
+                .isInstanceOfSatisfying(SluiceApiException.class, e -> assertThat(e.getMessage()).containsIgnoringCase("password"));
     }
 
     private List<HttpEndpoint> allEndpoints()

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.sluice.sdk.invoker.ApiException;
+import dev.sluice.sdk.model.ApiTokenCreated;
 import dev.sluice.sdk.model.ConsumerCreate;
 import dev.sluice.sdk.model.ConsumerKind;
 import dev.sluice.sdk.model.HttpEndpointUpdate;
 import dev.sluice.sdk.model.Message;
 import dev.sluice.sdk.model.Problem;
+import dev.sluice.sdk.model.SourceCreate;
 import dev.sluice.sdk.model.TableSelection;
 import org.junit.jupiter.api.Test;
 
@@ -146,7 +148,7 @@ class SluiceClientTest
         for (JsonNode tag : tags) {
             String apiClass = tag.path("name").asText() + "Api";
             Method accessor = Arrays.stream(SluiceClient.class.getMethods())
-                    .filter(method -> method.getParameterCount() == 0 && method.getReturnType().getSimpleName().equals(apiClass))
+                    .filter(method -> method.getParameterCount() == 0 && method.getReturnType().getSuperclass().getSimpleName().equals(apiClass))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("SluiceClient has no accessor for " + apiClass));
             Object api = accessor.invoke(client);
@@ -158,6 +160,43 @@ class SluiceClientTest
             apis.add(apiClass);
         }
         assertThat(apis).contains("ConsumersApi", "MessagesApi");
+    }
+
+    @Test
+    void everyCreateHasAnOverloadWithoutTheIdempotencyKey()
+    {
+        List<String> creates = new ArrayList<>();
+        for (Class<?> api : SluiceApis.class.getClasses()) {
+            for (Method create : api.getMethods()) {
+                Class<?>[] parameters = create.getParameterTypes();
+                if (!create.getName().startsWith("create") || create.getName().endsWith("WithHttpInfo")
+                        || parameters.length == 0 || !create.getParameters()[parameters.length - 1].getName().equals("idempotencyKey")) {
+                    continue;
+                }
+                assertThat(Arrays.stream(api.getMethods()).filter(method -> method.getName().equals(create.getName())
+                        && Arrays.equals(method.getParameterTypes(), Arrays.copyOf(parameters, parameters.length - 1))))
+                        .as("%s.%s without the idempotency key", api.getSimpleName(), create.getName())
+                        .hasSize(1);
+                creates.add(create.getName());
+            }
+        }
+        assertThat(creates).contains("createAccount", "createToken", "createSource", "createHttpEndpoint", "createConsumer", "createBackfill");
+    }
+
+    @Test
+    void modelsPrintOnOneLineWithoutTheirSecrets()
+    {
+        SourceCreate source = new SourceCreate().name("orders-db").host("db.internal").database("shop").username("sluice").password("hunter2");
+        ApiTokenCreated token = new ApiTokenCreated().id("tok_1").name("ci").secret("sk_live_secret");
+        Message message = new Message().id("m1").record(new java.util.LinkedHashMap<>(Map.of("note", "two\nlines")));
+
+        assertThat(source.toString())
+                .startsWith("SourceCreate{name=orders-db, host=db.internal, ")
+                .contains("password=*")
+                .doesNotContain("hunter2")
+                .doesNotContain("\n");
+        assertThat(token.toString()).isEqualTo("ApiTokenCreated{id=tok_1, name=ci, secret=*}");
+        assertThat(message.toString()).isEqualTo("Message{id=m1, record={note=two\\nlines}}");
     }
 
     @Test
@@ -173,7 +212,9 @@ class SluiceClientTest
         assertThat(error).isInstanceOf(ApiException.class);
         assertThat(error.getCode()).isEqualTo(422);
         assertThat(error.status()).isEqualTo(422);
-        assertThat(error.problemCode()).hasValue("validation_failed");
+        assertThat(error.code()).hasValue("validation_failed");
+        assertThat(error.field()).hasValue("name");
+        assertThat(error.detail()).hasValue("must match the name pattern");
         assertThat(error.problem().map(Problem::getField)).hasValue("name");
         assertThat(error.getMessage()).isEqualTo("createConsumer failed: HTTP 422 validation_failed: must match the name pattern (field name)");
     }

@@ -155,17 +155,56 @@ final class DevMode
     private static void prepareDemoDatabase(Store store)
     {
         store.useTransaction(handle -> {
+            // The password is hashed as SCRAM whatever the server's default, and again on every start, so that a
+            // data directory made before the demo checked passwords gets a hash its login rule can check.
+            handle.execute("set local password_encryption = 'scram-sha-256'");
             boolean roleExists = handle.createQuery("select exists (select 1 from pg_roles where rolname = :name)").bind("name", DEMO_USER).mapTo(Boolean.class).one();
-            if (!roleExists) {
-                handle.execute("create role " + DEMO_USER + " with login superuser replication password '" + DEMO_PASSWORD + "'");
-            }
+            handle.execute((roleExists ? "alter" : "create") + " role " + DEMO_USER + " with login superuser replication password '" + DEMO_PASSWORD + "'");
         });
+        requirePasswords(store);
         boolean databaseExists = store.withHandle(handle ->
                 handle.createQuery("select exists (select 1 from pg_database where datname = :name)").bind("name", DEMO_DATABASE).mapTo(Boolean.class).one());
         if (!databaseExists) {
             // CREATE DATABASE cannot run inside a transaction block.
             store.useHandle(handle -> handle.execute("create database " + DEMO_DATABASE + " owner " + DEMO_USER));
         }
+    }
+
+    /**
+     * Makes the embedded Postgres check passwords (SCRAM) for every TCP login but the metadata store's own
+     * ({@code postgres}, which Sluice connects as without one), as a real database would: a source made
+     * with a wrong password for the demo database fails its connection check instead of passing.
+     */
+    private static void requirePasswords(Store store)
+    {
+        String hbaFile = store.withHandle(handle -> handle.createQuery("show hba_file").mapTo(String.class).one());
+        String rules = """
+                # Written by `sluice dev` on every start. Sluice's own metadata-store login (postgres) is trusted;
+                # every other login, the demo database's included, must give its password (SCRAM).
+                # TYPE  DATABASE     USER      ADDRESS        METHOD
+                local   all          all                      trust
+                host    all          postgres  127.0.0.1/32   trust
+                host    all          postgres  ::1/128        trust
+                host    replication  postgres  127.0.0.1/32   trust
+                host    replication  postgres  ::1/128        trust
+                host    all          all       127.0.0.1/32   scram-sha-256
+                host    all          all       ::1/128        scram-sha-256
+                host    replication  all       127.0.0.1/32   scram-sha-256
+                host    replication  all       ::1/128        scram-sha-256
+                """;
+        try {
+            Path file = Path.of(hbaFile);
+            if (!Files.exists(file) || !Files.readString(file).equals(rules)) {
+                Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+                Files.writeString(temporary, rules);
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + hbaFile, e);
+        }
+        // New logins follow the rules from now on; a reload does not touch open connections.
+        store.useHandle(handle -> handle.createQuery("select pg_reload_conf()").mapTo(Boolean.class).one());
     }
 
     private static String banner(String baseUrl, String token, Path state)

@@ -9,6 +9,7 @@ import dev.sluice.api.model.ConsumerState;
 import dev.sluice.api.model.ConsumerStatus;
 import dev.sluice.api.model.ConsumerUpdate;
 import dev.sluice.api.model.FilterTransitions;
+import dev.sluice.api.model.ValidateConsumerRequest;
 import dev.sluice.control.Dtos;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.auth.Caller;
@@ -108,6 +109,17 @@ public final class ConsumerResource
     {
         Caller.AccountToken caller = Callers.manage();
         consumers.delete(caller.accountId(), consumerId);
+        return Response.noContent().build();
+    }
+
+    @Override
+    public Response validateConsumer(ValidateConsumerRequest request)
+    {
+        // Checks text only: any token of the account may ask, as any may read consumers.
+        Callers.read();
+        consumers.validate(
+                Optional.ofNullable(request.getFilter()).map(String::strip).filter(text -> !text.isEmpty()),
+                Optional.ofNullable(request.getTransform()).filter(text -> !text.isBlank()));
         return Response.noContent().build();
     }
 

@@ -105,6 +105,16 @@ public final class ConsumerService
         return Page.of(store.onDemand(ConsumerDao.class).list(accountId, after, limit + 1), limit, Consumer::id);
     }
 
+    /**
+     * The checks of a create or update that need neither the account's data nor the source: the filter's
+     * syntax and the transform's compilation. Throws as create would.
+     */
+    public void validate(Optional<String> filter, Optional<String> transform)
+    {
+        ConsumerRules.checkFilter("filter", filter);
+        ConsumerRules.checkTransform("transform", transform);
+    }
+
     public Consumer update(AccountId accountId, String idOrName, ConsumerInput changes)
     {
         changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.CONSUMER, name));

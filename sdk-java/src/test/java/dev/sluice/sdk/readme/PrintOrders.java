@@ -16,9 +16,10 @@ public class PrintOrders
                 .build();
 
         // Up to four messages at a time. A handler that returns acks its message; one that throws
-        // nacks it, and the message comes back later.
+        // nacks it, and the message comes back later. Acks go in batches; one that fails is reported.
         ConsumerLoop loop = client.consumerLoop("demo-orders")
                 .concurrency(4)
+                .onAckFailure(failure -> System.err.println("not acknowledged: " + failure))
                 .start(message -> System.out.println(message.getAction() + " " + message.getRecord()));
 
         // Ctrl-C: stop receiving, let the running handlers finish and send their acks, then exit.

@@ -12,20 +12,34 @@ import dev.sluice.sdk.api.SourcesApi;
 import dev.sluice.sdk.api.TokensApi;
 import dev.sluice.sdk.invoker.ApiClient;
 import dev.sluice.sdk.invoker.ApiException;
+import dev.sluice.sdk.model.AccountCreate;
+import dev.sluice.sdk.model.AccountCreated;
+import dev.sluice.sdk.model.ApiTokenCreate;
+import dev.sluice.sdk.model.ApiTokenCreated;
+import dev.sluice.sdk.model.Backfill;
+import dev.sluice.sdk.model.BackfillCreate;
+import dev.sluice.sdk.model.ConsumerCreate;
+import dev.sluice.sdk.model.HttpEndpoint;
+import dev.sluice.sdk.model.HttpEndpointCreate;
+import dev.sluice.sdk.model.SluiceConsumer;
+import dev.sluice.sdk.model.Source;
+import dev.sluice.sdk.model.SourceCreate;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 
 /**
- * The generated API classes, each with its error responses turned into {@link SluiceApiException}: the
- * generated {@code getApiException} is their one hook for that. One subclass per tag of openapi.yaml.
+ * The generated API classes as {@link SluiceClient} hands them out, one per tag of openapi.yaml: their error
+ * responses are thrown as {@link SluiceApiException} (the generated {@code getApiException} is the one hook
+ * for that), and each create has an overload without the {@code Idempotency-Key}, for which the client
+ * sends a new random key.
  */
-final class ProblemAwareApis
+public final class SluiceApis
 {
-    private ProblemAwareApis() {}
+    private SluiceApis() {}
 
-    static final class Accounts
+    public static final class Accounts
             extends AccountsApi
     {
         private final ObjectMapper json;
@@ -36,6 +50,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createAccount(AccountCreate, String)} with a new random idempotency key. */
+        public AccountCreated createAccount(AccountCreate accountCreate)
+        {
+            return createAccount(accountCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -44,7 +64,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Me
+    public static final class Me
             extends MeApi
     {
         private final ObjectMapper json;
@@ -63,7 +83,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Tokens
+    public static final class Tokens
             extends TokensApi
     {
         private final ObjectMapper json;
@@ -74,6 +94,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createToken(ApiTokenCreate, String)} with a new random idempotency key. */
+        public ApiTokenCreated createToken(ApiTokenCreate apiTokenCreate)
+        {
+            return createToken(apiTokenCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -82,7 +108,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Sources
+    public static final class Sources
             extends SourcesApi
     {
         private final ObjectMapper json;
@@ -93,6 +119,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createSource(SourceCreate, String)} with a new random idempotency key. */
+        public Source createSource(SourceCreate sourceCreate)
+        {
+            return createSource(sourceCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -101,7 +133,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class HttpEndpoints
+    public static final class HttpEndpoints
             extends HttpEndpointsApi
     {
         private final ObjectMapper json;
@@ -112,6 +144,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createHttpEndpoint(HttpEndpointCreate, String)} with a new random idempotency key. */
+        public HttpEndpoint createHttpEndpoint(HttpEndpointCreate httpEndpointCreate)
+        {
+            return createHttpEndpoint(httpEndpointCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -120,7 +158,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Consumers
+    public static final class Consumers
             extends ConsumersApi
     {
         private final ObjectMapper json;
@@ -131,6 +169,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createConsumer(ConsumerCreate, String)} with a new random idempotency key. */
+        public SluiceConsumer createConsumer(ConsumerCreate consumerCreate)
+        {
+            return createConsumer(consumerCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -139,7 +183,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Backfills
+    public static final class Backfills
             extends BackfillsApi
     {
         private final ObjectMapper json;
@@ -150,6 +194,12 @@ final class ProblemAwareApis
             this.json = client.getObjectMapper();
         }
 
+        /** {@link #createBackfill(String, BackfillCreate, String)} with a new random idempotency key. */
+        public Backfill createBackfill(String consumerId, BackfillCreate backfillCreate)
+        {
+            return createBackfill(consumerId, backfillCreate, null);
+        }
+
         @Override
         protected ApiException getApiException(String operationId, HttpResponse<InputStream> response)
                 throws IOException
@@ -158,7 +208,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class DeadLetters
+    public static final class DeadLetters
             extends DeadLettersApi
     {
         private final ObjectMapper json;
@@ -177,7 +227,7 @@ final class ProblemAwareApis
         }
     }
 
-    static final class Messages
+    public static final class Messages
             extends MessagesApi
     {
         private final ObjectMapper json;
