@@ -1,49 +1,37 @@
 package dev.sluice.data.extract;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.secret.SecretBox;
-import dev.sluice.data.extract.pgoutput.JsonRow;
-import dev.sluice.data.extract.pgoutput.OldTupleKind;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage;
+import dev.sluice.data.backfill.BackfillChunk;
+import dev.sluice.data.backfill.StreamedTransactions;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Begin;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage.Commit;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage.Delete;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage.Insert;
 import dev.sluice.data.extract.pgoutput.PgOutputMessage.Relation;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage.Truncate;
-import dev.sluice.data.extract.pgoutput.PgOutputMessage.Update;
-import dev.sluice.data.extract.pgoutput.RelationCache;
+import dev.sluice.data.extract.pgoutput.PgOutputMessage;
 import dev.sluice.data.extract.pgoutput.PgTypeCatalog;
+import dev.sluice.data.extract.pgoutput.RelationCache;
 import dev.sluice.data.extract.pgoutput.TupleConverter;
-import dev.sluice.data.extract.pgoutput.TupleData;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.data.extract.replication.ReplicationConnection;
 import dev.sluice.data.extract.replication.ReplicationStream;
 import dev.sluice.data.extract.replication.StreamOptions;
-import dev.sluice.data.backfill.BackfillChunk;
-import dev.sluice.data.backfill.StreamedTransactions;
 import dev.sluice.data.lease.FailureTracker;
 import dev.sluice.data.lease.HeldLease;
-import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.LeaseLostException;
+import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.WorkHealth;
 import dev.sluice.source.SourceAdmin;
 import dev.sluice.source.SourceConnection;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
-import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.backfill.BackfillDao;
-import dev.sluice.stream.DeliveryCounters;
-import dev.sluice.stream.StreamAppender;
-import org.jdbi.v3.core.Handle;
-import java.util.function.BiFunction;
-import dev.sluice.stream.NewMessage;
-import dev.sluice.stream.StreamMetrics;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceState;
 import dev.sluice.store.source.SourceStateDao;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.NewMessage;
+import dev.sluice.stream.StreamAppender;
+import dev.sluice.stream.StreamMetrics;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -58,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 
 import static java.util.Objects.requireNonNull;
 
@@ -298,11 +287,7 @@ public final class SourceExtractor
         // what a backfill chunk's snapshot must see: the transactions decoded before the chunk starts
         StreamedTransactions streamed = new StreamedTransactions(STREAMED_TRANSACTIONS);
         CommittedBatch batch = new CommittedBatch();
-        List<Change> transaction = new ArrayList<>();
-        Begin begin = null;
-        boolean skipping = false;
-        int skipBelow = 0;
-        int index = 0;
+        TransactionAssembler assembler = new TransactionAssembler(tuples, checkpoint, partialLsn, partialIndex);
         Instant lastStatus = Instant.EPOCH;
         Instant lastBacklogCheck = Instant.EPOCH;
         long idleNanos = 0;
@@ -310,13 +295,13 @@ public final class SourceExtractor
             writer.throwIfFailed();
             // checkpoint-before-confirm: only what the writer has committed may leave the source's WAL
             stream.confirm(writer.durable());
-            if (begin == null && Duration.between(lastBacklogCheck, Instant.now()).compareTo(settings.backlogCheckInterval()) >= 0) {
+            if (!assembler.inTransaction() && Duration.between(lastBacklogCheck, Instant.now()).compareTo(settings.backlogCheckInterval()) >= 0) {
                 lastBacklogCheck = Instant.now();
                 // backpressure: a consumer that does not keep up pauses its source, here between transactions, rather
                 // than letting the store grow without bound; the slot keeps the WAL meanwhile
                 waitWhileBacklogged();
             }
-            if (begin == null && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
+            if (!assembler.inTransaction() && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
                 lastBackfillCheck = Instant.now();
                 if (store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId).isPresent()) {
                     // a chunk starts from the backfill's stored cursor: every chunk before it must have committed
@@ -337,7 +322,7 @@ public final class SourceExtractor
                     flushBatch(batch);
                 }
                 else {
-                    if (begin == null && batch.isEmpty() && writer.idle()) {
+                    if (!assembler.inTransaction() && batch.isEmpty() && writer.idle()) {
                         // everything received is stored (or was nothing to store): the server's keepalive position may
                         // be confirmed, so an idle slot does not hold WAL (automatic flushing is off in the driver)
                         stream.confirm(stream.lastReceivedLsn());
@@ -358,7 +343,7 @@ public final class SourceExtractor
                 BackfillChunk finished = chunk;
                 chunk = null;
                 // read messages are named by the watermark's position: the message's own LSN, or the watermark row's transaction
-                Lsn position = message instanceof PgOutputMessage.LogicalMessage logical ? logical.lsn() : requireNonNull(begin).finalLsn();
+                Lsn position = message instanceof PgOutputMessage.LogicalMessage logical ? logical.lsn() : assembler.begin().finalLsn();
                 submitBackfill(finished, position);
                 lastBackfillCheck = Instant.EPOCH;
                 continue;
@@ -367,60 +352,22 @@ public final class SourceExtractor
                 primaryKeys.remove(relation.schema() + "." + relation.table());
             }
             else if (message instanceof Begin started) {
-                begin = started;
                 streamed.add(started.xid());
-                index = 0;
-                transaction.clear();
-                // already stored before a restart: its commit lies before the checkpoint
-                skipping = started.finalLsn().compareTo(checkpoint) < 0;
-                // stored in part before a restart: its first changes are in the store already
-                skipBelow = started.finalLsn().equals(partialLsn) ? partialIndex : 0;
             }
-            else if (message instanceof Insert insert) {
-                if (!skipping && index >= skipBelow) {
-                    transaction.add(insert(requireNonNull(begin), index, relations.require(insert.relationId()), insert));
+            Optional<TransactionAssembler.Committed> committed = assembler.accept(message, relations);
+            if (committed.isPresent()) {
+                if (!committed.get().storedBefore()) {
+                    batch.add(committed.get().changes(), committed.get().end());
                 }
-                index++;
-            }
-            else if (message instanceof Update update) {
-                if (!skipping && index >= skipBelow) {
-                    transaction.add(update(requireNonNull(begin), index, relations.require(update.relationId()), update));
-                }
-                index++;
-            }
-            else if (message instanceof Delete delete) {
-                if (!skipping && index >= skipBelow) {
-                    transaction.add(delete(requireNonNull(begin), index, relations.require(delete.relationId()), delete));
-                }
-                index++;
-            }
-            else if (message instanceof Truncate truncate) {
-                for (int relationId : truncate.relationIds()) {
-                    if (!skipping && index >= skipBelow) {
-                        Relation relation = relations.require(relationId);
-                        transaction.add(new Change(requireNonNull(begin).finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(),
-                                "truncate", JsonNodeFactory.instance.objectNode(), Optional.empty(), List.of(), Map.of(), Optional.empty()));
-                    }
-                    index++;
-                }
-            }
-            else if (message instanceof Commit commit) {
-                if (!skipping) {
-                    batch.add(transaction, commit.endLsn());
-                }
-                transaction.clear();
-                skipping = false;
-                skipBelow = 0;
-                begin = null;
                 if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
                     flushBatch(batch);
                 }
             }
-            if (transaction.size() >= settings.batchMessages()) {
+            if (assembler.size() >= settings.batchMessages()) {
                 // a transaction larger than a batch is stored in parts, without moving the checkpoint; memory stays bounded
                 flushBatch(batch);
-                writer.submitChanges(transaction, Optional.empty(), Optional.of(requireNonNull(begin).finalLsn()), index, primaryKeysOf(transaction));
-                transaction.clear();
+                List<Change> part = assembler.takePart();
+                writer.submitChanges(part, Optional.empty(), Optional.of(assembler.begin().finalLsn()), assembler.nextIndex(), primaryKeysOf(part));
             }
         }
     }
@@ -550,41 +497,6 @@ public final class SourceExtractor
                 throw new IllegalStateException("cannot read the primary key of " + key + ": " + e.getMessage(), e);
             }
         });
-    }
-
-    private Change insert(Begin begin, int index, Relation relation, Insert insert)
-    {
-        JsonRow row = tuples.toJson(relation, insert.newTuple());
-        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "insert", row.values(), Optional.empty(),
-                row.unchangedToastColumns(), tuples.toJava(relation, insert.newTuple()), Optional.empty());
-    }
-
-    private Change update(Begin begin, int index, Relation relation, Update update)
-    {
-        JsonRow row = tuples.newRowToJson(relation, update);
-        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, update.newTuple()));
-        Optional<TupleData> fullOld = update.oldTupleKind().filter(OldTupleKind.FULL_ROW::equals).flatMap(kind -> update.oldTuple());
-        fullOld.ifPresent(old -> tuples.toJava(relation, old).forEach(filterRow::putIfAbsent));
-        Optional<ObjectNode> oldKey = update.oldTuple().map(old -> tuples.toJson(relation, old).values());
-        // the old row, when the table has REPLICA IDENTITY FULL: filters judge it too (a row leaving or entering a filter)
-        Optional<Map<String, Object>> oldRow = fullOld.map(old -> tuples.toJava(relation, old));
-        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "update", row.values(),
-                tuples.changes(relation, update), row.unchangedToastColumns(), filterRow, oldKey, oldRow);
-    }
-
-    private Change delete(Begin begin, int index, Relation relation, Delete delete)
-    {
-        JsonRow row = tuples.toJson(relation, delete.oldTuple());
-        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, delete.oldTuple()));
-        if (delete.oldTupleKind() == OldTupleKind.KEY) {
-            // an old key carries NULL in every other column: those are unknown, not NULL
-            relation.columns().stream().filter(column -> !column.partOfKey()).forEach(column -> {
-                filterRow.remove(column.name());
-                row.values().remove(column.name());
-            });
-        }
-        return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "delete", row.values(), Optional.empty(),
-                List.of(), filterRow, Optional.empty());
     }
 
     private void reportSlotLag()
