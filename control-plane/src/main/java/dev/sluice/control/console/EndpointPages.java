@@ -60,8 +60,8 @@ public final class EndpointPages
                         Optional.of(headers(form, "headers")),
                         Pages.field(form, "secretHeaders").map(text -> headers(form, "secretHeaders")),
                         Pages.field(form, "signingSecret"));
-                endpoints.create(caller.accountId(), Optional.empty(), input, form);
-                return Pages.redirect("/console");
+                HttpEndpointService.CreatedEndpoint created = endpoints.create(caller.accountId(), Optional.empty(), input, form);
+                return created.signingSecret().isPresent() ? secretShown(created, false) : Pages.redirect("/console");
             },
             (unused, e) -> form("New HTTP endpoint", "/console/endpoints", Pages.values(form), Optional.empty(), Optional.of(Pages.message(e))));
     }
@@ -87,11 +87,28 @@ public final class EndpointPages
         return Pages.submit(form, csrfHeader, caller -> endpoints.get(caller.accountId(), id), (caller, endpoint) -> {
                 EndpointInput changes = new EndpointInput(Pages.field(form, "name"), Pages.field(form, "url"), Optional.of(headers(form, "headers")),
                         Pages.field(form, "secretHeaders").map(text -> headers(form, "secretHeaders")), Pages.field(form, "signingSecret"));
-                endpoints.update(caller.accountId(), endpoint.id(), changes);
-                return Pages.redirect("/console");
+                HttpEndpointService.CreatedEndpoint updated = endpoints.update(caller.accountId(), endpoint.id(), changes);
+                return updated.signingSecret().isPresent() ? secretShown(updated, true) : Pages.redirect("/console");
             },
             (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Pages.values(form), Optional.of(endpoint),
                     Optional.of(Pages.message(e))));
+    }
+
+    @POST
+    @Path("{id}/rotate-signing-secret")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response rotateSigningSecret(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.submit(form, csrfHeader, caller -> endpoints.get(caller.accountId(), id),
+                (caller, endpoint) -> secretShown(endpoints.rotateSigningSecret(caller.accountId(), endpoint.id()), true),
+                (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Map.of(), Optional.of(endpoint), Optional.of(Pages.message(e))));
+    }
+
+    /** The one page that shows a signing secret: after create, and after a rotation. */
+    private static Response secretShown(HttpEndpointService.CreatedEndpoint endpoint, boolean rotated)
+    {
+        return Pages.render(rotated ? 200 : 201, "endpoint-secret", "Signing secret of " + endpoint.endpoint().name(), Map.of(
+                "name", endpoint.endpoint().name(), "secret", endpoint.signingSecret().orElseThrow(), "rotated", rotated), Optional.empty());
     }
 
     private static Response form(String title, String action, Map<String, Object> values, Optional<HttpEndpoint> existing, Optional<String> error)
