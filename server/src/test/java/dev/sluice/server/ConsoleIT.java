@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -187,9 +189,7 @@ class ConsoleIT
         assertThat(server.request("GET", "/v1/consumers/items", account.token(), null).json().path("status").asText()).isEqualTo("active");
 
         // behind a TLS-terminating proxy the session cookie is marked Secure
-        Reply proxied = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-Proto", "https")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + account.token())).build());
+        Reply proxied = postLogin(account.token(), loginForm(), "X-Forwarded-Proto", "https");
         assertThat(proxied.status()).isEqualTo(303);
         assertThat(proxied.response().headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
                 assertThat(cookie).contains("HttpOnly").contains("Secure").contains("SameSite=Strict"));
@@ -205,6 +205,72 @@ class ConsoleIT
         navigate(By.cssSelector("form.logout button"));
         browser.get(server.baseUrl() + "/console");
         assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+    }
+
+    @Test
+    void loggingOutEndsTheSessionOnTheServerSoAReplayedCookieIsRefused()
+    {
+        Account account = server.newAccount("logout");
+        logIn(account.token());
+        Cookie session = browser.manage().getCookieNamed("sluice_console");
+        assertThat(withCookie("/console", session).status()).as("the cookie opens the console while the session lasts").isEqualTo(200);
+
+        navigate(By.cssSelector("form.logout button"));
+        assertThat(browser.getCurrentUrl()).endsWith("/console/login");
+        Reply replayed = withCookie("/console", session);
+        assertThat(replayed.status()).as("the same cookie after logging out").isEqualTo(303);
+        assertThat(replayed.response().headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/console/login"));
+        assertThat(withCookie("/console/consumers/new", session).status()).isEqualTo(303);
+    }
+
+    @Test
+    void theLoginFormTakesNoPostFromAnotherSiteAndNoneWithoutItsToken()
+    {
+        Account account = server.newAccount("loginx");
+        LoginForm form = loginForm();
+        Reply crossSite = postLogin(account.token(), form, "Origin", "http://evil.example");
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.response().headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("sluice_console="));
+        Reply crossSiteReferer = postLogin(account.token(), form, "Referer", "https://evil.example/login.html");
+        assertThat(crossSiteReferer.status()).isEqualTo(403);
+        Reply opaque = postLogin(account.token(), form, "Origin", "null");
+        assertThat(opaque.status()).isEqualTo(403);
+
+        Reply withoutToken = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + account.token())).build());
+        assertThat(withoutToken.status()).isEqualTo(403);
+        assertThat(withoutToken.body()).contains("This login form expired or was not sent from this page");
+        assertThat(withoutToken.response().headers().allValues("Set-Cookie")).noneMatch(cookie -> cookie.startsWith("sluice_console="));
+        Reply forged = postLogin(account.token(), new LoginForm("forged", form.cookie()));
+        assertThat(forged.status()).isEqualTo(403);
+
+        Reply sameSite = postLogin(account.token(), form, "Origin", server.baseUrl());
+        assertThat(sameSite.status()).isEqualTo(303);
+        assertThat(sameSite.response().headers().allValues("Set-Cookie")).anyMatch(cookie -> cookie.startsWith("sluice_console=") && cookie.contains("HttpOnly"));
+
+        // a console form posted from another site is refused too, before its CSRF token is even looked at
+        logIn(account.token());
+        Cookie session = browser.manage().getCookieNamed("sluice_console");
+        Reply crossSiteForm = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/logout"))
+                .header("Cookie", session.getName() + "=" + session.getValue()).header("Origin", "https://evil.example")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("csrf=x")).build());
+        assertThat(crossSiteForm.status()).isEqualTo(403);
+        assertThat(withCookie("/console", session).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTokenThatMaySeeNoPageIsRefusedAtLoginWithTheReason()
+    {
+        Account account = server.newAccount("consumeonly");
+        String consumeOnly = server.request("POST", "/v1/tokens", account.token(), "{\"name\":\"worker\",\"scopes\":[\"consume\"]}").json().path("secret").asText();
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/login");
+        type("token", consumeOnly);
+        submit();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText())
+                .isEqualTo("This token's scopes (consume) let it see no page of the console: log in with a token that has the read or manage scope.");
+        assertThat(browser.manage().getCookieNamed("sluice_console")).isNull();
     }
 
     @Test
@@ -279,6 +345,35 @@ class ConsoleIT
         submit();
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().endsWith("/console"));
     }
+
+    /** The login page's form token and the cookie that carries it, as a browser would hold them. */
+    private LoginForm loginForm()
+    {
+        Reply page = server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/login")).GET().build());
+        Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).as(page.body()).isTrue();
+        String cookie = page.response().headers().allValues("Set-Cookie").stream().filter(value -> value.startsWith("sluice_login="))
+                .map(value -> value.substring(0, value.indexOf(';'))).findFirst().orElseThrow();
+        return new LoginForm(csrf.group(1), cookie);
+    }
+
+    private Reply postLogin(String token, LoginForm form, String... headers)
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", form.cookie())
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + form.csrf() + "&token=" + token));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return server.send(request.build());
+    }
+
+    private Reply withCookie(String path, Cookie cookie)
+    {
+        return server.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Cookie", cookie.getName() + "=" + cookie.getValue()).GET().build());
+    }
+
+    private record LoginForm(String csrf, String cookie) {}
 
     private String apiError(Account account, String table, String filter)
     {

@@ -151,6 +151,20 @@ public final class HttpEndpointService
         return current.withSigningSecret(secrets.encrypt(next), now);
     }
 
+    /**
+     * Gives every endpoint created before secrets were generated one, so every request is signed; their
+     * owners see it by rotating. Returns how many were given one.
+     */
+    public int signUnsignedEndpoints()
+    {
+        HttpEndpointDao endpoints = store.onDemand(HttpEndpointDao.class);
+        int signed = 0;
+        for (HttpEndpoint endpoint : endpoints.unsignedAcrossAccounts()) {
+            signed += endpoints.setFirstSigningSecret(endpoint.accountId(), endpoint.id(), secrets.encrypt(SigningSecrets.generate()));
+        }
+        return signed;
+    }
+
     public void delete(AccountId accountId, String idOrName)
     {
         store.useTransaction(handle -> {

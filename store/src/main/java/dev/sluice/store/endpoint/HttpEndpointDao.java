@@ -61,6 +61,14 @@ public interface HttpEndpointDao
     @SqlQuery("select * from http_endpoints where account_id = :accountId and id > :after order by id limit :limit")
     List<HttpEndpoint> list(@Bind("accountId") AccountId accountId, @Bind("after") String after, @Bind("limit") int limit);
 
+    /** Endpoints created before every endpoint had a signing secret; crosses accounts, for the one-time upgrade at start. */
+    @SqlQuery("select * from http_endpoints where signing_secret_encrypted is null order by id")
+    List<HttpEndpoint> unsignedAcrossAccounts();
+
+    /** Gives an endpoint its first signing secret, unless another node did first. */
+    @SqlUpdate("update http_endpoints set signing_secret_encrypted = :signingSecret where account_id = :accountId and id = :id and signing_secret_encrypted is null")
+    int setFirstSigningSecret(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("signingSecret") String signingSecret);
+
     @SqlUpdate("delete from http_endpoints where account_id = :accountId and id = :id")
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 

@@ -10,3 +10,14 @@ update http_endpoints
            'validUntil', extract(epoch from signing_secret_rotated_at + interval '24 hours')))
  where previous_signing_secret_encrypted is not null and signing_secret_rotated_at is not null;
 alter table http_endpoints drop column previous_signing_secret_encrypted, drop column signing_secret_rotated_at;
+
+--changeset sluice:018-console-sessions
+-- Console sessions are kept on the server too, so logging out ends one for good: a replayed cookie finds no row.
+-- Only a hash of the session's id is stored; the id itself lives in the browser's sealed cookie.
+create table console_sessions (
+    account_id  text not null references accounts (id) on delete cascade,
+    id_hash     text primary key,
+    expires_at  timestamptz not null,
+    created_at  timestamptz not null default now()
+);
+create index console_sessions_expires_idx on console_sessions (expires_at);
