@@ -107,7 +107,7 @@ class ConsoleIT
         type("tables", table);
         type("filter", "id = = 1");
         submit();
-        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isEqualTo(apiError(account, table, "id = = 1"));
+        assertThat(fieldError("filter")).isEqualTo(apiError(account, table, "id = = 1"));
         assertThat(server.request("GET", "/v1/consumers/orders", account.token(), null).status()).isEqualTo(404);
         screenshot("consumer-form-error");
 
@@ -293,7 +293,7 @@ class ConsoleIT
         assertThat(browser.findElement(By.name("signingSecret")).getAttribute("value")).as("secrets are never shown").isEmpty();
         type("url", "http://127.0.0.1:9/private");
         submit();
-        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).startsWith("url: ");
+        assertThat(fieldError("url")).startsWith("points at a private address");
         type("url", "https://hooks.example.com/v2");
         submit();
         JsonNode endpoint = server.request("GET", "/v1/http-endpoints/hooks", account.token(), null).json();
@@ -322,6 +322,65 @@ class ConsoleIT
         submit();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("renamed-db");
         assertThat(server.request("GET", "/v1/sources/renamed-db", account.token(), null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void everyFormRefusesWhatTheApiRefusesAndShowsEveryErrorAtItsField()
+    {
+        Account account = server.newAccount("valid");
+        String table = "valid_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key)");
+        server.request("POST", "/v1/sources", account.token(), source.sourceJson("db", ""));
+        logIn(account.token());
+
+        // names the API refuses with 422, each form with several wrong fields at once
+        browser.get(server.baseUrl() + "/console/sources/new");
+        type("name", "bad source!");
+        type("host", "127.0.0.1");
+        type("port", "70000");
+        type("database", SourcePostgres.DATABASE);
+        type("username", SourcePostgres.REPLICATOR);
+        type("password", SourcePostgres.REPLICATOR_PASSWORD);
+        submit();
+        assertThat(fieldError("name")).startsWith("must match");
+        assertThat(fieldError("port")).isNotEmpty();
+        assertThat(browser.findElement(By.cssSelector("p.error")).getText()).isEqualTo("Correct the 2 fields marked below.");
+        assertThat(server.request("POST", "/v1/sources", account.token(), "{\"name\":\"bad source!\",\"host\":\"h\",\"database\":\"d\",\"username\":\"u\",\"password\":\"p\"}")
+                .status()).as("the API refuses it too").isEqualTo(422);
+
+        browser.get(server.baseUrl() + "/console/endpoints/new");
+        type("name", "<b>ep bold</b>\"'&");
+        type("url", "ftp://hooks.example.com/in");
+        type("headers", "no colon here");
+        type("signingSecret", "short");
+        submit();
+        assertThat(fieldError("name")).startsWith("must match");
+        assertThat(fieldError("url")).isNotEmpty();
+        assertThat(fieldError("headers")).isEqualTo("line 1 must read 'Name: value'");
+        assertThat(fieldError("signingSecret")).isNotEmpty();
+        assertThat(browser.findElement(By.name("name")).getAttribute("value")).as("the form keeps what was typed").isEqualTo("<b>ep bold</b>\"'&");
+
+        browser.get(server.baseUrl() + "/console/consumers/new");
+        type("name", "con with space/slash");
+        type("tables", table);
+        type("batchSize", "0");
+        type("maxDeliver", "many");
+        browser.findElements(By.name("actions")).forEach(box -> {
+            if (box.isSelected()) {
+                box.click();
+            }
+        });
+        submit();
+        assertThat(fieldError("name")).startsWith("must match");
+        assertThat(fieldError("batchSize")).isNotEmpty();
+        assertThat(fieldError("maxDeliver")).isEqualTo("must be a whole number");
+        assertThat(fieldError("actions")).isEqualTo("choose at least one action");
+        assertThat(browser.findElement(By.name("transform")).getAttribute("placeholder")).startsWith("function transform(action, record, changes, metadata)");
+
+        JsonNode everything = server.request("GET", "/v1/sources", account.token(), null).json().path("data");
+        assertThat(everything).hasSize(1);
+        assertThat(server.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+        assertThat(server.request("GET", "/v1/consumers", account.token(), null).json().path("data")).isEmpty();
     }
 
     @Test
@@ -380,7 +439,14 @@ class ConsoleIT
         Reply reply = server.request("POST", "/v1/consumers", account.token(),
                 "{\"name\":\"orders\",\"source_id\":\"orders-db\",\"kind\":\"pull\",\"tables\":[{\"table\":\"" + table + "\"}],\"filter\":\"" + filter + "\"}");
         assertThat(reply.status()).isEqualTo(422);
-        return reply.json().path("detail").asText();
+        assertThat(reply.json().path("field").asText()).isEqualTo("filter");
+        return reply.json().path("errors").get(0).path("message").asText();
+    }
+
+    /** The error shown at a form field. */
+    private static String fieldError(String field)
+    {
+        return browser.findElement(By.cssSelector(".field-error[data-for=" + field + "]")).getText();
     }
 
     private static void type(String name, String text)

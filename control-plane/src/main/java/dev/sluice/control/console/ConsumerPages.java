@@ -7,6 +7,7 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.source.SourceService;
+import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.message.MessageStore;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +37,8 @@ import static java.util.Objects.requireNonNull;
 @Produces(MediaType.TEXT_HTML)
 public final class ConsumerPages
 {
+    private static final Set<String> FIELDS = Set.of("name", "source", "kind", "tables", "actions", "filter", "transform", "endpoint", "path", "batchSize",
+            "visibilityTimeoutSeconds", "maxAckPending", "maxDeliver", "start", "sortColumn");
     private static final int PEEK = 10;
     private static final int CHART_MINUTES = 30;
 
@@ -76,7 +80,7 @@ public final class ConsumerPages
                 Consumer consumer = consumers.create(caller.accountId(), Optional.empty(), ConsumerForms.create(form), form);
                 return Pages.redirect("/console/consumers/" + consumer.id());
             },
-            (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(Pages.message(e))));
+            (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(e)));
     }
 
     @GET
@@ -103,7 +107,7 @@ public final class ConsumerPages
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("kind", ConsoleResource.kind(consumer));
                 values.put("source", consumer.sourceId());
-                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(Pages.message(e)));
+                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(e));
             });
     }
 
@@ -214,7 +218,7 @@ public final class ConsumerPages
         });
     }
 
-    private Response form(Caller.AccountToken caller, String title, String action, Map<String, Object> values, boolean creating, Optional<String> error)
+    private Response form(Caller.AccountToken caller, String title, String action, Map<String, Object> values, boolean creating, Optional<SluiceException> refused)
     {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("action", action);
@@ -225,7 +229,7 @@ public final class ConsumerPages
                 .map(source -> Map.of("id", source.id(), "name", source.name())).toList());
         model.put("endpoints", endpoints.list(caller.accountId(), "", 200).items().stream()
                 .map(endpoint -> Map.of("id", endpoint.id(), "name", ConsoleResource.endpointLabel(endpoint))).toList());
-        return Pages.render(error.isPresent() ? 422 : 200, "consumer-form", title, model, error);
+        return Pages.form("consumer-form", title, model, refused, FIELDS);
     }
 
     private static Map<String, Object> summary(Consumer consumer)

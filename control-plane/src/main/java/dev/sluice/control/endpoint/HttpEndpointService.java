@@ -18,6 +18,7 @@ import dev.sluice.store.endpoint.HttpEndpointDao;
 import dev.sluice.store.endpoint.RetiredSigningSecret;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,10 +59,9 @@ public final class HttpEndpointService
      */
     public CreatedEndpoint create(AccountId accountId, Optional<String> idempotencyKey, EndpointInput input, Object request)
     {
-        Names.checkNotIdShaped(ResourceKind.HTTP_ENDPOINT, input.name().orElseThrow());
-        checkUrl(input.url().orElseThrow());
-        Map<String, String> headers = checkHeaders("headers", input.headers().orElse(Map.of()));
-        Map<String, String> secretHeaders = checkHeaders("secret_headers", input.secretHeaders().orElse(Map.of()));
+        check(input);
+        Map<String, String> headers = Map.copyOf(input.headers().orElse(Map.of()));
+        Map<String, String> secretHeaders = Map.copyOf(input.secretHeaders().orElse(Map.of()));
         String signingSecret = input.signingSecret().map(given -> SigningSecrets.canonical("signing_secret", given)).orElseGet(SigningSecrets::generate);
         Optional<String> shown = input.signingSecret().filter(signingSecret::equals).isPresent() ? Optional.empty() : Optional.of(signingSecret);
         return idempotency.create(accountId.value(), idempotencyKey, "createHttpEndpoint", request, CreatedEndpoint.class, handle -> {
@@ -97,10 +97,9 @@ public final class HttpEndpointService
      */
     public CreatedEndpoint update(AccountId accountId, String idOrName, EndpointInput changes)
     {
-        changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.HTTP_ENDPOINT, name));
-        changes.url().ifPresent(this::checkUrl);
-        Optional<Map<String, String>> headers = changes.headers().map(map -> checkHeaders("headers", map));
-        Optional<Map<String, String>> secretHeaders = changes.secretHeaders().map(map -> checkHeaders("secret_headers", map));
+        check(changes);
+        Optional<Map<String, String>> headers = changes.headers().map(Map::copyOf);
+        Optional<Map<String, String>> secretHeaders = changes.secretHeaders().map(Map::copyOf);
         Optional<String> signingSecret = changes.signingSecret().map(given -> SigningSecrets.canonical("signing_secret", given));
         HttpEndpoint updated = store.inTransaction(handle -> {
             HttpEndpointDao endpoints = handle.attach(HttpEndpointDao.class);
@@ -177,6 +176,37 @@ public final class HttpEndpointService
             }
             endpoints.delete(accountId, endpoint.id());
         });
+    }
+
+    /**
+     * Checks every field present and refuses with all that are wrong at once, each at its field: the one
+     * check of an endpoint's fields, for the API and the console alike.
+     */
+    public void check(EndpointInput input)
+    {
+        List<SluiceException.FieldError> errors = new ArrayList<>();
+        collect(errors, () -> input.name().ifPresent(name -> Names.check(ResourceKind.HTTP_ENDPOINT, name)));
+        collect(errors, () -> input.url().ifPresent(this::checkUrl));
+        collect(errors, () -> input.headers().ifPresent(map -> checkHeaders("headers", map)));
+        collect(errors, () -> input.secretHeaders().ifPresent(map -> checkHeaders("secret_headers", map)));
+        collect(errors, () -> input.signingSecret().ifPresent(given -> SigningSecrets.canonical("signing_secret", given)));
+        if (!errors.isEmpty()) {
+            String detail = errors.stream().map(error -> error.field() + ": " + error.message()).reduce((a, b) -> a + "; " + b).orElseThrow();
+            throw new SluiceException(ErrorCode.VALIDATION_FAILED, detail, errors, null);
+        }
+    }
+
+    private static void collect(List<SluiceException.FieldError> errors, Runnable check)
+    {
+        try {
+            check.run();
+        }
+        catch (SluiceException e) {
+            if (e.fieldErrors().isEmpty()) {
+                throw e;
+            }
+            errors.addAll(e.fieldErrors());
+        }
     }
 
     private Optional<String> encryptHeaders(Map<String, String> headers)
