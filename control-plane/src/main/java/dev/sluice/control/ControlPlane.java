@@ -194,7 +194,7 @@ public final class ControlPlane
         jersey.register(new DeadLetterResource(delivery, consumers));
         jersey.register(new ConsoleHeaders());
         jersey.register(new RootResource());
-        jersey.register(new ConsoleResource(authenticator, sessions, sources, endpoints, consumers));
+        jersey.register(new ConsoleResource(authenticator, sessions, sources, endpoints, consumers, messages));
         jersey.register(new SourcePages(sources, consumers));
         jersey.register(new EndpointPages(endpoints));
         jersey.register(new ConsumerPages(consumers, backfills, delivery, messages, sources, endpoints));

@@ -384,6 +384,84 @@ class ConsoleIT
     }
 
     @Test
+    void deadLettersArePagedAndDiscardingThemAsksFirstNamingHowMany()
+            throws IOException
+    {
+        Account account = server.newAccount("dead");
+        String table = "dead_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key)");
+        String sourceId = server.request("POST", "/v1/sources", account.token(), source.sourceJson("db", "")).json().path("id").asText();
+        String consumerId = server.request("POST", "/v1/consumers", account.token(), "{\"name\":\"poisoned\",\"source_id\":\"" + sourceId
+                + "\",\"kind\":\"pull\",\"max_deliver\":1,\"tables\":[{\"table\":\"" + table + "\"}]}").json().path("id").asText();
+        source.execute(SourcePostgres.DATABASE, "insert into " + table + " select generate_series(1, 12)");
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("backlog").asLong() == 12);
+        JsonNode received = server.request("POST", "/v1/consumers/poisoned/receive", account.token(), "{\"batch_size\":12}").json().path("data");
+        assertThat(received).hasSize(12);
+        List<String> ackIds = new java.util.ArrayList<>();
+        received.forEach(message -> ackIds.add("\"" + message.path("ack_id").asText() + "\""));
+        server.request("POST", "/v1/consumers/poisoned/nack", account.token(), "{\"ack_ids\":[" + String.join(",", ackIds) + "]}");
+        server.request("POST", "/v1/consumers/poisoned/receive", account.token(), "{\"batch_size\":12}");
+        assertThat(server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("dead_letters").asLong()).isEqualTo(12);
+
+        logIn(account.token());
+        assertThat(browser.findElement(By.cssSelector("[data-consumer-health=poisoned]")).getText()).isEqualTo("12 dead letters");
+        assertThat(browser.findElement(By.cssSelector("[data-consumer-health=poisoned]")).getAttribute("class")).contains("bad");
+
+        browser.get(server.baseUrl() + "/console/consumers/" + consumerId);
+        screenshot("dead-letters");
+        assertThat(field("health")).isEqualTo("12 dead letters");
+        assertThat(browser.findElements(By.cssSelector("[data-field=empty]"))).as(browser.findElement(By.tagName("main")).getText()).hasSize(1);
+        assertThat(field("empty")).isEqualTo("No message waits for delivery; 12 did not succeed and are in the dead letters above.");
+        assertThat(browser.findElements(By.cssSelector("#dead-letters tbody tr"))).hasSize(10);
+        navigate(By.id("dead-letters-next"));
+        assertThat(retrying(() -> browser.findElements(By.cssSelector("#dead-letters tbody tr")).size())).isEqualTo(2);
+        navigate(By.linkText("First page"));
+
+        // one click does not discard: the browser asks first, naming how many, and "cancel" keeps them
+        retrying(() -> {
+            browser.findElement(By.id("discard-all")).click();
+            return true;
+        });
+        org.openqa.selenium.Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).isEqualTo("Discard all 12 dead letters of poisoned? They are deleted for good and can no longer be redriven.");
+        confirm.dismiss();
+        assertThat(server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("dead_letters").asLong()).isEqualTo(12);
+
+        retrying(() -> {
+            browser.findElement(By.cssSelector("#dead-letters button.discard")).click();
+            return true;
+        });
+        confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).startsWith("Discard dead letter #").contains("It is deleted for good");
+        confirm.accept();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("dead_letters").asLong() == 11);
+    }
+
+    @Test
+    void aReadOnlyTokenSeesThePagesButIsOfferedNoAction()
+    {
+        Account account = server.newAccount("reader");
+        String table = "read_" + UUID.randomUUID().toString().substring(0, 6);
+        source.execute(SourcePostgres.DATABASE, "create table " + table + " (id int primary key)");
+        String sourceId = server.request("POST", "/v1/sources", account.token(), source.sourceJson("db", "")).json().path("id").asText();
+        String consumerId = server.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"watched\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"" + table + "\"}]}").json().path("id").asText();
+        server.request("POST", "/v1/http-endpoints", account.token(), "{\"name\":\"hooks\",\"url\":\"https://hooks.example.com/in\"}");
+        String readToken = server.request("POST", "/v1/tokens", account.token(), "{\"name\":\"viewer\",\"scopes\":[\"read\"]}").json().path("secret").asText();
+
+        logIn(readToken);
+        String overview = browser.findElement(By.tagName("main")).getText();
+        assertThat(overview).contains("watched").contains("hooks").doesNotContain("New source").doesNotContain("New consumer").doesNotContain("Edit");
+        assertThat(browser.findElement(By.tagName("header")).getText()).doesNotContain("New endpoint");
+        browser.get(server.baseUrl() + "/console/consumers/" + consumerId);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("watched");
+        assertThat(browser.findElements(By.cssSelector("main form"))).as("no button a read token may not use").isEmpty();
+        browser.get(server.baseUrl() + "/console/sources/" + sourceId);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("db");
+        assertThat(browser.findElements(By.linkText("Edit"))).isEmpty();
+    }
+
+    @Test
     void aWrongTokenIsRefusedAtLogin()
     {
         browser.manage().deleteAllCookies();

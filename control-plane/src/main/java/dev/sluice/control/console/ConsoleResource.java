@@ -11,6 +11,7 @@ import dev.sluice.control.source.SourceService;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.endpoint.HttpEndpoint;
+import dev.sluice.store.message.MessageStore;
 import dev.sluice.store.source.Source;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -62,9 +63,12 @@ public final class ConsoleResource
     private final SourceService sources;
     private final HttpEndpointService endpoints;
     private final ConsumerService consumers;
+    private final MessageStore messages;
 
-    public ConsoleResource(Authenticator authenticator, ConsoleSessions sessions, SourceService sources, HttpEndpointService endpoints, ConsumerService consumers)
+    public ConsoleResource(Authenticator authenticator, ConsoleSessions sessions, SourceService sources, HttpEndpointService endpoints, ConsumerService consumers,
+            MessageStore messages)
     {
+        this.messages = requireNonNull(messages, "messages is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.sources = requireNonNull(sources, "sources is null");
@@ -139,9 +143,11 @@ public final class ConsoleResource
                         "state", status.state(), "lag", status.slotLagBytes().map(Formats::bytes).orElse("—"));
             }).toList();
             List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
-                dev.sluice.store.message.MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
+                MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
+                ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.id()),
+                        messages.throughput(consumer.id(), ConsumerHealth.TREND_MINUTES));
                 return Map.<String, Object>of("id", consumer.id(), "name", consumer.name(), "kind", kind(consumer),
-                        "status", consumer.active() ? "active" : "paused", "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
+                        "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
                         "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));
             }).toList();
             List<Map<String, Object>> endpointRows = endpoints.list(caller.accountId(), "", LIST_LIMIT).items().stream()

@@ -81,9 +81,7 @@ public final class EndpointPages
         return Pages.guard(() -> {
             Caller.AccountToken caller = Callers.manage();
             HttpEndpoint endpoint = endpoints.get(caller.accountId(), id);
-            Map<String, Object> values = Map.of("name", endpoint.name(), "url", endpoint.url(), "headers",
-                    endpoint.headers().entrySet().stream().map(header -> header.getKey() + ": " + header.getValue()).collect(Collectors.joining("\n")));
-            return form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), values, Optional.of(endpoint), Optional.empty());
+            return form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), values(endpoint), Optional.of(endpoint), Optional.empty());
         });
     }
 
@@ -115,7 +113,19 @@ public final class EndpointPages
     {
         return Pages.submit(form, csrfHeader, caller -> endpoints.get(caller.accountId(), id),
                 (caller, endpoint) -> secretShown(endpoints.rotateSigningSecret(caller.accountId(), endpoint.id()), true),
-                (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), Map.of(), Optional.of(endpoint), Optional.of(e)));
+                (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), values(endpoint), Optional.of(endpoint), Optional.of(e)));
+    }
+
+    @POST
+    @Path("{id}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response delete(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.submit(form, csrfHeader, caller -> endpoints.get(caller.accountId(), id), (caller, endpoint) -> {
+                endpoints.delete(caller.accountId(), endpoint.id());
+                return Pages.redirect("/console");
+            },
+            (endpoint, e) -> form("Edit " + endpoint.name(), "/console/endpoints/" + endpoint.id(), values(endpoint), Optional.of(endpoint), Optional.of(e)));
     }
 
     /** The one page that shows a signing secret: after create, and after a rotation. */
@@ -123,6 +133,12 @@ public final class EndpointPages
     {
         return Pages.render(rotated ? 200 : 201, "endpoint-secret", "Signing secret of " + endpoint.endpoint().name(), Map.of(
                 "name", endpoint.endpoint().name(), "secret", endpoint.signingSecret().orElseThrow(), "rotated", rotated), Optional.empty());
+    }
+
+    private static Map<String, Object> values(HttpEndpoint endpoint)
+    {
+        return Map.of("name", endpoint.name(), "url", endpoint.url(), "headers",
+                endpoint.headers().entrySet().stream().map(header -> header.getKey() + ": " + header.getValue()).collect(Collectors.joining("\n")));
     }
 
     private static Response form(String title, String action, Map<String, Object> values, Optional<HttpEndpoint> existing, Optional<SluiceException> refused)

@@ -39,7 +39,8 @@ final class Pages
     {
         Caller.AccountToken caller = Callers.account();
         return Response.status(status)
-                .entity(new ConsolePage(template, title, model, Optional.of(caller.accountName()), Optional.of(Callers.session().csrfToken()), error))
+                .entity(new ConsolePage(template, title, model, Optional.of(caller.accountName()), Optional.of(Callers.session().csrfToken()), error,
+                        ConsoleScopes.of(caller)))
                 .type("text/html; charset=utf-8")
                 .build();
     }
