@@ -1472,7 +1472,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/sources/{sourceId} (the `UpdateSource` operationId).
 	UpdateSource(ctx context.Context, sourceId SourceId, body UpdateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CheckSource Connect to the source and report what is missing for streaming.
+	// CheckSource Connect to the source and report what is missing for streaming. Needs the manage scope.
 	//
 	// Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 	CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2254,7 +2254,7 @@ func (c *Client) UpdateSource(ctx context.Context, sourceId SourceId, body Updat
 	return c.Client.Do(req)
 }
 
-// CheckSource Connect to the source and report what is missing for streaming.
+// CheckSource Connect to the source and report what is missing for streaming. Needs the manage scope.
 //
 // Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 func (c *Client) CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4699,7 +4699,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/sources/{sourceId} (the `UpdateSource` operationId).
 	UpdateSourceWithResponse(ctx context.Context, sourceId SourceId, body UpdateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSourceResponse, error)
 
-	// CheckSourceWithResponse Connect to the source and report what is missing for streaming.
+	// CheckSourceWithResponse Connect to the source and report what is missing for streaming. Needs the manage scope.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7391,7 +7391,7 @@ func (c *ClientWithResponses) UpdateSourceWithResponse(ctx context.Context, sour
 	return ParseUpdateSourceResponse(rsp)
 }
 
-// CheckSourceWithResponse Connect to the source and report what is missing for streaming.
+// CheckSourceWithResponse Connect to the source and report what is missing for streaming. Needs the manage scope.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -71,7 +71,8 @@ public final class AuthenticationFilter
                     .entity("This form was posted from another site; Sluice's console only takes forms from its own pages.").build());
             return;
         }
-        if (path.equals("console/login") || path.startsWith("console/static/")) {
+        // OPTIONS is answered by Jersey alone, with the path's methods and nothing of the account
+        if (path.equals("console/login") || path.startsWith("console/static/") || "OPTIONS".equals(request.getMethod())) {
             return;
         }
         Cookie cookie = request.getCookies().get(ConsoleSession.COOKIE);
