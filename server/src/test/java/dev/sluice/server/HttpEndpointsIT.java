@@ -56,6 +56,19 @@ class HttpEndpointsIT
     }
 
     @Test
+    void aRetriedCreateWithTheSameIdempotencyKeyAnswersTheSameSecret()
+    {
+        Account account = SERVER.newAccount("endidem");
+        String body = "{\"name\":\"hooks\",\"url\":\"https://hooks.example.com/in\"}";
+        Reply first = SERVER.request("POST", "/v1/http-endpoints", account.token(), body, "create-hooks-1");
+        Reply retried = SERVER.request("POST", "/v1/http-endpoints", account.token(), body, "create-hooks-1");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(retried.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+        assertThat(retried.json().path("signing_secret").asText()).startsWith("whsec_").isEqualTo(first.json().path("signing_secret").asText());
+    }
+
+    @Test
     void aRotationShowsTheNewSecretOnceAndEachRotationMakesANewOne()
     {
         Account account = SERVER.newAccount("endrot");
