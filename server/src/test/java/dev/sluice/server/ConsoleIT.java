@@ -462,6 +462,33 @@ class ConsoleIT
     }
 
     @Test
+    void anEndpointCreatedWithoutASecretShowsTheGeneratedOneOnceAndARotationAnother()
+    {
+        Account account = server.newAccount("secret");
+        logIn(account.token());
+        browser.get(server.baseUrl() + "/console/endpoints/new");
+        type("name", "signed");
+        type("url", "https://hooks.example.com/in");
+        submit();
+        String first = browser.findElement(By.id("signing-secret")).getText();
+        assertThat(first).matches("whsec_[A-Za-z0-9+/]{43}=");
+        assertThat(server.request("GET", "/v1/http-endpoints/signed", account.token(), null).body()).doesNotContain(first.substring(6));
+
+        navigate(By.linkText("Done"));
+        navigate(By.linkText("Edit"));
+        retrying(() -> {
+            browser.findElement(By.name("rotate")).click();
+            return true;
+        });
+        org.openqa.selenium.Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        assertThat(confirm.getText()).contains("the current one keeps signing for 24 hours");
+        confirm.accept();
+        String second = new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> driver.findElements(By.id("signing-secret")).stream()
+                .map(WebElement::getText).findFirst().orElse(null));
+        assertThat(second).startsWith("whsec_").isNotEqualTo(first);
+    }
+
+    @Test
     void aWrongTokenIsRefusedAtLogin()
     {
         browser.manage().deleteAllCookies();
