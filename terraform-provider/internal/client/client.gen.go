@@ -733,9 +733,12 @@ type HttpEndpoint struct {
 	Name Name `json:"name"`
 
 	// SecretHeaderNames Names of the secret headers; their values are never returned.
-	SecretHeaderNames []string  `json:"secret_header_names"`
-	UpdatedAt         time.Time `json:"updated_at"`
-	Url               string    `json:"url"`
+	SecretHeaderNames []string `json:"secret_header_names"`
+
+	// SigningSecret The signing secret in the Standard Webhooks form (`whsec_` + base64 of the key), only in the answer that made it: a create without one (generated), a rotation, or a create or update that gave one as text (converted). Give it as it is to a Standard Webhooks library to verify requests.
+	SigningSecret *string   `json:"signing_secret,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Url           string    `json:"url"`
 }
 
 // HttpEndpointCreate defines model for HttpEndpointCreate.
@@ -748,7 +751,7 @@ type HttpEndpointCreate struct {
 	Name          Name               `json:"name"`
 	SecretHeaders *map[string]string `json:"secret_headers,omitempty"`
 
-	// SigningSecret Secret for webhook signatures (Standard Webhooks, `whsec_` + base64 or any string of 24 to 256 characters).
+	// SigningSecret Secret for webhook signatures (Standard Webhooks): `whsec_` + base64 of a 24 to 64 byte key, or any string of 24 to 256 characters, whose UTF-8 bytes are then the key and which the answer shows converted to the `whsec_` form. Generated when absent.
 	SigningSecret *string `json:"signing_secret,omitempty"`
 
 	// Url Absolute http or https URL.
@@ -1521,19 +1524,24 @@ type ClientInterface interface {
 	// GetHttpEndpoint performs a GET /v1/http-endpoints/{endpointId} (the `GetHttpEndpoint` operationId) request.
 	GetHttpEndpoint(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateHttpEndpointWithBody Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+	// UpdateHttpEndpointWithBody Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /v1/http-endpoints/{endpointId} (the `UpdateHttpEndpoint` operationId).
 	UpdateHttpEndpointWithBody(ctx context.Context, endpointId EndpointId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateHttpEndpoint Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+	// UpdateHttpEndpoint Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/http-endpoints/{endpointId} (the `UpdateHttpEndpoint` operationId).
 	UpdateHttpEndpoint(ctx context.Context, endpointId EndpointId, body UpdateHttpEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateHttpEndpointSigningSecret Replace the signing secret by a generated one, shown only in this answer. Replaced secrets keep signing for 24 hours.
+	//
+	// Corresponds with POST /v1/http-endpoints/{endpointId}/rotate-signing-secret (the `RotateHttpEndpointSigningSecret` operationId).
+	RotateHttpEndpointSigningSecret(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMe The account and token behind the caller's credentials.
 	//
@@ -1579,7 +1587,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/sources/{sourceId} (the `UpdateSource` operationId).
 	UpdateSource(ctx context.Context, sourceId SourceId, body UpdateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CheckSource Connect to the source and report what is missing for streaming.
+	// CheckSource Connect to the source and report what is missing for streaming. Needs the manage scope.
 	//
 	// Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 	CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2226,7 +2234,7 @@ func (c *Client) GetHttpEndpoint(ctx context.Context, endpointId EndpointId, req
 	return c.Client.Do(req)
 }
 
-// UpdateHttpEndpointWithBody Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+// UpdateHttpEndpointWithBody Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2243,13 +2251,28 @@ func (c *Client) UpdateHttpEndpointWithBody(ctx context.Context, endpointId Endp
 	return c.Client.Do(req)
 }
 
-// UpdateHttpEndpoint Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+// UpdateHttpEndpoint Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/http-endpoints/{endpointId} (the `UpdateHttpEndpoint` operationId).
 func (c *Client) UpdateHttpEndpoint(ctx context.Context, endpointId EndpointId, body UpdateHttpEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateHttpEndpointRequest(c.Server, endpointId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateHttpEndpointSigningSecret Replace the signing secret by a generated one, shown only in this answer. Replaced secrets keep signing for 24 hours.
+//
+// Corresponds with POST /v1/http-endpoints/{endpointId}/rotate-signing-secret (the `RotateHttpEndpointSigningSecret` operationId).
+func (c *Client) RotateHttpEndpointSigningSecret(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateHttpEndpointSigningSecretRequest(c.Server, endpointId)
 	if err != nil {
 		return nil, err
 	}
@@ -2384,7 +2407,7 @@ func (c *Client) UpdateSource(ctx context.Context, sourceId SourceId, body Updat
 	return c.Client.Do(req)
 }
 
-// CheckSource Connect to the source and report what is missing for streaming.
+// CheckSource Connect to the source and report what is missing for streaming. Needs the manage scope.
 //
 // Corresponds with POST /v1/sources/{sourceId}/check (the `CheckSource` operationId).
 func (c *Client) CheckSource(ctx context.Context, sourceId SourceId, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3901,6 +3924,40 @@ func NewUpdateHttpEndpointRequestWithBody(server string, endpointId EndpointId, 
 	return req, nil
 }
 
+// NewRotateHttpEndpointSigningSecretRequest constructs an http.Request for the RotateHttpEndpointSigningSecret method
+func NewRotateHttpEndpointSigningSecretRequest(server string, endpointId EndpointId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "endpointId", endpointId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/http-endpoints/%s/rotate-signing-secret", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -4780,19 +4837,26 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	GetHttpEndpointWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*GetHttpEndpointResponse, error)
 
-	// UpdateHttpEndpointWithBodyWithResponse Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+	// UpdateHttpEndpointWithBodyWithResponse Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/http-endpoints/{endpointId} (the `UpdateHttpEndpoint` operationId).
 	UpdateHttpEndpointWithBodyWithResponse(ctx context.Context, endpointId EndpointId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateHttpEndpointResponse, error)
 
-	// UpdateHttpEndpointWithResponse Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+	// UpdateHttpEndpointWithResponse Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/http-endpoints/{endpointId} (the `UpdateHttpEndpoint` operationId).
 	UpdateHttpEndpointWithResponse(ctx context.Context, endpointId EndpointId, body UpdateHttpEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateHttpEndpointResponse, error)
+
+	// RotateHttpEndpointSigningSecretWithResponse Replace the signing secret by a generated one, shown only in this answer. Replaced secrets keep signing for 24 hours.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/http-endpoints/{endpointId}/rotate-signing-secret (the `RotateHttpEndpointSigningSecret` operationId).
+	RotateHttpEndpointSigningSecretWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*RotateHttpEndpointSigningSecretResponse, error)
 
 	// GetMeWithResponse The account and token behind the caller's credentials.
 	//
@@ -4846,7 +4910,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/sources/{sourceId} (the `UpdateSource` operationId).
 	UpdateSourceWithResponse(ctx context.Context, sourceId SourceId, body UpdateSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateSourceResponse, error)
 
-	// CheckSourceWithResponse Connect to the source and report what is missing for streaming.
+	// CheckSourceWithResponse Connect to the source and report what is missing for streaming. Needs the manage scope.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6283,6 +6347,54 @@ func (r UpdateHttpEndpointResponse) ContentType() string {
 	return ""
 }
 
+type RotateHttpEndpointSigningSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *HttpEndpoint
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateHttpEndpointSigningSecretResponse) GetJSON200() *HttpEndpoint {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r RotateHttpEndpointSigningSecretResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateHttpEndpointSigningSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateHttpEndpointSigningSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateHttpEndpointSigningSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateHttpEndpointSigningSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -7422,7 +7534,7 @@ func (c *ClientWithResponses) GetHttpEndpointWithResponse(ctx context.Context, e
 	return ParseGetHttpEndpointResponse(rsp)
 }
 
-// UpdateHttpEndpointWithBodyWithResponse Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+// UpdateHttpEndpointWithBodyWithResponse Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7435,7 +7547,7 @@ func (c *ClientWithResponses) UpdateHttpEndpointWithBodyWithResponse(ctx context
 	return ParseUpdateHttpEndpointResponse(rsp)
 }
 
-// UpdateHttpEndpointWithResponse Change an endpoint. A new signing secret keeps the old one valid for 24 hours.
+// UpdateHttpEndpointWithResponse Change an endpoint. A new signing secret keeps every replaced one valid for 24 hours.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7446,6 +7558,19 @@ func (c *ClientWithResponses) UpdateHttpEndpointWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseUpdateHttpEndpointResponse(rsp)
+}
+
+// RotateHttpEndpointSigningSecretWithResponse Replace the signing secret by a generated one, shown only in this answer. Replaced secrets keep signing for 24 hours.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/http-endpoints/{endpointId}/rotate-signing-secret (the `RotateHttpEndpointSigningSecret` operationId).
+func (c *ClientWithResponses) RotateHttpEndpointSigningSecretWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*RotateHttpEndpointSigningSecretResponse, error) {
+	rsp, err := c.RotateHttpEndpointSigningSecret(ctx, endpointId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateHttpEndpointSigningSecretResponse(rsp)
 }
 
 // GetMeWithResponse The account and token behind the caller's credentials.
@@ -7548,7 +7673,7 @@ func (c *ClientWithResponses) UpdateSourceWithResponse(ctx context.Context, sour
 	return ParseUpdateSourceResponse(rsp)
 }
 
-// CheckSourceWithResponse Connect to the source and report what is missing for streaming.
+// CheckSourceWithResponse Connect to the source and report what is missing for streaming. Needs the manage scope.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -8588,6 +8713,39 @@ func ParseUpdateHttpEndpointResponse(rsp *http.Response) (*UpdateHttpEndpointRes
 	}
 
 	response := &UpdateHttpEndpointResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest HttpEndpoint
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRotateHttpEndpointSigningSecretResponse parses an HTTP response from a RotateHttpEndpointSigningSecretWithResponse call
+func ParseRotateHttpEndpointSigningSecretResponse(rsp *http.Response) (*RotateHttpEndpointSigningSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateHttpEndpointSigningSecretResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -17,6 +17,7 @@ import dev.sluice.control.account.AccountService;
 import dev.sluice.control.account.MeResource;
 import dev.sluice.control.auth.AuthenticationFilter;
 import dev.sluice.control.auth.Authenticator;
+import dev.sluice.control.auth.ConsoleSessions;
 import dev.sluice.control.console.ConsoleHeaders;
 import dev.sluice.control.ratelimit.AccountRateLimiter;
 import dev.sluice.control.ratelimit.RateLimitFilter;
@@ -121,6 +122,10 @@ public final class ControlPlane
     /** Starts listening for new messages, to wake long-polling receivers, and purging expired bookkeeping. */
     public void start()
     {
+        int signed = endpoints.signUnsignedEndpoints();
+        if (signed > 0) {
+            LOG.info("gave {} HTTP endpoints without a signing secret a generated one; rotate it to see it", signed);
+        }
         signals.start();
         janitor.scheduleWithFixedDelay(this::purge, 1, 10, TimeUnit.MINUTES);
         janitor.scheduleWithFixedDelay(this::dropConsumedGenerations, 30, 30, TimeUnit.SECONDS);
@@ -186,7 +191,8 @@ public final class ControlPlane
     public void register(ResourceConfig jersey)
     {
         jersey.register(new RequestSizeLimitFilter(settings.maxRequestBytes()));
-        jersey.register(new AuthenticationFilter(authenticator, secrets));
+        ConsoleSessions sessions = new ConsoleSessions(store, secrets);
+        jersey.register(new AuthenticationFilter(authenticator, sessions));
         jersey.register(new RateLimitFilter(new AccountRateLimiter(settings.rateLimit())));
         jersey.register(new EmptyLimitFilter());
         jersey.register(new SluiceExceptionMapper());
@@ -205,7 +211,7 @@ public final class ControlPlane
         jersey.register(new DeadLetterResource(delivery, consumers));
         jersey.register(new ConsoleHeaders());
         jersey.register(new RootResource());
-        jersey.register(new ConsoleResource(authenticator, secrets, sources, endpoints, consumers));
+        jersey.register(new ConsoleResource(authenticator, sessions, sources, endpoints, consumers, messages));
         jersey.register(new SourcePages(sources, consumers));
         jersey.register(new EndpointPages(endpoints));
         jersey.register(new ConsumerPages(consumers, backfills, delivery, messages, sources, endpoints));

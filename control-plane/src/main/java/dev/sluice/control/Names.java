@@ -4,13 +4,21 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.ResourceKind;
 
-/** Name rules shared by every resource: unique per account, and never shaped like an id. */
+import java.util.regex.Pattern;
+
+/** Name rules shared by every resource: the spec's pattern, unique per account, and never shaped like an id. */
 public final class Names
 {
+    /** As openapi.yaml's Name says; checked here too, so callers other than the API (the console) meet the same rule. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
     private Names() {}
 
-    public static void checkNotIdShaped(ResourceKind kind, String name)
+    public static void check(ResourceKind kind, String name)
     {
+        if (!NAME.matcher(name).matches()) {
+            throw SluiceException.invalid("name", "must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
         if (kind.isId(name)) {
             throw SluiceException.invalid("name", "must not have the form of a " + kind.displayName() + " id");
         }

@@ -230,7 +230,7 @@ public final class ExtractionHarness
         String id = ResourceKind.HTTP_ENDPOINT.newId();
         Instant now = Instant.now();
         store.useHandle(handle -> handle.attach(dev.sluice.store.endpoint.HttpEndpointDao.class).insert(new dev.sluice.store.endpoint.HttpEndpoint(
-                account, id, name, url, headers, Optional.empty(), List.of(), signingSecret.map(secrets::encrypt), Optional.empty(), Optional.empty(), now, now)));
+                account, id, name, url, headers, Optional.empty(), List.of(), signingSecret.map(secrets::encrypt), List.of(), now, now)));
         return id;
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.server;
 
 import dev.sluice.control.ControlPlane;
 import dev.sluice.control.ControlPlaneSettings;
+import dev.sluice.control.http.UnsupportedMethodFilter;
 import dev.sluice.control.ratelimit.RateLimit;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
@@ -123,6 +124,9 @@ public class SluiceApplication
         if (planes.control()) {
             controlPlane.register(environment.jersey().getResourceConfig());
             environment.servlets().addServlet("api-docs", new ApiDocsServlet()).addMapping("/openapi.yaml", "/docs", "/docs/*");
+            // ahead of the server's blanket refusal of TRACE and unknown methods, which answers 405 without Allow
+            environment.servlets().addFilter("unsupported-methods", new UnsupportedMethodFilter())
+                    .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
             environment.lifecycle().manage(new Managed()
             {
                 @Override

@@ -111,6 +111,8 @@ class AccountsAndTokensIT
         assertThat(readCannotCreate.status()).isEqualTo(403);
         assertThat(readCannotCreate.json().path("code").asText()).isEqualTo("insufficient_scope");
         assertThat(server.request("POST", "/v1/tokens", read, "{\"name\":\"escalate\",\"scopes\":[\"manage\"]}").status()).isEqualTo(403);
+        assertThat(server.request("POST", "/v1/sources/src_01jbz6x6k8v3m2q4r5s6t7v8w9/check", read, null).status())
+                .as("a check connects to the user's database: it needs manage").isEqualTo(403);
 
         assertThat(server.request("GET", "/v1/sources", consume, null).status()).isEqualTo(403);
         assertThat(server.request("GET", "/v1/tokens", consume, null).status()).isEqualTo(403);

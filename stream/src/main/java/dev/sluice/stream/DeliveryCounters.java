@@ -32,6 +32,8 @@ public final class DeliveryCounters
     private Map<Key, long[]> counts = new HashMap<>();
     private Map<String, Instant> lastDelivered = new HashMap<>();
     private volatile boolean closed;
+    private final Object flushing = new Object();
+    private boolean failing;
 
     private record Key(String consumerId, Instant minute) {}
 
@@ -86,6 +88,14 @@ public final class DeliveryCounters
     /** Writes what was counted since the last flush; counts that cannot be written are kept for the next one. */
     public void flush()
     {
+        // one flush at a time (the flusher thread and a stopping process), so counts are written once and in order
+        synchronized (flushing) {
+            flushOnce();
+        }
+    }
+
+    private void flushOnce()
+    {
         Map<Key, long[]> pending;
         Map<String, Instant> delivered;
         synchronized (this) {
@@ -99,10 +109,19 @@ public final class DeliveryCounters
         }
         try {
             write(pending, delivered);
+            if (failing) {
+                LOG.info("delivery counts are written again");
+                failing = false;
+            }
         }
         catch (RuntimeException e) {
-            LOG.debug("cannot write delivery counts yet: {}", e.getMessage());
+            if (!failing) {
+                LOG.warn("cannot write delivery counts yet (kept for the next try, an hour at most): {}", e.getMessage());
+                failing = true;
+            }
+            Instant oldest = Instant.now().minus(Duration.ofHours(1));
             synchronized (this) {
+                pending.entrySet().removeIf(entry -> entry.getKey().minute().isBefore(oldest));
                 pending.forEach((key, row) -> {
                     long[] merged = counts.computeIfAbsent(key, ignored -> new long[3]);
                     for (int i = 0; i < 3; i++) {
@@ -120,7 +139,7 @@ public final class DeliveryCounters
         // sorted, so two processes flushing at once lock the same rows in the same order
         keys.sort((a, b) -> a.consumerId().equals(b.consumerId()) ? a.minute().compareTo(b.minute()) : a.consumerId().compareTo(b.consumerId()));
         String[] consumers = keys.stream().map(Key::consumerId).toArray(String[]::new);
-        java.sql.Timestamp[] minutes = keys.stream().map(key -> java.sql.Timestamp.from(key.minute())).toArray(java.sql.Timestamp[]::new);
+        String[] minutes = keys.stream().map(key -> key.minute().toString()).toArray(String[]::new);
         Long[] stored = keys.stream().map(key -> pending.get(key)[0]).toArray(Long[]::new);
         Long[] deliveredCounts = keys.stream().map(key -> pending.get(key)[1]).toArray(Long[]::new);
         Long[] acked = keys.stream().map(key -> pending.get(key)[2]).toArray(Long[]::new);
@@ -131,7 +150,7 @@ public final class DeliveryCounters
                 handle.createUpdate("""
                                 insert into delivery_stats (consumer_id, minute, stored, delivered, acked)
                                 select c.consumer_id, c.minute, c.stored, c.delivered, c.acked
-                                from unnest(cast(:consumers as text[]), cast(:minutes as timestamptz[]), cast(:stored as bigint[]),
+                                from unnest(cast(:consumers as text[]), cast(cast(:minutes as text[]) as timestamptz[]), cast(:stored as bigint[]),
                                             cast(:delivered as bigint[]), cast(:acked as bigint[])) as c(consumer_id, minute, stored, delivered, acked)
                                 where exists (select 1 from consumers where id = c.consumer_id)
                                 on conflict (consumer_id, minute) do update set stored = delivery_stats.stored + excluded.stored,
@@ -143,11 +162,11 @@ public final class DeliveryCounters
             if (!deliveredConsumers.isEmpty()) {
                 handle.createUpdate("""
                                 update consumers c set last_delivered_at = d.at
-                                from unnest(cast(:ids as text[]), cast(:ats as timestamptz[])) as d(id, at)
+                                from unnest(cast(:ids as text[]), cast(cast(:ats as text[]) as timestamptz[])) as d(id, at)
                                 where c.id = d.id and (c.last_delivered_at is null or c.last_delivered_at < d.at)
                                 """)
                         .bind("ids", deliveredConsumers.toArray(String[]::new))
-                        .bind("ats", deliveredConsumers.stream().map(id -> java.sql.Timestamp.from(delivered.get(id))).toArray(java.sql.Timestamp[]::new))
+                        .bind("ats", deliveredConsumers.stream().map(id -> delivered.get(id).toString()).toArray(String[]::new))
                         .execute();
             }
         });

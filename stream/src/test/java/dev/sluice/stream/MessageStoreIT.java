@@ -128,6 +128,23 @@ class MessageStoreIT
     }
 
     @Test
+    void countsOfStoredDeliveredAndAcknowledgedMessagesReachTheChartOnceFlushed()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "2", "b1", "3", "c1");
+        List<MessageStore.Delivery> delivered = receive("con_a", 2);
+        ack("con_a", delivered.subList(0, 1));
+        DeliveryCounters.of(store).flush();
+
+        List<MessageStore.Minute> minutes = messages.throughput("con_a", 2);
+        assertThat(minutes.stream().mapToLong(MessageStore.Minute::stored).sum()).isEqualTo(3);
+        assertThat(minutes.stream().mapToLong(MessageStore.Minute::delivered).sum()).isEqualTo(2);
+        assertThat(minutes.stream().mapToLong(MessageStore.Minute::acked).sum()).isEqualTo(1);
+        assertThat(messages.counts("con_a").deliveredLastMinute()).isEqualTo(2);
+    }
+
+    @Test
     void aNackedMessageIsDueAtItsTimeNotAfterTheBacklog()
     {
         migrated();

@@ -35,7 +35,7 @@ public final class AccountService
 
     public CreatedAccount create(Optional<String> idempotencyKey, String name, Object request)
     {
-        Names.checkNotIdShaped(ResourceKind.ACCOUNT, name);
+        Names.check(ResourceKind.ACCOUNT, name);
         return idempotency.create(OPERATOR_SCOPE, idempotencyKey, "createAccount", request, CreatedAccount.class, handle -> {
             AccountId id = AccountId.generate();
             AccountDao accounts = handle.attach(AccountDao.class);

@@ -2,7 +2,6 @@ package dev.sluice.control.auth;
 
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
-import dev.sluice.core.secret.SecretBox;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -26,12 +25,12 @@ public final class AuthenticationFilter
         implements ContainerRequestFilter
 {
     private final Authenticator authenticator;
-    private final SecretBox sessionKey;
+    private final ConsoleSessions sessions;
 
-    public AuthenticationFilter(Authenticator authenticator, SecretBox sessionKey)
+    public AuthenticationFilter(Authenticator authenticator, ConsoleSessions sessions)
     {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.sessionKey = requireNonNull(sessionKey, "sessionKey is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
     }
 
     @Override
@@ -60,17 +59,28 @@ public final class AuthenticationFilter
         Callers.set(authenticator.authenticate(secret));
     }
 
-    /** Console pages take their caller from the session cookie; without a valid one the browser goes to the login page. */
+    /**
+     * Console pages take their caller from the session cookie; without a live one the browser goes to the
+     * login page. A form posted from another site (its Origin or Referer names another host) is refused
+     * before anything else, the login form included.
+     */
     private void authenticateConsole(ContainerRequestContext request, String path)
     {
-        if (path.equals("console/login") || path.startsWith("console/static/")) {
+        if ("POST".equals(request.getMethod()) && !sameOrigin(request)) {
+            request.abortWith(Response.status(Response.Status.FORBIDDEN).type("text/plain; charset=utf-8")
+                    .entity("This form was posted from another site; Sluice's console only takes forms from its own pages.").build());
+            return;
+        }
+        // OPTIONS is answered by Jersey alone, with the path's methods and nothing of the account
+        if (path.equals("console/login") || path.startsWith("console/static/") || "OPTIONS".equals(request.getMethod())) {
             return;
         }
         Cookie cookie = request.getCookies().get(ConsoleSession.COOKIE);
-        Optional<ConsoleSession> session = ConsoleSession.unseal(sessionKey, cookie == null ? null : cookie.getValue());
+        Optional<ConsoleSession> session = sessions.unseal(cookie == null ? null : cookie.getValue());
         try {
-            if (session.isPresent()) {
-                Callers.set(authenticator.authenticate(session.get().token()), session.get());
+            if (session.isPresent() && authenticator.authenticate(session.get().token()) instanceof Caller.AccountToken caller
+                    && sessions.isLive(caller.accountId(), session.get())) {
+                Callers.set(caller, session.get());
                 return;
             }
         }
@@ -82,5 +92,33 @@ public final class AuthenticationFilter
         request.abortWith(htmx
                 ? Response.ok().header("HX-Redirect", login.toString()).build()
                 : Response.seeOther(login).build());
+    }
+
+    /**
+     * Whether a post comes from a page of this server: its Origin (or, from browsers that send none, its
+     * Referer) names the host the request was sent to. A request with neither is no browser's cross-site
+     * form; the CSRF token still guards it.
+     */
+    static boolean sameOrigin(ContainerRequestContext request)
+    {
+        String origin = request.getHeaderString("Origin");
+        if (origin == null || origin.isBlank()) {
+            origin = request.getHeaderString("Referer");
+            if (origin == null || origin.isBlank()) {
+                return true;
+            }
+        }
+        String host = request.getHeaderString(HttpHeaders.HOST);
+        if (host == null || host.isBlank()) {
+            host = request.getUriInfo().getBaseUri().getRawAuthority();
+        }
+        try {
+            URI uri = new URI(origin.strip());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host.strip());
+        }
+        catch (java.net.URISyntaxException e) {
+            return false; // "null" and other opaque origins
+        }
     }
 }

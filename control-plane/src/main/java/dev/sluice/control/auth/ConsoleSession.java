@@ -15,10 +15,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A console session, kept by the browser in one cookie sealed with the server's key (AES-GCM: neither
- * readable nor forgeable): the API token it was opened with, a CSRF token every form posts back, and an
- * expiry. The token is checked again on every request, so revoking it ends the session.
+ * readable nor forgeable): its id, the API token it was opened with, a CSRF token every form posts back,
+ * and an expiry. The token is checked again on every request, so revoking it ends the session; the id is
+ * checked against the server's sessions ({@link ConsoleSessions}), so logging out ends it too.
  */
-public record ConsoleSession(String token, String csrfToken, Instant expiresAt)
+public record ConsoleSession(String id, String token, String csrfToken, Instant expiresAt)
 {
     public static final String COOKIE = "sluice_console";
     public static final Duration LIFETIME = Duration.ofHours(12);
@@ -27,21 +28,28 @@ public record ConsoleSession(String token, String csrfToken, Instant expiresAt)
 
     public ConsoleSession
     {
+        requireNonNull(id, "id is null");
         requireNonNull(token, "token is null");
         requireNonNull(csrfToken, "csrfToken is null");
         requireNonNull(expiresAt, "expiresAt is null");
     }
 
-    public static ConsoleSession open(String token)
+    static ConsoleSession open(String token)
     {
-        byte[] csrf = new byte[24];
-        RANDOM.nextBytes(csrf);
-        return new ConsoleSession(token, Base64.getUrlEncoder().withoutPadding().encodeToString(csrf), Instant.now().plus(LIFETIME));
+        return new ConsoleSession(randomToken(), token, randomToken(), Instant.now().plus(LIFETIME));
+    }
+
+    public static String randomToken()
+    {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public String seal(SecretBox box)
     {
         ObjectNode json = JSON.createObjectNode();
+        json.put("id", id);
         json.put("token", token);
         json.put("csrf", csrfToken);
         json.put("expires", expiresAt.getEpochSecond());
@@ -57,9 +65,9 @@ public record ConsoleSession(String token, String csrfToken, Instant expiresAt)
         try {
             String sealed = new String(Base64.getUrlDecoder().decode(cookie), java.nio.charset.StandardCharsets.UTF_8);
             JsonNode json = JSON.readTree(box.decrypt(sealed));
-            ConsoleSession session = new ConsoleSession(json.path("token").asText(), json.path("csrf").asText(),
+            ConsoleSession session = new ConsoleSession(json.path("id").asText(), json.path("token").asText(), json.path("csrf").asText(),
                     Instant.ofEpochSecond(json.path("expires").asLong()));
-            return session.expiresAt().isAfter(Instant.now()) ? Optional.of(session) : Optional.empty();
+            return session.expiresAt().isAfter(Instant.now()) && !session.id().isEmpty() ? Optional.of(session) : Optional.empty();
         }
         catch (RuntimeException | java.io.IOException e) {
             return Optional.empty();

@@ -24,7 +24,9 @@ public final class ConsoleHeaders
                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'");
         headers.putSingle("X-Frame-Options", "DENY");
         headers.putSingle("X-Content-Type-Options", "nosniff");
-        headers.putSingle("Referrer-Policy", "no-referrer");
+        // same-origin: no referrer to other sites, while the console's own form posts keep their true Origin
+        // (under no-referrer a browser sends "Origin: null", which the cross-site check must refuse)
+        headers.putSingle("Referrer-Policy", "same-origin");
         if (!path.contains("static/")) {
             headers.putSingle("Cache-Control", "no-store");
         }

@@ -20,8 +20,14 @@ public final class ConsolePage
     private final Optional<String> account;
     private final Optional<String> csrf;
     private final Optional<String> error;
+    private final ConsoleScopes can;
 
     ConsolePage(String template, String title, Map<String, Object> model, Optional<String> account, Optional<String> csrf, Optional<String> error)
+    {
+        this(template, title, model, account, csrf, error, new ConsoleScopes(false, false));
+    }
+
+    ConsolePage(String template, String title, Map<String, Object> model, Optional<String> account, Optional<String> csrf, Optional<String> error, ConsoleScopes can)
     {
         super(template + ".ftlh", StandardCharsets.UTF_8);
         this.title = requireNonNull(title, "title is null");
@@ -29,6 +35,13 @@ public final class ConsolePage
         this.account = requireNonNull(account, "account is null");
         this.csrf = requireNonNull(csrf, "csrf is null");
         this.error = requireNonNull(error, "error is null");
+        this.can = requireNonNull(can, "can is null");
+    }
+
+    /** What the signed-in token may do ({@code can.manage}, {@code can.read}): the layout offers only that. */
+    public Map<String, Object> getCan()
+    {
+        return can.model();
     }
 
     public String getTitle()

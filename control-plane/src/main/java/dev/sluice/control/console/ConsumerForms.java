@@ -1,5 +1,7 @@
 package dev.sluice.control.console;
 
+import dev.sluice.api.model.ConsumerCreate;
+import dev.sluice.api.model.ConsumerUpdate;
 import dev.sluice.control.consumer.ConsumerInput;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.consumer.Consumer;
@@ -24,53 +26,62 @@ final class ConsumerForms
 
     private ConsumerForms() {}
 
+    /** A new consumer from its form; every field the API would refuse is refused here, all at once. */
     static ConsumerInput create(MultivaluedMap<String, String> form)
     {
+        FormFields fields = new FormFields(form, ConsumerCreate.class);
         String kind = Pages.field(form, "kind").orElse("pull");
+        if (!kind.equals("pull") && !kind.equals("push")) {
+            fields.fail("kind", "must be pull or push");
+        }
         StartPosition start = switch (Pages.field(form, "start").orElse("now")) {
             case "beginning" -> new StartPosition(StartPosition.At.BEGINNING, null, null);
             case "row" -> new StartPosition(StartPosition.At.ROW, Pages.field(form, "sortColumn").orElse(null), Pages.field(form, "startValue").orElse(null));
             default -> StartPosition.now();
         };
-        return new ConsumerInput(
-                Optional.of(Pages.field(form, "name").orElseThrow(() -> SluiceException.invalid("name", "is required"))),
-                Optional.of(Pages.field(form, "source").orElseThrow(() -> SluiceException.invalid("source", "choose a source"))),
-                Optional.of(kind),
-                Optional.of(tables(form)),
-                Optional.of(actions(form)),
-                Pages.field(form, "filter"),
-                Pages.field(form, "transform"),
-                kind.equals("push") ? Pages.field(form, "endpoint") : Optional.empty(),
-                kind.equals("push") ? Pages.field(form, "path") : Optional.empty(),
-                Pages.integer(form, "batchSize"),
-                Pages.integer(form, "visibilityTimeoutSeconds"),
-                Pages.integer(form, "maxAckPending"),
-                Pages.integer(form, "maxDeliver"),
-                Optional.of(start),
-                Optional.empty(),
-                filterTransitions(form));
+        Optional<String> name = fields.required("name");
+        Optional<String> source = Pages.field(form, "source");
+        if (source.isEmpty()) {
+            fields.fail("source", "choose a source");
+        }
+        Optional<List<TableSelection>> tables = fields.read("tables", () -> tables(form));
+        Optional<List<String>> actions = fields.read("actions", () -> actions(form));
+        Optional<String> filter = fields.text("filter");
+        Optional<String> transform = fields.text("transform");
+        Optional<String> endpoint = kind.equals("push") ? Pages.field(form, "endpoint") : Optional.empty();
+        if (kind.equals("push") && endpoint.isEmpty()) {
+            fields.fail("endpoint", "choose the endpoint a push consumer delivers to");
+        }
+        Optional<String> path = kind.equals("push") ? fields.text("path") : Optional.empty();
+        Optional<Integer> batchSize = fields.integer("batchSize");
+        Optional<Integer> visibilityTimeout = fields.integer("visibilityTimeoutSeconds");
+        Optional<Integer> maxAckPending = fields.integer("maxAckPending");
+        Optional<Integer> maxDeliver = fields.integer("maxDeliver");
+        fields.throwIfInvalid();
+        return new ConsumerInput(name, source, Optional.of(kind), tables, actions, filter, transform, endpoint, path,
+                batchSize, visibilityTimeout, maxAckPending, maxDeliver, Optional.of(start), Optional.empty(), filterTransitions(form));
     }
 
     /** An edit: every field is sent; an empty filter or transform removes it, as in the API. */
     static ConsumerInput update(MultivaluedMap<String, String> form, Consumer current)
     {
-        return new ConsumerInput(
-                Pages.field(form, "name"),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of(tables(form)),
-                Optional.of(actions(form)),
-                Optional.of(Pages.field(form, "filter").orElse("")),
-                Optional.of(Pages.field(form, "transform").orElse("")),
-                current.kind() == Consumer.Kind.PUSH ? Pages.field(form, "endpoint") : Optional.empty(),
-                current.kind() == Consumer.Kind.PUSH ? Optional.of(Pages.field(form, "path").orElse("")) : Optional.empty(),
-                Pages.integer(form, "batchSize"),
-                Pages.integer(form, "visibilityTimeoutSeconds"),
-                Pages.integer(form, "maxAckPending"),
-                Pages.integer(form, "maxDeliver"),
-                Optional.empty(),
-                Optional.empty(),
-                filterTransitions(form));
+        FormFields fields = new FormFields(form, ConsumerUpdate.class);
+        Optional<String> name = fields.text("name");
+        Optional<List<TableSelection>> tables = fields.read("tables", () -> tables(form));
+        Optional<List<String>> actions = fields.read("actions", () -> actions(form));
+        Optional<String> filter = fields.text("filter");
+        Optional<String> transform = fields.text("transform");
+        boolean push = current.kind() == Consumer.Kind.PUSH;
+        Optional<String> endpoint = push ? Pages.field(form, "endpoint") : Optional.empty();
+        Optional<String> path = push ? fields.text("path") : Optional.empty();
+        Optional<Integer> batchSize = fields.integer("batchSize");
+        Optional<Integer> visibilityTimeout = fields.integer("visibilityTimeoutSeconds");
+        Optional<Integer> maxAckPending = fields.integer("maxAckPending");
+        Optional<Integer> maxDeliver = fields.integer("maxDeliver");
+        fields.throwIfInvalid();
+        return new ConsumerInput(name, Optional.empty(), Optional.empty(), tables, actions, Optional.of(filter.orElse("")), Optional.of(transform.orElse("")),
+                endpoint, push ? Optional.of(path.orElse("")) : Optional.empty(), batchSize, visibilityTimeout, maxAckPending, maxDeliver,
+                Optional.empty(), Optional.empty(), filterTransitions(form));
     }
 
     private static Optional<Consumer.FilterTransitions> filterTransitions(MultivaluedMap<String, String> form)

@@ -7,6 +7,8 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.source.SourceService;
+import dev.sluice.core.error.SluiceException;
+import dev.sluice.store.Page;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.stream.MessageStore;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +39,8 @@ import static java.util.Objects.requireNonNull;
 @Produces(MediaType.TEXT_HTML)
 public final class ConsumerPages
 {
+    private static final Set<String> FIELDS = Set.of("name", "source", "kind", "tables", "actions", "filter", "transform", "endpoint", "path", "batchSize",
+            "visibilityTimeoutSeconds", "maxAckPending", "maxDeliver", "start", "sortColumn");
     private static final int PEEK = 10;
     private static final int CHART_MINUTES = 30;
 
@@ -76,7 +82,7 @@ public final class ConsumerPages
                 Consumer consumer = consumers.create(caller.accountId(), Optional.empty(), ConsumerForms.create(form), form);
                 return Pages.redirect("/console/consumers/" + consumer.id());
             },
-            (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(Pages.message(e))));
+            (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(e)));
     }
 
     @GET
@@ -103,19 +109,19 @@ public final class ConsumerPages
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("kind", ConsoleResource.kind(consumer));
                 values.put("source", consumer.sourceId());
-                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(Pages.message(e)));
+                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(e));
             });
     }
 
     @GET
     @Path("{id}")
-    public Response show(@PathParam("id") String id)
+    public Response show(@PathParam("id") String id, @QueryParam("deadAfter") String deadAfter)
     {
         return Pages.guard(() -> {
             Caller.AccountToken caller = Callers.read();
             Consumer consumer = consumers.get(caller.accountId(), id);
             Map<String, Object> model = new LinkedHashMap<>(summary(consumer));
-            model.put("live", live(caller, consumer));
+            model.put("live", live(caller, consumer, cursor(deadAfter)));
             return Pages.render("consumer", consumer.name(), model);
         });
     }
@@ -123,13 +129,13 @@ public final class ConsumerPages
     /** The part of the consumer page that refreshes itself every few seconds. */
     @GET
     @Path("{id}/live")
-    public Response liveFragment(@PathParam("id") String id)
+    public Response liveFragment(@PathParam("id") String id, @QueryParam("deadAfter") String deadAfter)
     {
         return Pages.guard(() -> {
             Caller.AccountToken caller = Callers.read();
             Consumer consumer = consumers.get(caller.accountId(), id);
             Map<String, Object> model = new LinkedHashMap<>(summary(consumer));
-            model.put("live", live(caller, consumer));
+            model.put("live", live(caller, consumer, cursor(deadAfter)));
             return Pages.render("consumer-live", consumer.name(), model);
         });
     }
@@ -148,6 +154,20 @@ public final class ConsumerPages
                 "stored", minutes.stream().map(MessageStore.Minute::stored).toList(),
                 "delivered", minutes.stream().map(MessageStore.Minute::delivered).toList(),
                 "acked", minutes.stream().map(MessageStore.Minute::acked).toList())).build();
+    }
+
+    /** Deletes the consumer with its stream, as {@code DELETE /v1/consumers/{id}} does; the page asked first, naming what is lost. */
+    @POST
+    @Path("{id}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response delete(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
+    {
+        return Pages.guard(() -> {
+            Pages.checkCsrf(form, csrfHeader);
+            Caller.AccountToken caller = Callers.manage();
+            consumers.delete(caller.accountId(), id);
+            return Pages.redirect("/console");
+        });
     }
 
     @POST
@@ -214,7 +234,7 @@ public final class ConsumerPages
         });
     }
 
-    private Response form(Caller.AccountToken caller, String title, String action, Map<String, Object> values, boolean creating, Optional<String> error)
+    private Response form(Caller.AccountToken caller, String title, String action, Map<String, Object> values, boolean creating, Optional<SluiceException> refused)
     {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("action", action);
@@ -225,7 +245,7 @@ public final class ConsumerPages
                 .map(source -> Map.of("id", source.id(), "name", source.name())).toList());
         model.put("endpoints", endpoints.list(caller.accountId(), "", 200).items().stream()
                 .map(endpoint -> Map.of("id", endpoint.id(), "name", ConsoleResource.endpointLabel(endpoint))).toList());
-        return Pages.render(error.isPresent() ? 422 : 200, "consumer-form", title, model, error);
+        return Pages.form("consumer-form", title, model, refused, FIELDS);
     }
 
     private static Map<String, Object> summary(Consumer consumer)
@@ -242,34 +262,82 @@ public final class ConsumerPages
         return model;
     }
 
-    private Map<String, Object> live(Caller.AccountToken caller, Consumer consumer)
+    private Map<String, Object> live(Caller.AccountToken caller, Consumer consumer, String deadAfter)
     {
         MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
         Optional<dev.sluice.store.consumer.ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.id());
+        List<MessageStore.Minute> recent = messages.throughput(consumer.id(), CHART_MINUTES);
+        ConsumerHealth verdict = ConsumerHealth.of(consumer, counts, health, recent);
         Map<String, Object> live = new LinkedHashMap<>();
+        live.put("health", verdict.level());
+        live.put("healthSummary", verdict.summary());
         live.put("backlog", Long.toString(counts.backlog()));
         live.put("inFlight", Long.toString(counts.inFlight()));
         live.put("deadLetterCount", Long.toString(counts.deadLetters()));
         live.put("deliveredLastMinute", Long.toString(counts.deliveredLastMinute()));
-        live.put("lastDeliveredAt", health.map(h -> Pages.time(h.lastDeliveredAt())).orElse(""));
+        live.put("lastDeliveredAt", lastDelivered(health, recent));
         live.put("lastError", health.map(h -> Optional.ofNullable(h.lastDeliveryError()).orElse("")).orElse(""));
         live.put("lastErrorAt", health.map(h -> Pages.time(h.lastDeliveryErrorAt())).orElse(""));
-        live.put("peek", messages.peek(consumer.id(), PEEK).stream().map(ConsumerPages::message).toList());
-        live.put("deadLetters", delivery.deadLetters(caller.accountId(), consumer.id(), "", PEEK).items().stream().map(dead -> {
-            Map<String, Object> row = new LinkedHashMap<>(message(dead.message()));
-            row.put("reason", dead.reason());
-            row.put("at", Pages.time(dead.deadLetteredAt()));
+        List<StoredMessage> peek = messages.peek(consumer.id(), PEEK);
+        live.put("peek", peek.stream().map(ConsumerPages::message).toList());
+        live.put("empty", emptyState(counts, peek));
+        Page<MessageStore.DeadLetter> dead = delivery.deadLetters(caller.accountId(), consumer.id(), deadAfter, PEEK);
+        live.put("deadLetters", dead.items().stream().map(letter -> {
+            Map<String, Object> row = new LinkedHashMap<>(message(letter.message()));
+            row.put("reason", letter.reason());
+            row.put("at", Pages.time(letter.deadLetteredAt()));
             return row;
         }).toList());
+        live.put("deadAfter", deadAfter);
+        live.put("deadNext", dead.nextCursor().orElse(""));
+        live.put("deadShown", dead.items().isEmpty() ? "" : "#" + dead.items().get(0).message().seq() + "–#" + dead.items().get(dead.items().size() - 1).message().seq());
         live.put("backfills", backfills.list(caller.accountId(), consumer.id(), "", 20).items().stream().map(ConsumerPages::backfill).toList());
         return live;
+    }
+
+    /**
+     * When a delivery last succeeded: the push worker's record, or for a pull consumer (which has none) the
+     * latest minute its receivers were handed messages.
+     */
+    private static String lastDelivered(Optional<dev.sluice.store.consumer.ConsumerDao.DeliveryHealth> health, List<MessageStore.Minute> recent)
+    {
+        Optional<java.time.OffsetDateTime> pushed = health.map(dev.sluice.store.consumer.ConsumerDao.DeliveryHealth::lastDeliveredAt);
+        if (pushed.isPresent()) {
+            return Pages.time(pushed.get());
+        }
+        for (int i = recent.size() - 1; i >= 0; i--) {
+            if (recent.get(i).delivered() > 0) {
+                return "in the minute of " + Pages.time(recent.get(i).minute());
+            }
+        }
+        return "not in the last " + CHART_MINUTES + " minutes";
+    }
+
+    /** What to say when no message is listed, true to the counts: acknowledged, dead-lettered or in flight. */
+    private static String emptyState(MessageStore.Counts counts, List<StoredMessage> peek)
+    {
+        if (!peek.isEmpty()) {
+            return "";
+        }
+        if (counts.backlog() == 0 && counts.inFlight() == 0 && counts.deadLetters() == 0) {
+            return "The stream is empty: every message was acknowledged.";
+        }
+        if (counts.deadLetters() > 0 && counts.backlog() == 0) {
+            return "No message waits for delivery; " + counts.deadLetters() + " did not succeed and are in the dead letters above.";
+        }
+        return "No message to show right now.";
+    }
+
+    private static String cursor(String deadAfter)
+    {
+        return deadAfter == null ? "" : deadAfter.strip();
     }
 
     private static Map<String, Object> message(StoredMessage message)
     {
         String record = message.recordJson();
         return Map.of("seq", Long.toString(message.seq()), "action", message.action(), "table", message.tableSchema() + "." + message.tableName(),
-                "group", message.groupKey(), "deliverCount", Integer.toString(message.deliverCount()),
+                "group", message.groupKey(), "deliverCount", Integer.toString(message.deliverCount()), "delivered", message.deliverCount() > 0,
                 "record", record.length() > 300 ? record.substring(0, 300) + "…" : record, "committedAt", Pages.time(message.commitTimestamp()));
     }
 

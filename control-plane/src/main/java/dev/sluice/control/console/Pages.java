@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -38,9 +39,36 @@ final class Pages
     {
         Caller.AccountToken caller = Callers.account();
         return Response.status(status)
-                .entity(new ConsolePage(template, title, model, Optional.of(caller.accountName()), Optional.of(Callers.session().csrfToken()), error))
+                .entity(new ConsolePage(template, title, model, Optional.of(caller.accountName()), Optional.of(Callers.session().csrfToken()), error,
+                        ConsoleScopes.of(caller)))
                 .type("text/html; charset=utf-8")
                 .build();
+    }
+
+    /**
+     * A form page: shown fresh, or again after {@code refused} with each error at its field ({@code model.errors},
+     * by form field) and, above the form, the errors of no field or a line that points at the fields.
+     */
+    static Response form(String template, String title, Map<String, Object> model, Optional<SluiceException> refused, Set<String> fields)
+    {
+        Map<String, Object> full = new LinkedHashMap<>(model);
+        Map<String, String> errors = new LinkedHashMap<>();
+        Optional<String> top = Optional.empty();
+        if (refused.isPresent()) {
+            errors.putAll(FormFields.byField(refused.get(), fields));
+            String unplaced = errors.remove("");
+            if (refused.get().fieldErrors().isEmpty()) {
+                top = Optional.of(refused.get().getMessage());
+            }
+            else if (unplaced != null) {
+                top = Optional.of(unplaced);
+            }
+            else {
+                top = Optional.of(errors.size() == 1 ? "Correct the field marked below." : "Correct the " + errors.size() + " fields marked below.");
+            }
+        }
+        full.put("errors", errors);
+        return render(refused.map(e -> e.code().status()).orElse(200), template, title, full, top);
     }
 
     /** Runs a page's work; a problem the API would answer with (not found, refused scope) becomes an error page with its status. */

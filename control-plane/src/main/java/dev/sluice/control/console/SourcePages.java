@@ -1,5 +1,7 @@
 package dev.sluice.control.console;
 
+import dev.sluice.api.model.SourceCreate;
+import dev.sluice.api.model.SourceUpdate;
 import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.control.source.SourceService;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -32,6 +35,7 @@ import static java.util.Objects.requireNonNull;
 @Produces(MediaType.TEXT_HTML)
 public final class SourcePages
 {
+    private static final Set<String> FIELDS = Set.of("name", "host", "port", "database", "username", "password", "sslMode");
     private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     private final SourceService sources;
@@ -58,19 +62,23 @@ public final class SourcePages
     public Response create(MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
         return Pages.submit(form, csrfHeader, caller -> caller, (caller, unused) -> {
-                SourceService.NewSource input = new SourceService.NewSource(
-                        Pages.field(form, "name").orElseThrow(() -> SluiceException.invalid("name", "is required")),
-                        Pages.field(form, "host").orElseThrow(() -> SluiceException.invalid("host", "is required")),
-                        Pages.integer(form, "port").orElse(5432),
-                        Pages.field(form, "database").orElseThrow(() -> SluiceException.invalid("database", "is required")),
-                        Pages.field(form, "username").orElseThrow(() -> SluiceException.invalid("username", "is required")),
-                        Optional.ofNullable(form.getFirst("password")).orElse(""),
-                        Pages.field(form, "sslMode").orElse("prefer"),
-                        Optional.empty(), Optional.empty(), true, true);
+                FormFields fields = new FormFields(form, SourceCreate.class);
+                Optional<String> name = fields.required("name");
+                Optional<String> host = fields.required("host");
+                Optional<Integer> port = fields.integer("port");
+                Optional<String> database = fields.required("database");
+                Optional<String> username = fields.required("username");
+                String password = Optional.ofNullable(form.getFirst("password")).orElse("");
+                if (password.isEmpty()) {
+                    fields.fail("password", "is required");
+                }
+                fields.throwIfInvalid();
+                SourceService.NewSource input = new SourceService.NewSource(name.orElseThrow(), host.orElseThrow(), port.orElse(5432), database.orElseThrow(),
+                        username.orElseThrow(), password, Pages.field(form, "sslMode").orElse("prefer"), Optional.empty(), Optional.empty(), true, true);
                 Source source = sources.create(caller.accountId(), Optional.empty(), input, form);
                 return Pages.redirect("/console/sources/" + source.id());
             },
-            (unused, e) -> form("New source", "/console/sources", Pages.values(form), true, Optional.of(describe(e))));
+            (unused, e) -> form("New source", "/console/sources", Pages.values(form), true, Optional.of(e)));
     }
 
     @GET
@@ -95,6 +103,8 @@ public final class SourcePages
             model.put("lastError", status.lastError().orElse(""));
             model.put("lastErrorAt", status.lastErrorAt().map(Pages::time).orElse(""));
             List<Consumer> ofSource = consumers.list(caller.accountId(), "", 200).items().stream().filter(consumer -> consumer.sourceId().equals(source.id())).toList();
+            model.put("consumerCount", Integer.toString(ofSource.size()));
+            model.put("consumerNames", ofSource.isEmpty() ? "none" : ofSource.stream().map(Consumer::name).collect(Collectors.joining(", ")));
             try {
                 model.put("tables", sources.tables(caller.accountId(), source.id()).stream().map(table -> table(table, ofSource)).toList());
                 model.put("tablesError", "");
@@ -126,10 +136,16 @@ public final class SourcePages
     public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
         return Pages.submit(form, csrfHeader, caller -> sources.get(caller.accountId(), id), (caller, source) -> {
-                SourceService.SourceChanges changes = new SourceService.SourceChanges(Pages.field(form, "name").filter(name -> !name.equals(source.name())),
-                        Pages.field(form, "host").filter(host -> !host.equals(source.host())),
-                        Pages.integer(form, "port").filter(port -> port != source.port()),
-                        Pages.field(form, "username").filter(user -> !user.equals(source.username())),
+                FormFields fields = new FormFields(form, SourceUpdate.class);
+                Optional<String> name = fields.text("name");
+                Optional<String> host = fields.text("host");
+                Optional<Integer> port = fields.integer("port");
+                Optional<String> username = fields.text("username");
+                fields.throwIfInvalid();
+                SourceService.SourceChanges changes = new SourceService.SourceChanges(name.filter(value -> !value.equals(source.name())),
+                        host.filter(value -> !value.equals(source.host())),
+                        port.filter(value -> value != source.port()),
+                        username.filter(value -> !value.equals(source.username())),
                         Optional.ofNullable(form.getFirst("password")).filter(password -> !password.isEmpty()),
                         Pages.field(form, "sslMode").filter(mode -> !mode.equals(source.sslMode())));
                 sources.update(caller.accountId(), source.id(), changes);
@@ -138,7 +154,7 @@ public final class SourcePages
             (source, e) -> {
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("database", source.database());
-                return form("Edit " + source.name(), "/console/sources/" + source.id(), values, false, Optional.of(describe(e)));
+                return form("Edit " + source.name(), "/console/sources/" + source.id(), values, false, Optional.of(e));
             });
     }
 
@@ -157,16 +173,11 @@ public final class SourcePages
         });
     }
 
-    private static Response form(String title, String action, Map<String, Object> values, boolean creating, Optional<String> error)
+    /** A source check's refusal has no field: it lists every failed check above the form. */
+    private static Response form(String title, String action, Map<String, Object> values, boolean creating, Optional<SluiceException> refused)
     {
         Map<String, Object> model = Map.of("action", action, "values", values, "creating", creating, "sslModes", SSL_MODES);
-        return Pages.render(error.isPresent() ? 422 : 200, "source-form", title, model, error);
-    }
-
-    /** What went wrong; a source check's message already lists every failed check. */
-    private static String describe(SluiceException e)
-    {
-        return Pages.message(e);
+        return Pages.form("source-form", title, model, refused, FIELDS);
     }
 
     private static Map<String, Object> table(SourceTable table, List<Consumer> consumers)

@@ -60,7 +60,7 @@ public final class ConsumerService
     public Consumer create(AccountId accountId, Optional<String> idempotencyKey, ConsumerInput input, Object request)
     {
         String name = input.name().orElseThrow();
-        Names.checkNotIdShaped(ResourceKind.CONSUMER, name);
+        Names.check(ResourceKind.CONSUMER, name);
         Consumer.Kind kind = Consumer.Kind.valueOf(input.kind().orElseThrow().toUpperCase(Locale.ROOT));
         List<TableSelection> tables = input.tables().orElseThrow();
         ConsumerRules.checkTables("tables", tables);
@@ -117,7 +117,7 @@ public final class ConsumerService
 
     public Consumer update(AccountId accountId, String idOrName, ConsumerInput changes)
     {
-        changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.CONSUMER, name));
+        changes.name().ifPresent(name -> Names.check(ResourceKind.CONSUMER, name));
         changes.tables().ifPresent(tables -> ConsumerRules.checkTables("tables", tables));
         Optional<String> newFilter = changes.filter().map(String::strip);
         Optional<String> newTransform = changes.transform();

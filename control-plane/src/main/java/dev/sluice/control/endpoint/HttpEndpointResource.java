@@ -34,8 +34,8 @@ public final class HttpEndpointResource
         Caller.AccountToken caller = Callers.manage();
         HttpEndpointService.EndpointInput input = new HttpEndpointService.EndpointInput(Optional.of(request.getName()), Optional.of(request.getUrl().trim()),
                 Optional.ofNullable(request.getHeaders()), Optional.ofNullable(request.getSecretHeaders()), Optional.ofNullable(request.getSigningSecret()));
-        HttpEndpoint endpoint = endpoints.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
-        return Response.status(Response.Status.CREATED).entity(toDto(endpoint)).build();
+        HttpEndpointService.CreatedEndpoint created = endpoints.create(caller.accountId(), Optional.ofNullable(idempotencyKey), input, request);
+        return Response.status(Response.Status.CREATED).entity(toDto(created)).build();
     }
 
     @Override
@@ -66,11 +66,25 @@ public final class HttpEndpointResource
     }
 
     @Override
+    public Response rotateHttpEndpointSigningSecret(String endpointId)
+    {
+        Caller.AccountToken caller = Callers.manage();
+        return Response.ok(toDto(endpoints.rotateSigningSecret(caller.accountId(), endpointId))).build();
+    }
+
+    @Override
     public Response deleteHttpEndpoint(String endpointId)
     {
         Caller.AccountToken caller = Callers.manage();
         endpoints.delete(caller.accountId(), endpointId);
         return Response.noContent().build();
+    }
+
+    private static dev.sluice.api.model.HttpEndpoint toDto(HttpEndpointService.CreatedEndpoint created)
+    {
+        dev.sluice.api.model.HttpEndpoint dto = toDto(created.endpoint());
+        dto.setSigningSecret(created.signingSecret().orElse(null));
+        return dto;
     }
 
     static dev.sluice.api.model.HttpEndpoint toDto(HttpEndpoint endpoint)

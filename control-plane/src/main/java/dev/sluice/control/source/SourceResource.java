@@ -87,7 +87,8 @@ public final class SourceResource
     @Override
     public Response checkSource(String sourceId)
     {
-        Caller.AccountToken caller = Callers.read();
+        // a check connects to the user's database: an action, not a read
+        Caller.AccountToken caller = Callers.manage();
         CheckResult result = sources.check(caller.accountId(), sourceId);
         SourceCheck body = new SourceCheck(result.ok(), Dtos.time(result.checkedAt()),
                 result.checks().stream().map(SourceCheckFailedException::toDto).toList());

@@ -61,7 +61,7 @@ public final class SourceService
 
     public Source create(AccountId accountId, Optional<String> idempotencyKey, NewSource input, Object request)
     {
-        Names.checkNotIdShaped(ResourceKind.SOURCE, input.name());
+        Names.check(ResourceKind.SOURCE, input.name());
         checkHost(input.host());
         Optional<Source> earlier = idempotency.earlier(accountId.value(), idempotencyKey, "createSource", request, Source.class);
         if (earlier.isPresent()) {
@@ -121,7 +121,7 @@ public final class SourceService
     /** Changes name or connection settings; changed connection settings are checked before they are saved. */
     public Source update(AccountId accountId, String idOrName, SourceChanges changes)
     {
-        changes.name().ifPresent(name -> Names.checkNotIdShaped(ResourceKind.SOURCE, name));
+        changes.name().ifPresent(name -> Names.check(ResourceKind.SOURCE, name));
         changes.host().ifPresent(SourceService::checkHost);
         Source current = get(accountId, idOrName);
         Source updated = new Source(accountId, current.id(), changes.name().orElse(current.name()), changes.host().orElse(current.host()),

@@ -32,7 +32,7 @@ public final class TokenService
 
     public CreatedToken create(AccountId accountId, Optional<String> idempotencyKey, String name, Set<Scope> scopes, Object request)
     {
-        Names.checkNotIdShaped(ResourceKind.TOKEN, name);
+        Names.check(ResourceKind.TOKEN, name);
         return idempotency.create(accountId.value(), idempotencyKey, "createToken", request, CreatedToken.class,
                 handle -> createInTransaction(handle, accountId, name, scopes));
     }

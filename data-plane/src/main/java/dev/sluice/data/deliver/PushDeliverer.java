@@ -57,7 +57,6 @@ public final class PushDeliverer
     private static final Logger LOG = LoggerFactory.getLogger(PushDeliverer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
     private static final Duration CONFIGURATION_REFRESH = Duration.ofSeconds(1);
-    private static final Duration ROTATION_GRACE = Duration.ofHours(24);
     /** The most messages of one group handed to a sender at once. */
     static final int RUN = 100;
     private static final Duration ACK_LINGER = Duration.ofMillis(2);
@@ -447,12 +446,8 @@ public final class PushDeliverer
         endpoint.secretHeadersEncrypted()
                 .map(encrypted -> Json.read(secrets.decrypt(encrypted), new TypeReference<Map<String, String>>() {}))
                 .ifPresent(headers::putAll);
-        List<String> signing = new ArrayList<>();
-        endpoint.signingSecretEncrypted().map(secrets::decrypt).ifPresent(signing::add);
-        boolean previousStillValid = endpoint.signingSecretRotatedAt().map(at -> at.plus(ROTATION_GRACE).isAfter(Instant.now())).orElse(false);
-        if (previousStillValid) {
-            endpoint.previousSigningSecretEncrypted().map(secrets::decrypt).ifPresent(signing::add);
-        }
+        // the current secret and every one a rotation replaced less than 24 hours ago (read again at least once a second)
+        List<String> signing = WebhookSigner.secrets(endpoint, secrets, Instant.now());
         String url = endpoint.url() + consumer.path().orElse("");
         return new Target(url, headers, signing);
     }

@@ -115,8 +115,12 @@ class SlotLostIT
 
         // the console shows the state and offers the reset, which is refused without the form's token
         HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        String loginPage = browser.send(HttpRequest.newBuilder(URI.create(api + "/console/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher loginCsrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(loginPage);
+        assertThat(loginCsrf.find()).isTrue();
         HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(api + "/console/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + loginCsrf.group(1) + "&token=" + token)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(303);
         String page = browser.send(HttpRequest.newBuilder(URI.create(api + "/console/sources/" + sourceId)).build(), HttpResponse.BodyHandlers.ofString()).body();

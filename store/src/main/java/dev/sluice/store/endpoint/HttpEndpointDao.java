@@ -12,7 +12,6 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,19 +39,18 @@ public interface HttpEndpointDao
     {
         return updateRow(endpoint.accountId(), endpoint.id(), endpoint.name(), endpoint.url(), Json.write(endpoint.headers()),
                 endpoint.secretHeadersEncrypted().orElse(null), endpoint.secretHeaderNames().toArray(String[]::new),
-                endpoint.signingSecretEncrypted().orElse(null), endpoint.previousSigningSecretEncrypted().orElse(null),
-                endpoint.signingSecretRotatedAt().map(Timestamp::from).orElse(null));
+                endpoint.signingSecretEncrypted().orElse(null), Json.write(endpoint.retiredSigningSecrets()));
     }
 
     @SqlUpdate("""
             update http_endpoints set name = :name, url = :url, headers = cast(:headers as jsonb), secret_headers_encrypted = :secretHeaders,
                    secret_header_names = :secretHeaderNames, signing_secret_encrypted = :signingSecret,
-                   previous_signing_secret_encrypted = :previousSigningSecret, signing_secret_rotated_at = :rotatedAt, updated_at = now()
+                   retired_signing_secrets = cast(:retiredSigningSecrets as jsonb), updated_at = now()
             where account_id = :accountId and id = :id
             """)
     int updateRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("url") String url,
             @Bind("headers") String headers, @Bind("secretHeaders") String secretHeaders, @Bind("secretHeaderNames") String[] secretHeaderNames,
-            @Bind("signingSecret") String signingSecret, @Bind("previousSigningSecret") String previousSigningSecret, @Bind("rotatedAt") Timestamp rotatedAt);
+            @Bind("signingSecret") String signingSecret, @Bind("retiredSigningSecrets") String retiredSigningSecrets);
 
     @SqlQuery("select * from http_endpoints where account_id = :accountId and id = :id")
     Optional<HttpEndpoint> findById(@Bind("accountId") AccountId accountId, @Bind("id") String id);
@@ -63,6 +61,14 @@ public interface HttpEndpointDao
     @SqlQuery("select * from http_endpoints where account_id = :accountId and id > :after order by id limit :limit")
     List<HttpEndpoint> list(@Bind("accountId") AccountId accountId, @Bind("after") String after, @Bind("limit") int limit);
 
+    /** Endpoints created before every endpoint had a signing secret; crosses accounts, for the one-time upgrade at start. */
+    @SqlQuery("select * from http_endpoints where signing_secret_encrypted is null order by id")
+    List<HttpEndpoint> unsignedAcrossAccounts();
+
+    /** Gives an endpoint its first signing secret, unless another node did first. */
+    @SqlUpdate("update http_endpoints set signing_secret_encrypted = :signingSecret where account_id = :accountId and id = :id and signing_secret_encrypted is null")
+    int setFirstSigningSecret(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("signingSecret") String signingSecret);
+
     @SqlUpdate("delete from http_endpoints where account_id = :accountId and id = :id")
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 
@@ -71,12 +77,12 @@ public interface HttpEndpointDao
             implements RowMapper<HttpEndpoint>
     {
         private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+        private static final TypeReference<List<RetiredSigningSecret>> RETIRED = new TypeReference<>() {};
 
         @Override
         public HttpEndpoint map(ResultSet rs, StatementContext ctx)
                 throws SQLException
         {
-            Timestamp rotatedAt = rs.getTimestamp("signing_secret_rotated_at");
             return new HttpEndpoint(
                     new AccountId(rs.getString("account_id")),
                     rs.getString("id"),
@@ -86,8 +92,7 @@ public interface HttpEndpointDao
                     Optional.ofNullable(rs.getString("secret_headers_encrypted")),
                     List.of((String[]) rs.getArray("secret_header_names").getArray()),
                     Optional.ofNullable(rs.getString("signing_secret_encrypted")),
-                    Optional.ofNullable(rs.getString("previous_signing_secret_encrypted")),
-                    Optional.ofNullable(rotatedAt).map(Timestamp::toInstant),
+                    Json.read(rs.getString("retired_signing_secrets"), RETIRED),
                     rs.getTimestamp("created_at").toInstant(),
                     rs.getTimestamp("updated_at").toInstant());
         }

@@ -1,4 +1,4 @@
-// Sluice console: the throughput chart (uPlot), refreshed every few seconds.
+// Sluice console: the throughput chart (uPlot), refreshed every few seconds, and confirmations of destructive actions.
 (function () {
   'use strict';
 
@@ -40,6 +40,15 @@
     refresh();
     setInterval(refresh, 3000);
   }
+
+  // destructive actions ask first, naming what is lost (the form's data-confirm); the live part of a page is
+  // replaced every few seconds, so the listener sits on the document rather than on each form
+  document.addEventListener('submit', function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute('data-confirm');
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  }, true);
 
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('[data-throughput]').forEach(chart);
