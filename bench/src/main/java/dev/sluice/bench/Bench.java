@@ -38,6 +38,8 @@ public final class Bench
             throws Exception
     {
         boolean full = List.of(args).contains("--full");
+        // generations close sooner than in production, so the deep-backlog scenario sees consumed ones dropped
+        System.setProperty("sluice.stream.generationRows", "100000");
         Path out = Path.of(argument(args, "--out", "."));
         long scale = full ? 10 : 1;
         List<Scenario> scenarios = List.of(
@@ -148,7 +150,7 @@ public final class Bench
             result.set("fan_out", StoreScenarios.fanOut(source, sluice, sourceId, 20_000 * scale, 10, oneConsumer));
             result.set("backfill", StoreScenarios.backfill(source, sluice, sourceId, 1_000_000));
             result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, full ? Duration.ofSeconds(60) : Duration.ofSeconds(20)));
-            long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "1000000"));
+            long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "300000"));
             result.set("deep_backlog", StoreScenarios.deepBacklog(source, sluice, sourceId, backlog));
         }
 

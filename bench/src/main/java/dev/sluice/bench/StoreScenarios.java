@@ -40,12 +40,14 @@ final class StoreScenarios
             sluice.createPullConsumer(name, sourceId);
             names.add(name);
         }
-        long before = sluice.sourceStatus(sourceId).path("changes_read").asLong();
+        long before = sluice.sourceStatus(sourceId).path("messages_stored").asLong();
         sluice.stop();
         source.write(changes, 100, 200, false, 0);
         sluice.start();
-        Bench.Timing timing = Bench.Timing.until(() -> sluice.sourceStatus(sourceId).path("changes_read").asLong() - before, changes,
-                () -> changes, Duration.ofMinutes(30));
+        // every change is a message for each of the consumers
+        long messages = changes * consumers;
+        Bench.Timing timing = Bench.Timing.until(() -> sluice.sourceStatus(sourceId).path("messages_stored").asLong() - before, messages,
+                () -> messages, Duration.ofMinutes(30));
         double seconds = timing.lastAt() - timing.firstAt();
         names.forEach(sluice::deleteConsumer);
         sluice.setActive("push", true);

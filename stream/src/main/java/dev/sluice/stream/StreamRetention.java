@@ -36,9 +36,12 @@ public final class StreamRetention
         this.rotateAge = requireNonNull(rotateAge, "rotateAge is null");
     }
 
+    /** Rows after which a generation closes: JVM system property {@code sluice.stream.generationRows}, default 1,000,000. */
+    public static final String GENERATION_ROWS = "sluice.stream.generationRows";
+
     public static StreamRetention defaults(Store store)
     {
-        return new StreamRetention(store, 1_000_000, Duration.ofMinutes(10));
+        return new StreamRetention(store, Long.getLong(GENERATION_ROWS, 1_000_000), Duration.ofMinutes(10));
     }
 
     /** What one run did. */
