@@ -36,9 +36,10 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Strict FIFO per group: a message enters the window blocked when its group already has one there, and only
  * unblocked messages are delivered (a push deliverer may take a group's next messages with its head, as one
- * run it sends in order). Receives of one consumer run one at a time (an exclusive advisory lock per consumer);
- * acks, nacks and dead-lettering share that lock, so a message entering the window always sees whether its
- * group's head is still there.
+ * run it sends in order). Receivers of one consumer deliver from its window side by side (each skips the rows
+ * another has locked); one at a time moves messages past the cursor, under an exclusive advisory lock per
+ * consumer that acks, nacks and dead-lettering take shared, so a message entering the window always sees
+ * whether its group's head is still there.
  *
  * <p>Every statement is scoped to one consumer.
  */
@@ -112,9 +113,10 @@ public final class MessageStore
         long key = key(consumerId);
         List<Delivery> received = store.inTransaction(handle -> {
             guard.accept(handle);
-            lockExclusive(handle, key);
+            // receivers of one consumer deliver from its window side by side (each skips the rows another has locked);
+            // only one at a time moves messages past the cursor, and not while an ack unblocks a group (see the class)
             List<Head> heads = dueHeads(handle, key, max);
-            if (heads.size() < max) {
+            if (heads.size() < max && tryLockExclusive(handle, key)) {
                 long pending = handle.createQuery("select count(*) from (select 1 from stream_pending where consumer_key = :k limit :cap) p")
                         .bind("k", key).bind("cap", maxAckPending).mapTo(Long.class).one();
                 long room = maxAckPending - pending;
@@ -128,6 +130,8 @@ public final class MessageStore
             }
             List<Long> exhausted = heads.stream().filter(head -> head.deliverCount() >= maxDeliver).map(Head::seq).toList();
             if (!exhausted.isEmpty()) {
+                // unblocking their groups' next messages must not race a take (a no-op when this receive holds the exclusive lock)
+                lockShared(handle, key);
                 deadLetter(handle, consumerId, key, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
                 // their groups' next messages may go out in this receive already
                 heads = dueHeads(handle, key, max).stream().filter(head -> head.deliverCount() < maxDeliver).toList();
@@ -173,6 +177,7 @@ public final class MessageStore
                         select seq, group_key, deliver_count from stream_pending
                         where consumer_key = :k and not blocked and visible_at <= now()
                         order by seq limit :max
+                        for update skip locked
                         """)
                 .bind("k", key).bind("max", max)
                 .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count"))).list();
@@ -579,6 +584,13 @@ public final class MessageStore
             keys.put(consumerId, resolved);
         }
         return resolved;
+    }
+
+    /** Takes the consumer's exclusive lock if no one holds it (or this transaction holds it already). */
+    private static boolean tryLockExclusive(Handle handle, long key)
+    {
+        return handle.createQuery("select pg_try_advisory_xact_lock(:namespace, :key)").bind("namespace", LOCK_NAMESPACE).bind("key", (int) key)
+                .mapTo(Boolean.class).one();
     }
 
     private static void lockExclusive(Handle handle, long key)
