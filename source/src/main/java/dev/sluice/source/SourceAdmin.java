@@ -256,21 +256,40 @@ public final class SourceAdmin
     /**
      * Writes a watermark into the WAL: a logical decoding message on Postgres 14 and newer (pgoutput streams
      * them), otherwise a row in the watermark table {@code public.sluice_watermarks}, which must then be published.
+     * Its transaction commits with {@code synchronous_commit = local}: the WAL is flushed at once, so the stream
+     * (which is only sent flushed WAL) sees the watermark now rather than at the WAL writer's next round on a
+     * source that commits asynchronously; {@code local} never waits for a standby.
      */
     public void emitWatermark(String content)
             throws SQLException
     {
-        if (serverMajorVersion() >= 14) {
-            try (PreparedStatement statement = connection.prepareStatement("select pg_logical_emit_message(false, ?, ?)")) {
-                statement.setString(1, WATERMARK_PREFIX);
-                statement.setString(2, content);
-                statement.execute();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set local synchronous_commit = local");
             }
-            return;
+            if (serverMajorVersion() >= 14) {
+                try (PreparedStatement statement = connection.prepareStatement("select pg_logical_emit_message(true, ?, ?)")) {
+                    statement.setString(1, WATERMARK_PREFIX);
+                    statement.setString(2, content);
+                    statement.execute();
+                }
+            }
+            else {
+                try (PreparedStatement statement = connection.prepareStatement("insert into public." + WATERMARK_TABLE + " (watermark) values (?) on conflict do nothing")) {
+                    statement.setString(1, content);
+                    statement.execute();
+                }
+            }
+            connection.commit();
         }
-        try (PreparedStatement statement = connection.prepareStatement("insert into public." + WATERMARK_TABLE + " (watermark) values (?) on conflict do nothing")) {
-            statement.setString(1, content);
-            statement.execute();
+        catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+        finally {
+            connection.setAutoCommit(autoCommit);
         }
     }
 
