@@ -56,7 +56,8 @@ public final class PushDeliverer
 {
     private static final Logger LOG = LoggerFactory.getLogger(PushDeliverer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
-    private static final Duration CONFIGURATION_REFRESH = Duration.ofSeconds(1);
+    /** How long a read of the consumer and its endpoint is reused: not at all, so a rotated secret or a new URL applies to the next receive. */
+    private static final Duration CONFIGURATION_REFRESH = Duration.ZERO;
     /** The most messages of one group handed to a sender at once. */
     static final int RUN = 100;
     private static final Duration ACK_LINGER = Duration.ofMillis(2);
