@@ -269,7 +269,7 @@ public final class Bench
         }
     }
 
-    private static double percentile(List<Double> sorted, double quantile)
+    static double percentile(List<Double> sorted, double quantile)
     {
         if (sorted.isEmpty()) {
             return 0;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.sluice.bench.Bench.log;
+import static dev.sluice.bench.Bench.percentile;
 import static dev.sluice.bench.Bench.sleep;
 import static dev.sluice.bench.Bench.waitFor;
 
@@ -242,14 +243,6 @@ final class StoreScenarios
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    private static double percentile(List<Double> sorted, double quantile)
-    {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1));
     }
 
     private static String findPgbench()
