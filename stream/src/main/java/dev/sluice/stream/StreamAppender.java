@@ -73,23 +73,33 @@ public final class StreamAppender
             return new Appended(Map.of());
         }
         if (!keptRejected.isEmpty()) {
-            return appendWithRejected(handle, sourceId, kept, keptRejected, counters);
+            return appendWithRejected(handle, sourceId, keys, kept, keptRejected, counters);
         }
-        long last = handle.createQuery("update source_state set stream_seq = stream_seq + :count where source_id = :sourceId returning stream_seq")
-                .bind("count", kept.size()).bind("sourceId", sourceId).mapTo(Long.class).findOne()
-                .orElseThrow(() -> new IllegalStateException("source " + sourceId + " has no replication state"));
+        Numbers numbers = allocate(handle, sourceId, kept.size());
         List<Long> seqs = new ArrayList<>(kept.size());
-        for (long seq = last - kept.size() + 1; seq <= last; seq++) {
-            seqs.add(seq);
+        for (int i = 0; i < kept.size(); i++) {
+            seqs.add(numbers.first() + i);
         }
-        return write(handle, kept, seqs, counters);
+        return write(handle, keys, kept, seqs, numbers.generation(), counters);
+    }
+
+    /** The first of {@code count} sequence numbers taken from the source's counter, and the log's current generation. */
+    private record Numbers(long first, int generation) {}
+
+    private static Numbers allocate(Handle handle, String sourceId, int count)
+    {
+        return handle.createQuery("""
+                        update source_state set stream_seq = stream_seq + :count where source_id = :sourceId
+                        returning stream_seq - :count + 1 as first, (select max(generation) from stream_generations) as generation
+                        """)
+                .bind("count", count).bind("sourceId", sourceId)
+                .map((rs, ctx) -> new Numbers(rs.getLong("first"), rs.getInt("generation"))).findOne()
+                .orElseThrow(() -> new IllegalStateException("source " + sourceId + " has no replication state"));
     }
 
     /** Copies messages into the log under the given numbers, moves their consumers' tails, and wakes their receivers at commit. */
-    private static Appended write(Handle handle, List<NewMessage> kept, List<Long> seqs, DeliveryCounters counters)
+    private static Appended write(Handle handle, Map<String, Long> keys, List<NewMessage> kept, List<Long> seqs, int generation, DeliveryCounters counters)
     {
-        Map<String, Long> keys = keys(handle, kept);
-        int generation = handle.createQuery("select max(generation) from stream_generations").mapTo(Integer.class).one();
         Map<String, long[]> tails = new LinkedHashMap<>();
         StringBuilder rows = new StringBuilder(kept.size() * 400);
         for (int i = 0; i < kept.size(); i++) {
@@ -123,7 +133,8 @@ public final class StreamAppender
         return new Appended(perConsumer);
     }
 
-    private static Appended appendWithRejected(Handle handle, String sourceId, List<NewMessage> kept, List<Rejected> rejected, DeliveryCounters counters)
+    private static Appended appendWithRejected(Handle handle, String sourceId, Map<String, Long> keys, List<NewMessage> kept, List<Rejected> rejected,
+            DeliveryCounters counters)
     {
         // numbered in change order: appends and dead letters interleave as their changes did
         java.util.Comparator<NewMessage> byChange = java.util.Comparator.comparingLong(NewMessage::commitLsn).thenComparingInt(NewMessage::changeIndex);
@@ -138,10 +149,8 @@ public final class StreamAppender
                 ordered.add(rejected.get(r++));
             }
         }
-        long last = handle.createQuery("update source_state set stream_seq = stream_seq + :count where source_id = :sourceId returning stream_seq")
-                .bind("count", ordered.size()).bind("sourceId", sourceId).mapTo(Long.class).findOne()
-                .orElseThrow(() -> new IllegalStateException("source " + sourceId + " has no replication state"));
-        long seq = last - ordered.size() + 1;
+        Numbers numbers = allocate(handle, sourceId, ordered.size());
+        long seq = numbers.first();
         List<NewMessage> appended = new ArrayList<>();
         List<Long> appendedSeqs = new ArrayList<>();
         List<Rejected> dead = new ArrayList<>();
@@ -156,7 +165,7 @@ public final class StreamAppender
                 appendedSeqs.add(seq++);
             }
         }
-        Appended result = appended.isEmpty() ? new Appended(Map.of()) : write(handle, appended, appendedSeqs, counters);
+        Appended result = appended.isEmpty() ? new Appended(Map.of()) : write(handle, keys, appended, appendedSeqs, numbers.generation(), counters);
         handle.createUpdate("""
                         insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
                                                   commit_lsn, commit_timestamp, change_index, deliver_count, reason)

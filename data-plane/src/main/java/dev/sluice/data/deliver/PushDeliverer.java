@@ -56,8 +56,6 @@ public final class PushDeliverer
 {
     private static final Logger LOG = LoggerFactory.getLogger(PushDeliverer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
-    /** How long a read of the consumer and its endpoint is reused: not at all, so a rotated secret or a new URL applies to the next receive. */
-    private static final Duration CONFIGURATION_REFRESH = Duration.ZERO;
     /** The most messages of one group handed to a sender at once. */
     static final int RUN = 100;
     private static final Duration ACK_LINGER = Duration.ofMillis(2);
@@ -79,7 +77,6 @@ public final class PushDeliverer
     private volatile boolean stopped;
     private Consumer consumer;
     private Target target;
-    private Instant configurationRead = Instant.EPOCH;
 
     public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
             StreamMetrics metrics)
@@ -390,19 +387,15 @@ public final class PushDeliverer
         }
     }
 
-    /** Reads the consumer and its endpoint again at most once a second; false when there is nothing to deliver to. */
+    /** Reads the consumer and its endpoint on every receive (a rotated secret or a new URL applies at once); false when there is nothing to deliver to. */
     private boolean refreshConfiguration()
     {
-        if (consumer != null && Duration.between(configurationRead, Instant.now()).compareTo(CONFIGURATION_REFRESH) < 0) {
-            return consumer.active() && target != null;
-        }
         Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(consumerId);
         if (found.isEmpty() || found.get().kind() != Consumer.Kind.PUSH) {
             lease.markLost();
             return false;
         }
         consumer = found.get();
-        configurationRead = Instant.now();
         MDC.put("account", consumer.accountId().value());
         MDC.put("consumer", consumerId);
         target = consumer.endpointId()
