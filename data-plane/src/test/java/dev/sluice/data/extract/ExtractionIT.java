@@ -86,6 +86,23 @@ class ExtractionIT
     }
 
     @Test
+    void aConsumerFollowingItsFilterLearnsThatARowLeftAndEnteredIt()
+    {
+        harness.sourceSql("create table payments (id int primary key, status text); alter table payments replica identity full");
+        String consumer = harness.createConsumer(source, "payments", table("payments"), ALL_ACTIONS, Optional.of("status = 'paid'"));
+        harness.store().useHandle(handle -> handle.execute("update consumers set filter_transitions = 'delete_insert' where id = ?", consumer));
+        harness.sourceSql("insert into payments values (1, 'paid')");
+        harness.sourceSql("update payments set status = 'void' where id = 1");
+        harness.sourceSql("update payments set status = 'paid' where id = 1");
+
+        // the old row reaches the router through the stream: leaving is a delete of the old row, entering an insert
+        List<StreamedMessage> messages = harness.awaitMessages(consumer, 3);
+        assertThat(messages).extracting(StreamedMessage::action).containsExactly("insert", "delete", "insert");
+        assertThat(messages.get(1).record().path("status").asText()).isEqualTo("paid");
+        assertThat(messages.get(2).record().path("status").asText()).isEqualTo("paid");
+    }
+
+    @Test
     void replicaIdentityFullGivesTheOldValuesOfChangedColumns()
     {
         harness.sourceSql("create table accounts (id int primary key, owner text, balance bigint, note text); alter table accounts replica identity full");
