@@ -2,6 +2,8 @@
 # Sluice's benchmarks. From the repository root:
 #   bench/run.sh --quick   the end-to-end harness, a few minutes (writes BENCHMARKS.md and bench/target/bench-result.json)
 #   bench/run.sh --full    the same with ten times the rows
+#   bench/run.sh --quick --only capture,pull   some parts only (capture, latency, pull, fan-out, backfill, pgbench, backlog);
+#                          --backlog N and --backfill-rows N size those scenarios
 #   bench/run.sh --jmh     JMH benchmarks of the hot paths (pgoutput decoding, JSON encoding, filter evaluation)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,7 +14,7 @@ case "$mode" in
   --jmh)
     exec java -cp "$classpath" org.openjdk.jmh.Main -rf json -rff bench/target/jmh-result.json "${@:2}" ;;
   --quick|--full)
-    exec java -Xmx2g -cp "$classpath" dev.sluice.bench.Bench "$mode" --out bench/target --markdown BENCHMARKS.md --analysis bench/analysis.md ;;
+    exec java -Xmx2g -cp "$classpath" dev.sluice.bench.Bench "$mode" --out bench/target --markdown BENCHMARKS.md --analysis bench/analysis.md "${@:2}" ;;
   *)
     echo "usage: bench/run.sh [--quick|--full|--jmh]" >&2; exit 2 ;;
 esac

@@ -38,13 +38,15 @@ public final class Bench
             throws Exception
     {
         boolean full = List.of(args).contains("--full");
+        // --only capture,latency,pull,fan-out,backfill,pgbench,backlog runs those parts alone (while tuning one path)
+        List<String> only = List.of(argument(args, "--only", "capture,latency,pull,fan-out,backfill,pgbench,backlog").split(","));
         // generations close sooner than in production, so the deep-backlog scenario sees consumed ones dropped
         System.setProperty("sluice.stream.generationRows", "100000");
         Path out = Path.of(argument(args, "--out", "."));
         long scale = full ? 10 : 1;
         List<Scenario> scenarios = List.of(
                 new Scenario("insert, 100-row transactions, 200 B rows", 50_000 * scale, 100, 200, false),
-                new Scenario("insert, 1-row transactions, 200 B rows", 5_000 * scale, 1, 200, false),
+                new Scenario("insert, 1-row transactions, 200 B rows", 20_000 * scale, 1, 200, false),
                 new Scenario("mixed insert/update/delete, 100-row transactions, 200 B rows", 50_000 * scale, 100, 200, true),
                 new Scenario("insert, 100-row transactions, 1600 B rows", 20_000 * scale, 100, 1600, false));
         Duration latencyRun = full ? Duration.ofSeconds(60) : Duration.ofSeconds(15);
@@ -76,7 +78,7 @@ public final class Bench
             long stored = sluice.sourceStatus(sourceId).path("messages_stored").asLong();
             sluice.stop();
 
-            for (Scenario scenario : scenarios) {
+            for (Scenario scenario : only.contains("capture") ? scenarios : List.<Scenario>of()) {
                 log("scenario: " + scenario.name());
                 source.execute("select pg_replication_slot_advance('bench_raw', pg_current_wal_lsn())");
                 source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
@@ -119,39 +121,51 @@ public final class Bench
                 row.put("push_vs_debezium", debeziumSeconds / pushSeconds);
             }
 
-            log("latency at 5,000 and 1,000 changes/s for " + latencyRun.toSeconds() + " s each");
-            source.execute("select pg_replication_slot_advance('bench_raw', pg_current_wal_lsn())");
-            source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
-            sluice.start();
-            waitFor("Sluice streams the source", Duration.ofMinutes(2), () -> "streaming".equals(sluice.sourceStatus(sourceId).path("state").asText()) ? 1 : 0, 1);
-            result.set("latency_sluice", latency(source, sink, "/sluice", latencyRun, sink::received, 5_000));
-            result.set("latency_sluice_1000", latency(source, sink, "/sluice", latencyRun, sink::received, 1_000));
-            sluice.stop();
-            source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
-            debezium.resetDelivered();
-            debezium.start();
-            waitFor("Debezium streams the source", Duration.ofMinutes(2), () -> slotActive(source, "debezium_bench") ? 1 : 0, 1);
-            result.set("latency_debezium", latency(source, sink, "/debezium", latencyRun, path -> debezium.delivered(), 5_000));
+            if (only.contains("latency")) {
+                log("latency at 5,000 and 1,000 changes/s for " + latencyRun.toSeconds() + " s each");
+                source.execute("select pg_replication_slot_advance('bench_raw', pg_current_wal_lsn())");
+                source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
+                sluice.start();
+                waitFor("Sluice streams the source", Duration.ofMinutes(2), () -> "streaming".equals(sluice.sourceStatus(sourceId).path("state").asText()) ? 1 : 0, 1);
+                result.set("latency_sluice", latency(source, sink, "/sluice", latencyRun, sink::received, 5_000));
+                result.set("latency_sluice_1000", latency(source, sink, "/sluice", latencyRun, sink::received, 1_000));
+                sluice.stop();
+                source.execute("select pg_replication_slot_advance('debezium_bench', pg_current_wal_lsn())");
+                debezium.resetDelivered();
+                debezium.start();
+                waitFor("Debezium streams the source", Duration.ofMinutes(2), () -> slotActive(source, "debezium_bench") ? 1 : 0, 1);
+                result.set("latency_debezium", latency(source, sink, "/debezium", latencyRun, path -> debezium.delivered(), 5_000));
+            }
             debezium.close();
 
-            log("pull: " + pullMessages + " messages received and acked in batches of 100");
-            sluice.start();
-            sluice.setActive("push", false);
-            sluice.createPullConsumer("pull", sourceId);
-            source.write(pullMessages, 100, 200, false, 0);
-            waitFor("the pull consumer's backlog", Duration.ofMinutes(30), () -> sluice.backlog("pull"), pullMessages);
-            result.set("memory", memory(pullMessages));
-            result.set("pull", pull(sluice, pullMessages));
-            sluice.deleteConsumer("pull");
-            sluice.setActive("push", true);
-            sluice.stop();
+            if (only.contains("pull")) {
+                log("pull: " + pullMessages + " messages received and acked in batches of 100");
+                sluice.start();
+                sluice.setActive("push", false);
+                sluice.createPullConsumer("pull", sourceId);
+                source.write(pullMessages, 100, 200, false, 0);
+                waitFor("the pull consumer's backlog", Duration.ofMinutes(30), () -> sluice.backlog("pull"), pullMessages);
+                result.set("memory", memory(pullMessages));
+                result.set("pull", pull(sluice, pullMessages));
+                sluice.deleteConsumer("pull");
+                sluice.setActive("push", true);
+                sluice.stop();
+            }
 
             double oneConsumer = results.path(0).path("sluice_capture_per_second").asDouble();
-            result.set("fan_out", StoreScenarios.fanOut(source, sluice, sourceId, 20_000 * scale, 10, oneConsumer));
-            result.set("backfill", StoreScenarios.backfill(source, sluice, sourceId, 1_000_000));
-            result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, full ? Duration.ofSeconds(60) : Duration.ofSeconds(20)));
-            long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "300000"));
-            result.set("deep_backlog", StoreScenarios.deepBacklog(source, sluice, sourceId, backlog));
+            if (only.contains("fan-out")) {
+                result.set("fan_out", StoreScenarios.fanOut(source, sluice, sourceId, 20_000 * scale, 10, oneConsumer));
+            }
+            if (only.contains("backfill")) {
+                result.set("backfill", StoreScenarios.backfill(source, sluice, sourceId, Long.parseLong(argument(args, "--backfill-rows", "1000000"))));
+            }
+            if (only.contains("pgbench")) {
+                result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, full ? Duration.ofSeconds(60) : Duration.ofSeconds(20)));
+            }
+            if (only.contains("backlog")) {
+                long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "300000"));
+                result.set("deep_backlog", StoreScenarios.deepBacklog(source, sluice, sourceId, backlog));
+            }
         }
 
         Path json = out.resolve("bench-result.json");
@@ -304,8 +318,9 @@ public final class Bench
 
     /**
      * When a count first moved and when it reached its target, and when a second count (that follows the first)
-     * reached the same target, in seconds on the monotonic clock, polled every 100 ms (polling is an API call: often enough to time
-     * a run of seconds to within a few percent, rarely enough not to load the system measured).
+     * reached the same target, in seconds on the monotonic clock, polled every 25 ms (polling is an API call: often enough to time
+     * a run of a second to within a few percent, rarely enough not to load the system measured). A run shorter than one poll
+     * counts as one poll long.
      */
     record Timing(double firstAt, double lastAt, double secondLastAt)
     {
@@ -325,12 +340,13 @@ public final class Bench
                     last = now;
                 }
                 if (last >= 0 && secondValue >= target) {
-                    return new Timing(first, last, now);
+                    double poll = 0.025;
+                    return new Timing(first, Math.max(last, first + poll), Math.max(now, first + poll));
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("timed out at " + value + " and " + secondValue + " of " + target);
                 }
-                sleep(100);
+                sleep(25);
             }
         }
     }

@@ -37,6 +37,9 @@ final class SourceDb
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
+                    // as a production source commits: WAL flushed at commit, so a walsender sends a transaction as soon as it
+                    // commits (the embedded binaries default to asynchronous commit, which holds it up to the WAL writer's 200 ms)
+                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
         }

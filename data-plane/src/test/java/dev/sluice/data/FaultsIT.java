@@ -94,6 +94,28 @@ class FaultsIT
     }
 
     @Test
+    void aSourceThatEndsTheReplicationConnectionIsNoticedWithinSecondsAndStreamingResumes()
+    {
+        harness.startWorker(TTL, () -> CrashPoints.NONE);
+        insertInTransactions(1, 5);
+        assertExactlyOnce(5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> activeWalSenders() == 1);
+        long walSender = harness.sourceLong("select active_pid from pg_replication_slots where active");
+
+        // what a crash or an immediate restart of the source does to the stream: the server closes the connection, and the
+        // worker, which only reads from it, hears nothing more
+        harness.sourceSql("select pg_terminate_backend(" + walSender + ")");
+        await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    long now = harness.sourceLong("select coalesce(max(active_pid), 0) from pg_replication_slots where active");
+                    return now != 0 && now != walSender;
+                });
+
+        insertInTransactions(6, 8);
+        assertExactlyOnce(8);
+    }
+
+    @Test
     void anIdleStreamConfirmsKeepalivesButNeverAChangeItsWriterHasNotCommitted()
             throws Exception
     {

@@ -25,11 +25,11 @@ public class DataPlaneFactory
     /** Changes per metadata-store transaction, and the most held in memory per source. */
     @Min(1)
     @Max(100_000)
-    private int batchMessages = 2000;
+    private int batchMessages = 10_000;
 
     /** The longest a committed change waits for more to fill its batch. */
     @NotNull
-    private Duration batchDelay = Duration.milliseconds(20);
+    private Duration batchDelay = Duration.milliseconds(5);
 
     @JsonProperty
     public Duration getLeaseTtl()
@@ -82,6 +82,22 @@ public class DataPlaneFactory
     /** Messages a consumer may have waiting before its source's extraction pauses, so an unread stream cannot fill the store. */
     @Min(1)
     private long maxBacklog = 10_000_000;
+
+    @Min(1)
+    @Max(1_000_000)
+    private int backfillChunkRows = ExtractorSettings.DEFAULT_BACKFILL_CHUNK_ROWS;
+
+    @JsonProperty
+    public int getBackfillChunkRows()
+    {
+        return backfillChunkRows;
+    }
+
+    @JsonProperty
+    public void setBackfillChunkRows(int backfillChunkRows)
+    {
+        this.backfillChunkRows = backfillChunkRows;
+    }
 
     @JsonProperty
     public long getMaxBacklog()
@@ -212,7 +228,7 @@ public class DataPlaneFactory
     {
         return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
                 new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
-                        java.time.Duration.ofSeconds(30)),
+                        java.time.Duration.ofSeconds(30), backfillChunkRows),
                 new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
                         allowPrivateWebhookTargets));
     }

@@ -422,6 +422,39 @@ public final class SourceAdmin
     public Optional<Long> slotLagBytes()
             throws SQLException
     {
+        return slotLagBytes(Optional.empty());
+    }
+
+    /**
+     * The slot's lag, answered within {@code timeout} or an {@link SQLException}: a source that no longer answers (down, or
+     * cut off by the network without the connection being closed) is noticed in that time.
+     */
+    public Optional<Long> slotLagBytes(Duration timeout)
+            throws SQLException
+    {
+        return slotLagBytes(Optional.of(timeout));
+    }
+
+    private Optional<Long> slotLagBytes(Optional<Duration> timeout)
+            throws SQLException
+    {
+        int previous = connection.getNetworkTimeout();
+        if (timeout.isPresent()) {
+            connection.setNetworkTimeout(Runnable::run, Math.toIntExact(timeout.get().toMillis()));
+        }
+        try {
+            return readSlotLag();
+        }
+        finally {
+            if (timeout.isPresent() && !connection.isClosed()) {
+                connection.setNetworkTimeout(Runnable::run, previous);
+            }
+        }
+    }
+
+    private Optional<Long> readSlotLag()
+            throws SQLException
+    {
         try (PreparedStatement statement = connection.prepareStatement(
                 "select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint from pg_replication_slots where slot_name = ?")) {
             statement.setString(1, source.slotName());

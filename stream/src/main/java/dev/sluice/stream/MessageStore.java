@@ -48,8 +48,6 @@ public final class MessageStore
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The first key of the two-key advisory locks taken per consumer. */
     private static final int LOCK_NAMESPACE = 0x534c;
-    /** The fewest messages a receive that finds too few due moves into the window at once. */
-    private static final int MIN_TAKE = 16;
 
     private final Store store;
     private final StreamMetrics metrics;
@@ -111,133 +109,48 @@ public final class MessageStore
     public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup, Consumer<Handle> guard)
     {
         long key = key(consumerId);
-        List<Delivery> received = store.inTransaction(handle -> {
+        String nonce = HexFormat.of().formatHex(randomBytes());
+        List<StoredMessage> delivered = new ArrayList<>();
+        long[] deadLettered = new long[1];
+        // one statement (stream_receive, changelog 019-stream-functions.sql): due heads, fresh messages past the cursor, dead
+        // letters for heads out of attempts and a push run's successors, with their payloads; a guard adds its own statement
+        store.inTransaction(handle -> {
+            delivered.clear();
+            deadLettered[0] = 0;
             guard.accept(handle);
-            // receivers of one consumer deliver from its window side by side (each skips the rows another has locked);
-            // only one at a time moves messages past the cursor, and not while an ack unblocks a group (see the class)
-            List<Head> heads = dueHeads(handle, key, max);
-            if (heads.size() < max && tryLockExclusive(handle, key)) {
-                long pending = handle.createQuery("select count(*) from (select 1 from stream_pending where consumer_key = :k limit :cap) p")
-                        .bind("k", key).bind("cap", maxAckPending).mapTo(Long.class).one();
-                long room = maxAckPending - pending;
-                if (room > 0) {
-                    // only what this receive can use (and some to spare for groups it finds blocked): the window stays small
-                    int wanted = Math.max(MIN_TAKE, 2 * (max - heads.size()));
-                    if (take(handle, key, (int) Math.min(room, wanted)) > 0) {
-                        heads = dueHeads(handle, key, max);
-                    }
-                }
-            }
-            List<Long> exhausted = heads.stream().filter(head -> head.deliverCount() >= maxDeliver).map(Head::seq).toList();
-            if (!exhausted.isEmpty()) {
-                // unblocking their groups' next messages must not race a take (a no-op when this receive holds the exclusive lock)
-                lockShared(handle, key);
-                deadLetter(handle, consumerId, key, exhausted, "not acknowledged after " + maxDeliver + " deliveries");
-                // their groups' next messages may go out in this receive already
-                heads = dueHeads(handle, key, max).stream().filter(head -> head.deliverCount() < maxDeliver).toList();
-            }
-            List<Head> deliver = new ArrayList<>(heads.stream().filter(head -> head.deliverCount() < maxDeliver).toList());
-            if (deliver.isEmpty()) {
-                return List.<Delivery>of();
-            }
-            if (perGroup > 1) {
-                deliver.addAll(successors(handle, key, deliver, perGroup, maxDeliver));
-            }
-            String nonce = HexFormat.of().formatHex(randomBytes());
-            Map<Long, Integer> counts = new TreeMap<>();
             handle.createQuery("""
-                            update stream_pending set in_flight = true, visible_at = now() + make_interval(secs => :visibility),
-                                   deliver_count = deliver_count + 1, nonce = :nonce
-                            where consumer_key = :k and seq = any(:seqs)
-                            returning seq, deliver_count
+                            select * from stream_receive(:k, :consumer, :max, :visibility, :maxDeliver, :maxAckPending, :perGroup, :nonce, :reason)
                             """)
-                    .bind("k", key).bind("seqs", deliver.stream().map(Head::seq).toArray(Long[]::new))
-                    .bind("visibility", visibility.toMillis() / 1000.0).bind("nonce", nonce)
-                    .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getInt("deliver_count"))).forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
-            Map<Long, StoredMessage> messages = payloads(handle, consumerId, key, counts);
-            List<Delivery> deliveries = new ArrayList<>();
-            for (StoredMessage message : messages.values()) {
-                deliveries.add(new Delivery(message, message.seq() + "-" + message.deliverCount() + "-" + nonce));
-            }
-            return deliveries;
+                    .bind("k", key).bind("consumer", consumerId).bind("max", max).bind("visibility", visibility.toMillis() / 1000.0)
+                    .bind("maxDeliver", maxDeliver).bind("maxAckPending", maxAckPending).bind("perGroup", perGroup).bind("nonce", nonce)
+                    .bind("reason", "not acknowledged after " + maxDeliver + " deliveries")
+                    .map((rs, ctx) -> {
+                        if ("dead".equals(rs.getString("kind"))) {
+                            deadLettered[0]++;
+                        }
+                        else {
+                            delivered.add(new StoredMessage(consumerId, rs.getLong("seq"), rs.getString("group_key"), rs.getString("action"),
+                                    rs.getString("table_schema"), rs.getString("table_name"), rs.getString("record"), Optional.ofNullable(rs.getString("changes")),
+                                    Optional.ofNullable(rs.getString("unchanged_columns")), rs.getLong("commit_lsn"),
+                                    rs.getTimestamp("commit_timestamp").toInstant(), rs.getInt("change_index"), rs.getInt("deliver_count")));
+                        }
+                        return 0;
+                    })
+                    .list();
+            return null;
         });
+        if (deadLettered[0] > 0) {
+            metrics.deadLettered(consumerId, deadLettered[0]);
+        }
+        List<Delivery> received = new ArrayList<>(delivered.size());
+        for (StoredMessage message : delivered) {
+            received.add(new Delivery(message, message.seq() + "-" + message.deliverCount() + "-" + nonce));
+        }
         if (!received.isEmpty()) {
             counters.delivered(consumerId, received.size());
             metrics.delivered(consumerId, received.size(), received.stream().filter(delivery -> delivery.message().deliverCount() > 1).count());
         }
         return received;
-    }
-
-    private record Head(long seq, String groupKey, int deliverCount) {}
-
-    /** The window's messages that may be delivered now: not behind an earlier one of their group, and due. */
-    private static List<Head> dueHeads(Handle handle, long key, int max)
-    {
-        return handle.createQuery("""
-                        select seq, group_key, deliver_count from stream_pending
-                        where consumer_key = :k and not blocked and visible_at <= now()
-                        order by seq limit :max
-                        for update skip locked
-                        """)
-                .bind("k", key).bind("max", max)
-                .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count"))).list();
-    }
-
-    /** Moves up to {@code limit} messages past the cursor into the window, blocked behind their group's earlier ones. */
-    private static int take(Handle handle, long key, int limit)
-    {
-        return handle.createUpdate("""
-                        with fresh as (
-                            select seq, group_key, commit_timestamp from stream_log
-                            where consumer_key = :k and seq > (select cursor_seq from stream_cursors where consumer_key = :k)
-                            order by seq limit :limit
-                        ),
-                        entered as (
-                            insert into stream_pending (consumer_key, seq, group_key, blocked, commit_timestamp)
-                            select :k, f.seq, f.group_key,
-                                   row_number() over (partition by f.group_key order by f.seq) > 1
-                                       or exists (select 1 from stream_pending p where p.consumer_key = :k and p.group_key = f.group_key),
-                                   f.commit_timestamp
-                            from fresh f
-                            on conflict (consumer_key, seq) do nothing
-                            returning seq
-                        )
-                        update stream_cursors set cursor_seq = greatest(cursor_seq, (select max(seq) from fresh)),
-                                                  taken = taken + (select count(*) from entered)
-                        where consumer_key = :k and exists (select 1 from fresh)
-                        """)
-                .bind("k", key).bind("limit", limit).execute();
-    }
-
-    /** The next waiting messages of each head's group, in order, stopping at one in flight or out of attempts. */
-    private static List<Head> successors(Handle handle, long key, List<Head> heads, int perGroup, int maxDeliver)
-    {
-        Map<String, Long> headSeqs = heads.stream().collect(Collectors.toMap(Head::groupKey, Head::seq, Math::min));
-        List<Head> runs = new ArrayList<>();
-        Map<String, Integer> taken = new LinkedHashMap<>();
-        Set<String> stopped = new LinkedHashSet<>();
-        handle.createQuery("""
-                        select seq, group_key, deliver_count, in_flight and visible_at > now() as busy from stream_pending
-                        where consumer_key = :k and group_key = any(:groups) and blocked
-                        order by group_key, seq
-                        """)
-                .bind("k", key).bind("groups", headSeqs.keySet().toArray(String[]::new))
-                .map((rs, ctx) -> new Object[] {new Head(rs.getLong("seq"), rs.getString("group_key"), rs.getInt("deliver_count")), rs.getBoolean("busy")})
-                .forEach(row -> {
-                    Head next = (Head) row[0];
-                    boolean busy = (Boolean) row[1];
-                    String group = next.groupKey();
-                    if (stopped.contains(group) || next.seq() < headSeqs.get(group)) {
-                        return;
-                    }
-                    if (busy || next.deliverCount() >= maxDeliver || taken.getOrDefault(group, 0) >= perGroup - 1) {
-                        stopped.add(group);
-                        return;
-                    }
-                    taken.merge(group, 1, Integer::sum);
-                    runs.add(next);
-                });
-        return runs;
     }
 
     /** The log rows of the given messages with their deliver counts, by sequence number. */
@@ -268,25 +181,23 @@ public final class MessageStore
         long key = key(consumerId);
         List<AckId> parsed = AckId.parseAll(ackIds);
         List<Instant> committed = new ArrayList<>();
-        Map<String, Outcome> outcomes = store.inTransaction(handle -> {
-            committed.clear();
-            lockShared(handle, key);
-            Set<Long> waiting = waiting(handle, key, parsed);
-            List<Object[]> acked = handle.createQuery("""
-                            delete from stream_pending p
-                            using unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
-                            where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
-                              and p.in_flight and p.visible_at > now()
-                            returning i.seq || '-' || i.deliver_count || '-' || i.nonce as ack_id, p.group_key, p.commit_timestamp
-                            """)
-                    .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
-                    .map((rs, ctx) -> new Object[] {rs.getString("ack_id"), rs.getString("group_key"), rs.getTimestamp("commit_timestamp").toInstant()})
-                    .list();
-            unblockNext(handle, key, acked.stream().map(row -> (String) row[1]).collect(Collectors.toSet()));
-            Set<String> ok = acked.stream().map(row -> (String) row[0]).collect(Collectors.toSet());
-            acked.forEach(row -> committed.add((Instant) row[2]));
-            return outcomes(ackIds, parsed, ok, waiting);
-        });
+        Set<Long> waiting = new java.util.HashSet<>();
+        Set<String> ok = new java.util.HashSet<>();
+        // one statement (stream_ack, changelog 019-stream-functions.sql), its own transaction
+        store.useHandle(handle -> handle.createQuery("select * from stream_ack(:k, :seqs, :counts, :nonces)")
+                .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
+                .map((rs, ctx) -> {
+                    if ("waiting".equals(rs.getString("kind"))) {
+                        waiting.add(rs.getLong("seq"));
+                    }
+                    else {
+                        ok.add(rs.getString("ack_id"));
+                        committed.add(rs.getTimestamp("commit_timestamp").toInstant());
+                    }
+                    return 0;
+                })
+                .list());
+        Map<String, Outcome> outcomes = outcomes(ackIds, parsed, ok, waiting);
         if (!committed.isEmpty()) {
             counters.acked(consumerId, committed.size());
             metrics.acked(consumerId, committed);
@@ -584,13 +495,6 @@ public final class MessageStore
             keys.put(consumerId, resolved);
         }
         return resolved;
-    }
-
-    /** Takes the consumer's exclusive lock if no one holds it (or this transaction holds it already). */
-    private static boolean tryLockExclusive(Handle handle, long key)
-    {
-        return handle.createQuery("select pg_try_advisory_xact_lock(:namespace, :key)").bind("namespace", LOCK_NAMESPACE).bind("key", (int) key)
-                .mapTo(Boolean.class).one();
     }
 
     private static void lockExclusive(Handle handle, long key)

@@ -114,18 +114,19 @@ public final class StreamAppender
         copy(handle, rows);
         List<String> consumers = new ArrayList<>(tails.keySet());
         consumers.sort(String::compareTo);
-        handle.createUpdate("""
-                        insert into stream_tails (consumer_key, last_seq, appended)
-                        select * from unnest(cast(:keys as bigint[]), cast(:lasts as bigint[]), cast(:counts as bigint[]))
-                        on conflict (consumer_key) do update set last_seq = greatest(stream_tails.last_seq, excluded.last_seq),
-                                                                 appended = stream_tails.appended + excluded.appended
+        // the tails move, and receivers long-polling in any process wake when this commits (one round trip for both)
+        handle.createQuery("""
+                        with moved as (
+                            insert into stream_tails (consumer_key, last_seq, appended)
+                            select * from unnest(cast(:keys as bigint[]), cast(:lasts as bigint[]), cast(:counts as bigint[]))
+                            on conflict (consumer_key) do update set last_seq = greatest(stream_tails.last_seq, excluded.last_seq),
+                                                                     appended = stream_tails.appended + excluded.appended
+                        )
+                        select count(pg_notify('sluice_messages', c)) from unnest(cast(:consumers as text[])) c
                         """)
                 .bind("keys", consumers.stream().map(id -> tails.get(id)[0]).toArray(Long[]::new))
                 .bind("lasts", consumers.stream().map(id -> tails.get(id)[1]).toArray(Long[]::new))
                 .bind("counts", consumers.stream().map(id -> tails.get(id)[2]).toArray(Long[]::new))
-                .execute();
-        // receivers long-polling in any process wake when this commits
-        handle.createQuery("select count(pg_notify('sluice_messages', c)) from unnest(cast(:consumers as text[])) c")
                 .bind("consumers", consumers.toArray(String[]::new)).mapTo(Long.class).one();
         Map<String, Long> perConsumer = new LinkedHashMap<>();
         tails.forEach((id, tail) -> perConsumer.put(id, tail[2]));

@@ -170,6 +170,12 @@ final class CheckpointedWriter
         }
     }
 
+    /** Whether a write submitted now would not wait: nothing is queued behind the write in progress. */
+    boolean ready()
+    {
+        return queue.isEmpty();
+    }
+
     /** The end LSN of the last checkpoint committed. */
     Lsn durable()
     {

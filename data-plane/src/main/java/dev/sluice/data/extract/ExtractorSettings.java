@@ -13,17 +13,23 @@ import static java.util.Objects.requireNonNull;
  * @param connectTimeout how long to wait when connecting to a source
  * @param maxBacklog messages a consumer may have waiting before extraction of its source pauses (backpressure)
  * @param backlogCheckInterval how often the backlog is compared with {@code maxBacklog}
+ * @param backfillChunkRows rows a backfill reads per chunk (one select and one watermark per chunk)
  */
-public record ExtractorSettings(int batchMessages, Duration batchDelay, Duration idlePoll, Duration connectTimeout, long maxBacklog, Duration backlogCheckInterval)
+public record ExtractorSettings(int batchMessages, Duration batchDelay, Duration idlePoll, Duration connectTimeout, long maxBacklog, Duration backlogCheckInterval,
+        int backfillChunkRows)
 {
-    /** Rows a backfill reads per chunk. */
-    public int backfillChunkRows()
+    public static final int DEFAULT_BACKFILL_CHUNK_ROWS = 10_000;
+
+    public ExtractorSettings(int batchMessages, Duration batchDelay, Duration idlePoll, Duration connectTimeout, long maxBacklog, Duration backlogCheckInterval)
     {
-        return 1000;
+        this(batchMessages, batchDelay, idlePoll, connectTimeout, maxBacklog, backlogCheckInterval, DEFAULT_BACKFILL_CHUNK_ROWS);
     }
 
     public ExtractorSettings
     {
+        if (backfillChunkRows < 1) {
+            throw new IllegalArgumentException("backfillChunkRows must be positive");
+        }
         if (batchMessages < 1) {
             throw new IllegalArgumentException("batchMessages must be positive");
         }
@@ -38,6 +44,6 @@ public record ExtractorSettings(int batchMessages, Duration batchDelay, Duration
 
     public static ExtractorSettings defaults()
     {
-        return new ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 10_000_000, Duration.ofSeconds(30));
+        return new ExtractorSettings(10_000, Duration.ofMillis(5), Duration.ofMillis(5), Duration.ofSeconds(5), 10_000_000, Duration.ofSeconds(30));
     }
 }

@@ -64,6 +64,13 @@ public final class SourceExtractor
 {
     private static final Logger LOG = LoggerFactory.getLogger(SourceExtractor.class);
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * How often the source is asked for its slot's lag, and how long it has to answer: a source that stops answering (down,
+     * or cut off by the network without the connection closing, which the replication stream alone would notice only when
+     * TCP gives up) fails the stream within about three seconds, and it reconnects.
+     */
+    private static final Duration LIVENESS_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
     private static final Duration SLOT_LOST_RECHECK = Duration.ofSeconds(5);
     private static final long MIN_IDLE_NANOS = 50_000;
@@ -81,8 +88,8 @@ public final class SourceExtractor
     /** Converts values with the source's own types (domains as their base type): set once the source is connected. */
     private TupleConverter tuples = new TupleConverter(new ValueConverter());
     private final Map<String, List<String>> primaryKeys = new HashMap<>();
-    /** How many writes may wait for the writer while the stream thread decodes the next one. */
-    private static final int PIPELINE_DEPTH = 2;
+    /** How many writes may wait for the writer while it writes one and the stream thread fills the next. */
+    private static final int PIPELINE_DEPTH = 1;
     private volatile boolean stopped;
     private volatile OptionalLong slotLag = OptionalLong.empty();
 
@@ -289,6 +296,7 @@ public final class SourceExtractor
         CommittedBatch batch = new CommittedBatch();
         TransactionAssembler assembler = new TransactionAssembler(tuples, checkpoint, partialLsn, partialIndex);
         Instant lastStatus = Instant.EPOCH;
+        Instant lastProbe = Instant.EPOCH;
         Instant lastBacklogCheck = Instant.EPOCH;
         long idleNanos = 0;
         while (running()) {
@@ -309,16 +317,20 @@ public final class SourceExtractor
                     chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows(), streamed).orElse(null);
                 }
             }
-            if (Duration.between(lastStatus, Instant.now()).compareTo(STATUS_INTERVAL) > 0) {
-                // under load as well as when idle: a growing lag is what operators must see
-                lastStatus = Instant.now();
-                reportSlotLag();
+            if (Duration.between(lastProbe, Instant.now()).compareTo(LIVENESS_INTERVAL) >= 0) {
+                lastProbe = Instant.now();
+                // under load as well as when idle: a growing lag is what operators must see, stored every STATUS_INTERVAL
+                boolean report = Duration.between(lastStatus, lastProbe).compareTo(STATUS_INTERVAL) >= 0;
+                if (report) {
+                    lastStatus = lastProbe;
+                }
+                probeSource(report);
             }
             Optional<PgOutputMessage> next = stream.readPending();
             if (next.isEmpty()) {
                 // nothing buffered yet is not the end of the WAL: the batch fills until it is full or batchDelay old,
                 // so a stream that is catching up is stored in large transactions, not one per read
-                if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
+                if (batch.isDue(settings.batchMessages(), settings.batchDelay(), writer.ready())) {
                     flushBatch(batch);
                 }
                 else {
@@ -359,7 +371,7 @@ public final class SourceExtractor
                 if (!committed.get().storedBefore()) {
                     batch.add(committed.get().changes(), committed.get().end());
                 }
-                if (batch.isFull(settings.batchMessages(), settings.batchDelay())) {
+                if (batch.isDue(settings.batchMessages(), settings.batchDelay(), writer.ready())) {
                     flushBatch(batch);
                 }
             }
@@ -473,9 +485,17 @@ public final class SourceExtractor
             return end == null;
         }
 
-        boolean isFull(int maxChanges, Duration maxDelay)
+        /**
+         * A batch goes to the writer when it is full, or when it is {@code maxDelay} old and the writer is ready for it. While the
+         * writer is still busy with the batch before, this one keeps growing (up to full): a store that is slower than the WAL
+         * gets fewer, larger transactions instead of a queue of small ones, and the per-transaction cost is paid less often.
+         */
+        boolean isDue(int maxChanges, Duration maxDelay, boolean writerReady)
         {
-            return !isEmpty() && (changes.size() >= maxChanges || Duration.between(started, Instant.now()).compareTo(maxDelay) >= 0);
+            if (isEmpty()) {
+                return false;
+            }
+            return changes.size() >= maxChanges || (writerReady && Duration.between(started, Instant.now()).compareTo(maxDelay) >= 0);
         }
 
         void clear()
@@ -499,16 +519,27 @@ public final class SourceExtractor
         });
     }
 
-    private void reportSlotLag()
+    /** Reads the slot's lag from the source within {@link #LIVENESS_TIMEOUT}, failing the stream if it does not answer; stores it when {@code report}. */
+    private void probeSource(boolean report)
+            throws SQLException
     {
+        Optional<Long> lag;
         try {
-            Optional<Long> lag = admin.slotLagBytes();
-            slotLag = lag.map(OptionalLong::of).orElse(OptionalLong.empty());
-            lag.ifPresent(bytes -> metrics.slotLag(sourceId, bytes));
+            lag = admin.slotLagBytes(LIVENESS_TIMEOUT);
+        }
+        catch (SQLException e) {
+            throw new SQLException("source did not answer within " + LIVENESS_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e.getSQLState(), e);
+        }
+        slotLag = lag.map(OptionalLong::of).orElse(OptionalLong.empty());
+        lag.ifPresent(bytes -> metrics.slotLag(sourceId, bytes));
+        if (!report) {
+            return;
+        }
+        try {
             store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
         }
-        catch (SQLException | RuntimeException e) {
-            LOG.debug("cannot read the slot lag of source {}: {}", sourceId, e.getMessage());
+        catch (RuntimeException e) {
+            LOG.debug("cannot store the slot lag of source {}: {}", sourceId, e.getMessage());
         }
     }
 

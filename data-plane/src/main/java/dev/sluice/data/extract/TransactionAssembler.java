@@ -149,15 +149,18 @@ final class TransactionAssembler
     {
         JsonRow row = tuples.toJson(relation, insert.newTuple());
         return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "insert", row.values(), Optional.empty(),
-                row.unchangedToastColumns(), tuples.toJava(relation, insert.newTuple()), Optional.empty());
+                row.unchangedToastColumns(), new LazyRow(() -> tuples.toJava(relation, insert.newTuple())), Optional.empty());
     }
 
     private Change update(Relation relation, Update update)
     {
         JsonRow row = tuples.newRowToJson(relation, update);
-        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, update.newTuple()));
         Optional<TupleData> fullOld = update.oldTupleKind().filter(OldTupleKind.FULL_ROW::equals).flatMap(kind -> update.oldTuple());
-        fullOld.ifPresent(old -> tuples.toJava(relation, old).forEach(filterRow::putIfAbsent));
+        Map<String, Object> filterRow = new LazyRow(() -> {
+            Map<String, Object> values = new HashMap<>(tuples.toJava(relation, update.newTuple()));
+            fullOld.ifPresent(old -> tuples.toJava(relation, old).forEach(values::putIfAbsent));
+            return values;
+        });
         Optional<ObjectNode> oldKey = update.oldTuple().map(old -> tuples.toJson(relation, old).values());
         // the old row, when the table has REPLICA IDENTITY FULL: filters judge it too (a row leaving or entering a filter)
         Optional<Map<String, Object>> oldRow = fullOld.map(old -> tuples.toJava(relation, old));
@@ -168,13 +171,17 @@ final class TransactionAssembler
     private Change delete(Relation relation, Delete delete)
     {
         JsonRow row = tuples.toJson(relation, delete.oldTuple());
-        Map<String, Object> filterRow = new HashMap<>(tuples.toJava(relation, delete.oldTuple()));
-        if (delete.oldTupleKind() == OldTupleKind.KEY) {
+        boolean keyOnly = delete.oldTupleKind() == OldTupleKind.KEY;
+        Map<String, Object> filterRow = new LazyRow(() -> {
+            Map<String, Object> values = new HashMap<>(tuples.toJava(relation, delete.oldTuple()));
+            if (keyOnly) {
+                relation.columns().stream().filter(column -> !column.partOfKey()).forEach(column -> values.remove(column.name()));
+            }
+            return values;
+        });
+        if (keyOnly) {
             // an old key carries NULL in every other column: those are unknown, not NULL
-            relation.columns().stream().filter(column -> !column.partOfKey()).forEach(column -> {
-                filterRow.remove(column.name());
-                row.values().remove(column.name());
-            });
+            relation.columns().stream().filter(column -> !column.partOfKey()).forEach(column -> row.values().remove(column.name()));
         }
         return new Change(begin.finalLsn(), begin.commitTime(), index, relation.schema(), relation.table(), "delete", row.values(), Optional.empty(),
                 List.of(), filterRow, Optional.empty());

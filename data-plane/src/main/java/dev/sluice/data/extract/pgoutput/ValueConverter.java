@@ -56,8 +56,6 @@ public final class ValueConverter
     private static final int MAX_JSON_NESTING_DEPTH = 10_000;
     // The longest numeric Postgres can print: 131072 digits before the point, 16383 after.
     private static final int MAX_JSON_NUMBER_LENGTH = 150_000;
-    private static final DateTimeFormatter ISO_OFFSET = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-    private static final DateTimeFormatter ISO_LOCAL = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
     private final ObjectMapper objectMapper;
     private final TypeCatalog catalog;
@@ -196,8 +194,8 @@ public final class ValueConverter
             case TypeOids.FLOAT4, TypeOids.FLOAT8 -> isSpecialNumber(text) ? TextNode.valueOf(text) : DoubleNode.valueOf(Double.parseDouble(text));
             case TypeOids.BOOL -> BooleanNode.valueOf(parseBoolean(text));
             case TypeOids.JSON, TypeOids.JSONB -> parseJson(text);
-            case TypeOids.TIMESTAMPTZ -> isInfinity(text) ? TextNode.valueOf(text) : TextNode.valueOf(ISO_OFFSET.format(parseTimestampWithTimeZone(text)));
-            case TypeOids.TIMESTAMP -> isInfinity(text) ? TextNode.valueOf(text) : TextNode.valueOf(ISO_LOCAL.format(parseTimestamp(text)));
+            case TypeOids.TIMESTAMPTZ -> isInfinity(text) ? TextNode.valueOf(text) : TextNode.valueOf(PgTemporal.iso(parseTimestampWithTimeZone(text).toLocalDateTime(), true));
+            case TypeOids.TIMESTAMP -> isInfinity(text) ? TextNode.valueOf(text) : TextNode.valueOf(PgTemporal.iso(parseTimestamp(text), false));
             case TypeOids.DATE -> isInfinity(text) ? TextNode.valueOf(text) : TextNode.valueOf(DateTimeFormatter.ISO_LOCAL_DATE.format(parseDate(text)));
             case TypeOids.BYTEA -> TextNode.valueOf(Base64.getEncoder().encodeToString(parseBytea(text)));
             default -> TextNode.valueOf(text);

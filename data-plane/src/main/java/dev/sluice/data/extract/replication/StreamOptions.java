@@ -16,7 +16,8 @@ import static java.util.Objects.requireNonNull;
  * transactions
  * @param streamInProgressTransactions ask the server to stream large transactions before they
  * commit (protocol 2 only); the consumer must then handle stream start/stop/commit/abort
- * @param statusInterval how often to report the confirmed position to the server when idle
+ * @param statusInterval how often to report the confirmed position to the server; also how soon a connection the server
+ * closed is noticed (a status sent on a closed connection fails: the second after the server went away)
  */
 public record StreamOptions(
         String slotName,
@@ -47,9 +48,12 @@ public record StreamOptions(
         }
     }
 
-    /** Protocol 1, no streaming of in-progress transactions, status every 10 seconds. */
+    /**
+     * Protocol 1, no streaming of in-progress transactions, status every half second: a source that crashed or restarted
+     * (its server closed the connection) is noticed within a second, not when the next batch is due.
+     */
     public static StreamOptions of(String slotName, String publicationName, Lsn startPosition)
     {
-        return new StreamOptions(slotName, List.of(publicationName), startPosition, 1, false, Duration.ofSeconds(10));
+        return new StreamOptions(slotName, List.of(publicationName), startPosition, 1, false, Duration.ofMillis(500));
     }
 }
