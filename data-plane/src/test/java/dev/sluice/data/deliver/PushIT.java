@@ -210,6 +210,29 @@ class PushIT
         }));
     }
 
+    @Test
+    void aTransformReadsARecordWithANumberAsLongAsPostgresAllows()
+    {
+        harness.sourceSql("create table amounts (id int primary key, amount numeric)");
+        String endpoint = harness.createEndpoint("hooks", target.url(), Optional.empty(), Map.of());
+        String consumer = harness.createPushConsumer(source, "amounts", "amounts", endpoint, 1, 5, Optional.of("""
+                function transform(action, record, changes, metadata)
+                  return record.id
+                end
+                """));
+        // past Jackson's default of 1,000 characters: the record is read for the transform with the limits it was written with
+        String amount = "9".repeat(5_000) + "." + "1".repeat(100);
+        harness.sourceSql("insert into amounts values (1, " + amount + ")");
+        harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE, ExtractorSettings.defaults(), FAST);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !target.requests().isEmpty());
+        Request request = target.requests().get(0);
+        assertThat(request.json().path("transformed").asInt()).isEqualTo(1);
+        assertThat(request.json().path("record").path("amount").decimalValue().toPlainString()).isEqualTo(amount);
+        await().atMost(Duration.ofSeconds(10)).until(() -> new MessageStore(harness.store(), harness.metrics()).counts(consumer).backlog() == 0);
+        assertThat(new MessageStore(harness.store(), harness.metrics()).counts(consumer).deadLetters()).isZero();
+    }
+
     // what the transform made of each message of the key that reached the target, in order
     private List<String> transformedLabels(int id)
     {
