@@ -218,7 +218,13 @@ public final class PushDeliverer
                 returnOutstanding();
                 List<String> unsent = runs.subList(handed, runs.size()).stream().flatMap(List::stream).flatMap(List::stream)
                         .map(delivery -> delivery.delivery().ackId()).toList();
-                messages.release(consumerId, unsent, Duration.ZERO);
+                try {
+                    messages.release(consumerId, unsent, Duration.ZERO);
+                }
+                catch (RuntimeException releaseFailure) {
+                    // they come due again after their visibility timeout
+                    e.addSuppressed(releaseFailure);
+                }
                 throw e;
             }
         }
