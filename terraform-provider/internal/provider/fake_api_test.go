@@ -2,6 +2,7 @@ package provider
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -307,7 +308,16 @@ func (f *fakeAPI) createEndpoint(w http.ResponseWriter, r *http.Request) {
 		signingSecret: valueOr(body.SigningSecret, ""),
 	}
 	f.endpoints[endpoint.endpoint.Id] = endpoint
-	reply(w, http.StatusCreated, endpoint.view())
+	created := endpoint.view()
+	if body.SigningSecret == nil {
+		// As the API: a secret is generated when none is given, and shown in this answer only.
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		endpoint.signingSecret = "whsec_" + base64.StdEncoding.EncodeToString(key)
+		created = endpoint.view()
+		created.SigningSecret = &endpoint.signingSecret
+	}
+	reply(w, http.StatusCreated, created)
 }
 
 func (e *fakeEndpoint) view() client.HttpEndpoint {

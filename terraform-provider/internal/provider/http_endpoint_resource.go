@@ -106,26 +106,24 @@ func httpEndpointResourceSchema() schema.Schema {
 				Validators:  []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("secret_headers_wo"))},
 			},
 			"signing_secret": schema.StringAttribute{
-				Description: "Secret for webhook signatures: `whsec_` and base64, or any string of 24 to 256 characters. " +
-					"The API never returns it. A new value keeps the old one valid for 24 hours; removing it replaces the endpoint.",
+				Description: "Secret for webhook signatures (Standard Webhooks): `whsec_` and base64, or any string of 24 to 256 characters. " +
+					"When not set, Sluice generates one (`whsec_` and base64 of 32 random bytes) and Terraform keeps it in state " +
+					"from the create's answer (which should then be encrypted): give it to a Standard Webhooks library to verify requests. " +
+					"The API shows a secret only when it makes one, so a secret rotated outside Terraform is not noticed, and an " +
+					"imported endpoint's stays null until one is configured. A new value keeps the old one valid for 24 hours; " +
+					"removing the attribute keeps the current secret.",
 				Optional:  true,
+				Computed:  true,
 				Sensitive: true,
 				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.RequiresReplaceIf(requiresReplaceWhenRemoved,
-						"Removing the signing secret replaces the endpoint.",
-						"Removing the signing secret replaces the endpoint."),
+					// the generated secret stays as it is from plan to plan
+					stringplanmodifier.UseStateForUnknown(),
 				},
 				Validators: []validator.String{stringvalidator.LengthBetween(24, 256)},
 			},
 			"created_at": createdAtAttribute("HTTP endpoint"),
 		},
 	}
-}
-
-// requiresReplaceWhenRemoved: the API can set or rotate a signing secret, not
-// remove it.
-func requiresReplaceWhenRemoved(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull() && req.PlanValue.IsNull()
 }
 
 func (r *httpEndpointResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -156,6 +154,10 @@ func (r *httpEndpointResource) Create(ctx context.Context, req resource.CreateRe
 	if err = checkResponse("create HTTP endpoint", result, err, 201); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot create the HTTP endpoint", err, httpEndpointResourceSchema().Attributes)
 		return
+	}
+	if plan.SigningSecret.IsUnknown() {
+		// None configured: the API generated one and shows it in this answer only.
+		plan.SigningSecret = types.StringPointerValue(result.JSON201.SigningSecret)
 	}
 	state := httpEndpointModelFromAPI(*result.JSON201, plan, writeOnly != nil, &resp.Diagnostics)
 	writeSecretHeadersWriteOnly(ctx, resp.Private, writeOnly != nil, &resp.Diagnostics)
@@ -217,6 +219,10 @@ func (r *httpEndpointResource) Update(ctx context.Context, req resource.UpdateRe
 		body.SecretHeaders = nonNilStringMap(ctx, plan.SecretHeaders, &resp.Diagnostics)
 		changed = true
 		writeOnly = false
+	}
+	if plan.SigningSecret.IsUnknown() {
+		// Not configured and not in state (UseStateForUnknown fills it otherwise): the secret stays as it is.
+		plan.SigningSecret = state.SigningSecret
 	}
 	if !plan.SigningSecret.Equal(state.SigningSecret) && !plan.SigningSecret.IsNull() {
 		body.SigningSecret = stringPointer(plan.SigningSecret)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -103,6 +104,98 @@ func TestAccHTTPEndpointResource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionCreate)},
 				},
+			},
+		},
+	})
+}
+
+func testAccHTTPEndpointWithoutSigningSecretConfig(name, url string) string {
+	return fmt.Sprintf(`
+resource "sluice_http_endpoint" "test" {
+  name = %q
+  url  = %q
+}
+`, name, url)
+}
+
+// An endpoint configured without a signing secret gets the one the API
+// generates, kept in state as a sensitive value that no later plan changes.
+func TestAccHTTPEndpointResourceGeneratedSigningSecret(t *testing.T) {
+	environment := testAccPreCheck(t)
+	name := acctest.RandomWithPrefix("tf-acc-endpoint-generated")
+	const address = "sluice_http_endpoint.test"
+	chosenSecret := "a-signing-secret-chosen-later-on"
+	created := testAccProviderConfig(environment) + testAccHTTPEndpointWithoutSigningSecretConfig(name, "http://127.0.0.1:9/hooks/orders")
+	moved := testAccProviderConfig(environment) + testAccHTTPEndpointWithoutSigningSecretConfig(name, "http://127.0.0.1:9/hooks/v2/orders")
+	chosen := testAccProviderConfig(environment) + fmt.Sprintf(`
+resource "sluice_http_endpoint" "test" {
+  name           = %q
+  url            = "http://127.0.0.1:9/hooks/v2/orders"
+  signing_secret = %q
+}
+`, name, chosenSecret)
+	generated := statecheck.CompareValue(compare.ValuesSame())
+	// the Standard Webhooks form of a 32-byte key
+	generatedForm := knownvalue.StringRegexp(regexp.MustCompile(`^whsec_[A-Za-z0-9+/]{43}=$`))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: testAccCheckGone(t, environment, "sluice_http_endpoint", func(ctx context.Context, api *client.ClientWithResponses, id string) (any, error) {
+			return api.GetHttpEndpointWithResponse(ctx, id)
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: created,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(address, tfjsonpath.New("signing_secret"))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("signing_secret"), generatedForm),
+					statecheck.ExpectSensitiveValue(address, tfjsonpath.New("signing_secret")),
+					generated.AddStateValue(address, tfjsonpath.New("signing_secret")),
+				},
+			},
+			{
+				Config:   created,
+				PlanOnly: true,
+			},
+			// Another change keeps the generated secret.
+			{
+				Config: moved,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(address, tfjsonpath.New("signing_secret"), generatedForm),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					generated.AddStateValue(address, tfjsonpath.New("signing_secret")),
+				},
+			},
+			{
+				ResourceName:      address,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The API shows a secret only in the answer that made it.
+				ImportStateVerifyIgnore: []string{"signing_secret"},
+			},
+			// A chosen secret replaces the generated one in place (a rotation).
+			{
+				Config: chosen,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("signing_secret"), knownvalue.StringExact(chosenSecret)),
+				},
+			},
+			// Removing it from the configuration keeps it: the API cannot remove a secret.
+			{
+				Config:   moved,
+				PlanOnly: true,
 			},
 		},
 	})

@@ -10,15 +10,18 @@ resource "sluice_http_endpoint" "fulfilment" {
   secret_headers = {
     "Authorization" = "Bearer ${var.fulfilment_api_key}"
   }
-  signing_secret = var.webhook_signing_secret
+
+  # No signing_secret: Sluice generates one and Terraform keeps it in state.
 }
 
-variable "fulfilment_api_key" {
-  type      = string
+# The generated signing secret (whsec_...), for the receiver's Standard
+# Webhooks library.
+output "fulfilment_signing_secret" {
+  value     = sluice_http_endpoint.fulfilment.signing_secret
   sensitive = true
 }
 
-variable "webhook_signing_secret" {
+variable "fulfilment_api_key" {
   type      = string
   sensitive = true
 }

@@ -54,6 +54,7 @@ import dev.sluice.control.source.SourceResource;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.control.token.TokenResource;
 import dev.sluice.control.token.TokenService;
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.store.Retention;
@@ -163,6 +164,8 @@ public final class ControlPlane
     /** Makes the API's JSON strict: unknown fields, wrong types, nulls and duplicate keys are errors, not guesses. */
     public static void configureJson(ObjectMapper mapper)
     {
+        // the limits and number handling every mapper of Sluice shares; what follows is the API's strict binding
+        SluiceJson.configure(mapper);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);

@@ -237,6 +237,12 @@ public final class ExtractionHarness
     /** Creates a push consumer of one table, as the control plane does. */
     public String createPushConsumer(String sourceId, String name, String table, String endpointId, int batchSize, int maxDeliver)
     {
+        return createPushConsumer(sourceId, name, table, endpointId, batchSize, maxDeliver, Optional.empty());
+    }
+
+    /** Creates a push consumer of one table with a Lua transform, as the control plane does. */
+    public String createPushConsumer(String sourceId, String name, String table, String endpointId, int batchSize, int maxDeliver, Optional<String> transform)
+    {
         Source source = store.onDemand(SourceDao.class).findById(account, sourceId).orElseThrow();
         Lsn start;
         try (SourceAdmin admin = SourceAdmin.connect(connection(source.name()), Duration.ofSeconds(5))) {
@@ -249,7 +255,7 @@ public final class ExtractionHarness
         String id = ResourceKind.CONSUMER.newId();
         Instant now = Instant.now();
         store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, sourceId, Consumer.Kind.PUSH, table(table),
-                List.of("insert", "update", "delete"), Optional.empty(), Optional.empty(), Optional.of(endpointId), Optional.of("/hook"), batchSize, 30, 1000,
+                List.of("insert", "update", "delete"), Optional.empty(), transform, Optional.of(endpointId), Optional.of("/hook"), batchSize, 30, 1000,
                 maxDeliver, StartPosition.now(), start.asLong(), true, now, now)));
         return id;
     }

@@ -6,6 +6,7 @@ import dev.sluice.control.ControlPlane;
 import dev.sluice.control.account.AccountService;
 import dev.sluice.control.token.CreatedToken;
 import dev.sluice.control.token.TokenService;
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.core.secret.Tokens;
 import dev.sluice.store.Store;
@@ -40,7 +41,7 @@ final class DevMode
     static final String DEMO_USER = "sluice_demo";
     static final String DEMO_PASSWORD = "sluice_demo";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SluiceJson.mapper();
 
     private final Path dataDirectory;
     private final String operatorToken;

@@ -125,7 +125,7 @@ public class SluiceApplication
             controlPlane.register(environment.jersey().getResourceConfig());
             environment.servlets().addServlet("api-docs", new ApiDocsServlet()).addMapping("/openapi.yaml", "/docs", "/docs/*");
             // ahead of the server's blanket refusal of TRACE and unknown methods, which answers 405 without Allow
-            environment.servlets().addFilter("unsupported-methods", new UnsupportedMethodFilter())
+            environment.servlets().addFilter("unsupported-methods", new UnsupportedMethodFilter(environment.getObjectMapper()))
                     .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
             environment.lifecycle().manage(new Managed()
             {

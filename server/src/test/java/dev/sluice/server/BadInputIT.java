@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,28 @@ class BadInputIT
                 400, "malformed_request", "batch_size");
         assertProblem(SERVER.request("POST", "/v1/consumers", account.token(), "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{\"table\":\"t\"}],\"batch_size\":\"5\"}"),
                 400, "malformed_request", "batch_size");
+        assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
+    }
+
+    @Test
+    void bodiesPastTheSharedJsonLimitsAreProblemsThatSayWhich()
+    {
+        Account account = SERVER.newAccount("limits");
+        // the API reads with the limits every mapper of Sluice shares (SluiceJson): a number may be as long as a Postgres numeric
+        String tooLong = "1".repeat(SluiceJson.MAX_NUMBER_LENGTH + 1);
+        Reply number = SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{\"table\":\"t\"}],\"batch_size\":" + tooLong + "}");
+        assertProblem(number, 400, "malformed_request", null);
+        assertThat(number.json().path("detail").asText())
+                .isEqualTo("request body is nested too deeply or too large: Number value length (150001) exceeds the maximum allowed (150000, from `StreamReadConstraints.getMaxNumberLength()`)");
+        // a long number within the limit is read, and is out of the field's range
+        assertProblem(SERVER.request("POST", "/v1/consumers", account.token(),
+                "{\"name\":\"c\",\"source_id\":\"s\",\"kind\":\"pull\",\"tables\":[{\"table\":\"t\"}],\"batch_size\":" + "1".repeat(2_000) + "}"),
+                400, "malformed_request", "batch_size");
+
+        String deep = "[".repeat(SluiceJson.MAX_NESTING_DEPTH + 1) + "]".repeat(SluiceJson.MAX_NESTING_DEPTH + 1);
+        assertProblem(SERVER.request("POST", "/v1/http-endpoints", account.token(), deep), 400, "malformed_request", null);
+        assertProblem(post(account, "{\"name\": \"x\", \"url\": \"https://example.com/\", \"headers\": {\"a\": " + deep + "}}"), 400, "malformed_request", "headers.a");
         assertThat(SERVER.request("GET", "/v1/http-endpoints", account.token(), null).json().path("data")).isEmpty();
     }
 

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.core.json.SluiceJson;
 
-/** The JSON mapper for values the store keeps in jsonb columns. */
+/** The JSON mapper for values the store keeps in jsonb columns: the shared configuration, and fields it does not know are skipped (a newer version may have written them). */
 public final class Json
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .findAndAddModules()
+    private static final ObjectMapper MAPPER = SluiceJson.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 

@@ -19,9 +19,7 @@ import java.time.Instant;
  */
 public final class MessageJson
 {
-    private static final com.fasterxml.jackson.databind.ObjectMapper READER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = dev.sluice.core.json.SluiceJson.mapper();
     private static final JsonFactory FACTORY = READER.getFactory();
 
     private MessageJson() {}

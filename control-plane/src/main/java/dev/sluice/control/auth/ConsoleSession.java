@@ -3,6 +3,7 @@ package dev.sluice.control.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.core.secret.SecretBox;
 
 import java.security.SecureRandom;
@@ -23,7 +24,7 @@ public record ConsoleSession(String id, String token, String csrfToken, Instant 
 {
     public static final String COOKIE = "sluice_console";
     public static final Duration LIFETIME = Duration.ofHours(12);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SluiceJson.mapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public ConsoleSession

@@ -1,6 +1,5 @@
 package dev.sluice.control.http;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.error.ErrorCode;
 import jakarta.servlet.Filter;
@@ -20,16 +19,25 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Set;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Answers a method the server has no use for (TRACE, CONNECT, anything unknown) with 405 and the
  * {@code Allow} header RFC 9110 requires, which the server's blanket refusal of such methods lacks: the
- * path's methods are what Jersey answers to OPTIONS on it. Nothing is echoed back (TRACE stays refused).
+ * path's methods are what Jersey answers to OPTIONS on it. Nothing is echoed back (TRACE stays refused). The problem is
+ * written with the API's own mapper, as every other answer is.
  */
 public final class UnsupportedMethodFilter
         implements Filter
 {
-    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private static final Set<String> SERVED = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final ObjectMapper json;
+
+    public UnsupportedMethodFilter(ObjectMapper json)
+    {
+        this.json = requireNonNull(json, "json is null");
+    }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
@@ -56,7 +64,7 @@ public final class UnsupportedMethodFilter
         answer.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
         answer.setHeader("Allow", options.allow());
         answer.setContentType("application/problem+json");
-        byte[] body = JSON.writeValueAsBytes(Problems.problem(ErrorCode.METHOD_NOT_ALLOWED, http.getMethod() + " is not served; this path serves " + options.allow()));
+        byte[] body = json.writeValueAsBytes(Problems.problem(ErrorCode.METHOD_NOT_ALLOWED, http.getMethod() + " is not served; this path serves " + options.allow()));
         answer.setContentLength(body.length);
         answer.getOutputStream().write(body);
     }

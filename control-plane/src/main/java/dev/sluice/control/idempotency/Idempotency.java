@@ -3,9 +3,9 @@ package dev.sluice.control.idempotency;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.control.StoreErrors;
 import dev.sluice.store.Json;
@@ -29,8 +29,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Idempotency
 {
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .findAndAddModules()
+    private static final ObjectMapper CANONICAL = SluiceJson.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 

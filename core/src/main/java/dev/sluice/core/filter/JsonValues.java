@@ -4,8 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sluice.core.json.SluiceJson;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +20,9 @@ import java.util.Map;
  */
 final class JsonValues
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+    // the shared configuration keeps a number's scale as jsonb does (2.50 prints as 2.50); integers of any size compare exactly
+    private static final ObjectMapper MAPPER = SluiceJson.builder()
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // jsonb keeps a number's scale: 2.50 prints as 2.50
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     private JsonValues() {}

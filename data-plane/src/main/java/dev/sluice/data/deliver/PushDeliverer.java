@@ -18,6 +18,7 @@ import dev.sluice.stream.MessageSignals;
 import dev.sluice.stream.MessageStore;
 import dev.sluice.stream.MessageTransforms;
 import dev.sluice.stream.StreamMetrics;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -190,27 +191,83 @@ public final class PushDeliverer
             await(version, wait);
             return;
         }
-        List<MessageTransforms.Transformed> transformed = transforms.apply(current, received);
+        List<MessageTransforms.Transformed> transformed = transform(current, received);
         Map<String, String> context = MDC.getCopyOfContextMap();
-        for (List<List<MessageTransforms.Transformed>> run : runs(transformed, current.batchSize())) {
+        List<List<List<MessageTransforms.Transformed>>> runs = runs(transformed, current.batchSize());
+        for (int handed = 0; handed < runs.size(); handed++) {
+            List<List<MessageTransforms.Transformed>> run = runs.get(handed);
             synchronized (outstandingChanged) {
                 outstanding++;
             }
-            senders.submit(() -> {
-                MDC.setContextMap(context == null ? Map.of() : context);
-                try {
-                    sendRun(current, currentTarget, run);
-                }
-                catch (RuntimeException e) {
-                    LOG.warn("delivery of consumer {} failed: {}", consumerId, e.getMessage());
-                }
-                finally {
-                    synchronized (outstandingChanged) {
-                        outstanding--;
-                        outstandingChanged.notifyAll();
+            try {
+                senders.submit(() -> {
+                    MDC.setContextMap(context == null ? Map.of() : context);
+                    try {
+                        sendRun(current, currentTarget, run);
                     }
+                    catch (RuntimeException e) {
+                        LOG.warn("delivery of consumer {} failed: {}", consumerId, e.getMessage());
+                    }
+                    finally {
+                        returnOutstanding();
+                    }
+                });
+            }
+            catch (RuntimeException e) {
+                // not handed over (the senders are shutting down): its count comes back here, its messages go back at once
+                returnOutstanding();
+                List<String> unsent = runs.subList(handed, runs.size()).stream().flatMap(List::stream).flatMap(List::stream)
+                        .map(delivery -> delivery.delivery().ackId()).toList();
+                try {
+                    messages.release(consumerId, unsent, Duration.ZERO);
                 }
-            });
+                catch (RuntimeException releaseFailure) {
+                    // they come due again after their visibility timeout
+                    e.addSuppressed(releaseFailure);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void returnOutstanding()
+    {
+        synchronized (outstandingChanged) {
+            outstanding--;
+            outstandingChanged.notifyAll();
+        }
+    }
+
+    /**
+     * Applies the consumer's transform. A message it fails on goes to the dead letters with the error and the others go
+     * on, also when the failure is not one the transform reports (an exception from inside the Lua interpreter): such a
+     * failure is found by transforming the messages one by one, so one message cannot hold back the others it was
+     * received with until their visibility timeout, nor use up their deliveries.
+     */
+    private List<MessageTransforms.Transformed> transform(Consumer consumer, List<MessageStore.Delivery> received)
+    {
+        try {
+            return transforms.apply(consumer, received);
+        }
+        catch (JdbiException e) {
+            // the store failed (dead-lettering a message): what was received comes due again after its visibility timeout
+            throw e;
+        }
+        catch (RuntimeException e) {
+            List<MessageTransforms.Transformed> transformed = new ArrayList<>(received.size());
+            for (MessageStore.Delivery delivery : received) {
+                try {
+                    transformed.addAll(transforms.apply(consumer, List.of(delivery)));
+                }
+                catch (JdbiException failure) {
+                    throw failure;
+                }
+                catch (RuntimeException failure) {
+                    LOG.warn("the transform of consumer {} failed on message {}", consumerId, delivery.message().seq(), failure);
+                    messages.deadLetter(consumerId, delivery.message().seq(), "the transform failed unexpectedly: " + failure);
+                }
+            }
+            return transformed;
         }
     }
 
@@ -254,7 +311,7 @@ public final class PushDeliverer
                 return;
             }
             boolean last = i == run.size() - 1;
-            Optional<String> failure = send(consumer, target, run.get(i), last);
+            Optional<String> failure = attempt(consumer, target, run.get(i), last);
             if (failure.isEmpty() && !last && !ackedBeforeNext(run.get(i))) {
                 // the next batch goes out only once this one's ack is durable: a worker dying now redelivers only this batch,
                 // never an earlier message after a later one of its key
@@ -283,7 +340,18 @@ public final class PushDeliverer
         }
     }
 
-    /** POSTs one batch; on 2xx queues its acks and returns nothing, otherwise what went wrong. */
+    /** {@link #send}, with an unexpected exception taken as a failed attempt: the batch is retried like one the target refused, not left to its visibility timeout. */
+    private Optional<String> attempt(Consumer consumer, Target target, List<MessageTransforms.Transformed> batch, boolean queueAcks)
+    {
+        try {
+            return send(consumer, target, batch, queueAcks);
+        }
+        catch (RuntimeException e) {
+            LOG.warn("sending a batch of consumer {} failed", consumerId, e);
+            return Optional.of("the delivery failed: " + e);
+        }
+    }
+
     /** Acknowledges a batch at once (not through the collecting thread); false when the store did not take every ack. */
     private boolean ackedBeforeNext(List<MessageTransforms.Transformed> batch)
     {

@@ -8,6 +8,7 @@ import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.data.deliver.WebhookTarget.Answer;
 import dev.sluice.data.deliver.WebhookTarget.Request;
 import dev.sluice.data.lease.WorkHealth;
+import dev.sluice.stream.MessageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,76 @@ class PushIT
         long deadLetters = harness.store().withHandle(handle -> handle.createQuery("select count(*) from dead_letters where consumer_id = :id")
                 .bind("id", consumer).mapTo(Long.class).one());
         assertThat(deadLetters).isEqualTo(1L);
+    }
+
+    @Test
+    void aTransformThatFailsUnexpectedlyDeadLettersOnlyItsMessageAndDeliveryGoesOn()
+    {
+        String endpoint = harness.createEndpoint("hooks", target.url(), Optional.empty(), Map.of());
+        // a malformed pattern in a tail call makes the Lua interpreter throw ArrayIndexOutOfBoundsException, not a Lua error
+        String consumer = harness.createPushConsumer(source, "orders", "orders", endpoint, 1, 5, Optional.of("""
+                function transform(action, record, changes, metadata)
+                  if record.label == 'poison' then
+                    return string.find(record.label, '[a')
+                  end
+                  return record.label
+                end
+                """));
+        harness.sourceSql("insert into orders select g, 'v0' from generate_series(1, 10) g");
+        harness.sourceSql("update orders set label = 'poison' where id = 3");
+        harness.sourceSql("update orders set label = 'v1'");
+        // one sender: a run whose count were not given back would stop every delivery after it
+        harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE, ExtractorSettings.defaults(),
+                new PushSettings(1, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMillis(400), true));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.rangeClosed(1, 10).allMatch(id -> transformedLabels(id).contains("v1")));
+        MessageStore messages = new MessageStore(harness.store(), harness.metrics());
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages.counts(consumer).backlog() == 0);
+        for (int id = 1; id <= 10; id++) {
+            assertThat(transformedLabels(id)).as("key %d", id).containsExactly("v0", "v1");
+        }
+        assertThat(messages.deadLetters(consumer, 0, 10).items()).singleElement().satisfies(deadLetter -> {
+            assertThat(deadLetter.message().recordJson()).contains("poison");
+            assertThat(deadLetter.reason()).startsWith("the transform failed unexpectedly: java.lang.ArrayIndexOutOfBoundsException");
+        });
+
+        // later changes still flow, and nothing is left in flight
+        harness.sourceSql("insert into orders select g, 'v2' from generate_series(11, 20) g");
+        await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.rangeClosed(11, 20).allMatch(id -> transformedLabels(id).equals(List.of("v2"))));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages.counts(consumer)).satisfies(counts -> {
+            assertThat(counts.backlog()).isZero();
+            assertThat(counts.inFlight()).isZero();
+            assertThat(counts.deadLetters()).isEqualTo(1);
+        }));
+    }
+
+    @Test
+    void aTransformReadsARecordWithANumberAsLongAsPostgresAllows()
+    {
+        harness.sourceSql("create table amounts (id int primary key, amount numeric)");
+        String endpoint = harness.createEndpoint("hooks", target.url(), Optional.empty(), Map.of());
+        String consumer = harness.createPushConsumer(source, "amounts", "amounts", endpoint, 1, 5, Optional.of("""
+                function transform(action, record, changes, metadata)
+                  return record.id
+                end
+                """));
+        // past Jackson's default of 1,000 characters: the record is read for the transform with the limits it was written with
+        String amount = "9".repeat(5_000) + "." + "1".repeat(100);
+        harness.sourceSql("insert into amounts values (1, " + amount + ")");
+        harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE, ExtractorSettings.defaults(), FAST);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !target.requests().isEmpty());
+        Request request = target.requests().get(0);
+        assertThat(request.json().path("transformed").asInt()).isEqualTo(1);
+        assertThat(request.json().path("record").path("amount").decimalValue().toPlainString()).isEqualTo(amount);
+        await().atMost(Duration.ofSeconds(10)).until(() -> new MessageStore(harness.store(), harness.metrics()).counts(consumer).backlog() == 0);
+        assertThat(new MessageStore(harness.store(), harness.metrics()).counts(consumer).deadLetters()).isZero();
+    }
+
+    // what the transform made of each message of the key that reached the target, in order
+    private List<String> transformedLabels(int id)
+    {
+        return target.requests().stream().filter(request -> request.id() == id).map(request -> request.json().path("transformed").asText()).toList();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sluice.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.json.SluiceJson;
 import org.eclipse.jetty.ee10.servlet.ErrorHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -22,7 +23,7 @@ import java.util.Locale;
 public final class ProblemErrorHandler
         extends ErrorHandler
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = SluiceJson.mapper();
 
     @Override
     public boolean handle(Request request, Response response, Callback callback)

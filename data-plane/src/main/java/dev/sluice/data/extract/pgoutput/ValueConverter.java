@@ -1,15 +1,8 @@
 package dev.sluice.data.extract.pgoutput;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamWriteConstraints;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -53,9 +46,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ValueConverter
 {
-    private static final int MAX_JSON_NESTING_DEPTH = 10_000;
-    // The longest numeric Postgres can print: 131072 digits before the point, 16383 after.
-    private static final int MAX_JSON_NUMBER_LENGTH = 150_000;
 
     private final ObjectMapper objectMapper;
     private final TypeCatalog catalog;
@@ -104,21 +94,7 @@ public final class ValueConverter
      */
     public static ObjectMapper newObjectMapper()
     {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(MAX_JSON_NESTING_DEPTH)
-                        .maxNumberLength(MAX_JSON_NUMBER_LENGTH)
-                        .maxStringLength(Integer.MAX_VALUE)
-                        .build())
-                .streamWriteConstraints(StreamWriteConstraints.builder()
-                        .maxNestingDepth(MAX_JSON_NESTING_DEPTH)
-                        .build())
-                .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-                .build();
-        return JsonMapper.builder(factory)
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .build();
+        return dev.sluice.core.json.SluiceJson.builder().build();
     }
 
     /**
