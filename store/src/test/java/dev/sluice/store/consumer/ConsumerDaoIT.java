@@ -87,6 +87,25 @@ class ConsumerDaoIT
     }
 
     @Test
+    void aPushWorkersDeliveryReportsReachTheConsumersHealth()
+    {
+        Consumer consumer = new StoreRows(store).pushConsumer(account, source.id());
+        DataPlaneDao dataPlane = store.onDemand(DataPlaneDao.class);
+        ConsumerDao.DeliveryHealth fresh = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
+        assertThat(fresh.lastDeliveredAt()).isNull();
+        assertThat(fresh.lastDeliveryError()).isNull();
+
+        dataPlane.recordDeliveryError(consumer.id(), "503 Service Unavailable");
+        dataPlane.recordDelivered(consumer.id());
+
+        ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
+        assertThat(health.lastDeliveryError()).isEqualTo("503 Service Unavailable");
+        assertThat(health.lastDeliveryErrorAt()).isNotNull();
+        assertThat(health.lastDeliveredAt()).isNotNull();
+        assertThat(dataPlane.consumersOfSourceAcrossAccounts(source.id())).extracting(Consumer::id).containsExactly(consumer.id());
+    }
+
+    @Test
     void aSourceWithConsumersCannotBeDeleted()
     {
         Consumer consumer = new StoreRows(store).pullConsumer(account, source.id());
