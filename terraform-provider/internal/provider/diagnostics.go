@@ -118,9 +118,7 @@ func fieldPath(field string, attributes map[string]schema.Attribute) (path.Path,
 // fieldSteps splits a field name into attribute names and list indexes.
 func fieldSteps(field string) []string {
 	field = strings.TrimSpace(field)
-	if strings.HasPrefix(field, "#") {
-		field = strings.TrimPrefix(field, "#")
-	}
+	field = strings.TrimPrefix(field, "#")
 	if strings.HasPrefix(field, "/") {
 		var steps []string
 		for _, segment := range strings.Split(strings.TrimPrefix(field, "/"), "/") {

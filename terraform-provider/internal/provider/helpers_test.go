@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -30,7 +29,7 @@ func startFake(t *testing.T) (*fakeAPI, *apiClient) {
 		t.Fatal(err)
 	}
 	// Retries in tests wait no time.
-	apiClient.retrying.sleep = func(context.Context, time.Duration) error { return nil }
+	apiClient.retrying.backoff = noWait
 	return fake, apiClient
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -10,94 +9,114 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// retryingDoer sends a request again when the answer says to try later (429
-// with Retry-After, 502, 503, 504) or the connection failed, with capped
+// retryingDoer sends a request again when the answer says to try later (429,
+// 502, 503, 504, honouring Retry-After) or the connection failed, with capped
 // exponential backoff and jitter.
+//
+// The loop is go-retryablehttp's: it resends the body, drains an answer it
+// drops so that the connection is reused, and stops waiting when the
+// request's context ends. Sluice's policy is below: which requests, answers
+// and errors are retried (retryPolicy), how long to wait (backoff), and what
+// the last attempt returns (lastAttempt).
 //
 // Only requests that are safe to repeat are retried: reads, deletes, PATCHes
 // (they set fields to given values) and POSTs that carry an Idempotency-Key
 // (the server answers a repeat with the first result).
 type retryingDoer struct {
-	client      *http.Client
-	maxAttempts int
-	baseDelay   time.Duration
-	maxDelay    time.Duration
-	sleep       func(ctx context.Context, d time.Duration) error
+	httpClient *http.Client
+	// retryMax is the number of retries after the first attempt.
+	retryMax  int
+	baseDelay time.Duration
+	maxDelay  time.Duration
+	// backoff is the wait before a retry; tests replace it to wait no time.
+	backoff retryablehttp.Backoff
 }
 
 func newRetryingDoer(httpClient *http.Client) *retryingDoer {
 	return &retryingDoer{
-		client:      httpClient,
-		maxAttempts: 5,
-		baseDelay:   500 * time.Millisecond,
-		maxDelay:    30 * time.Second,
-		sleep:       sleepContext,
+		httpClient: httpClient,
+		retryMax:   4,
+		baseDelay:  500 * time.Millisecond,
+		maxDelay:   30 * time.Second,
+		backoff:    backoff,
 	}
 }
 
 func (d *retryingDoer) Do(request *http.Request) (*http.Response, error) {
-	ctx := request.Context()
-	repeatable := isRepeatable(request)
-	for attempt := 1; ; attempt++ {
-		attemptRequest := request
-		if attempt > 1 {
-			var err error
-			if attemptRequest, err = rewind(request); err != nil {
-				return nil, err
-			}
-		}
-		response, err := d.client.Do(attemptRequest)
-		if !repeatable || attempt >= d.maxAttempts {
-			return response, err
-		}
-		var delay time.Duration
-		switch {
-		case err != nil:
-			if ctx.Err() != nil {
-				return nil, err
-			}
-			delay = d.backoff(attempt)
-		case isRetryableStatus(response.StatusCode):
-			delay = retryAfter(response.Header.Get("Retry-After"), time.Now())
-			if delay <= 0 {
-				delay = d.backoff(attempt)
-			}
-			delay = min(delay, d.maxDelay)
-			// The body is not needed: drain it so the connection is reused.
-			_, _ = io.Copy(io.Discard, io.LimitReader(response.Body, 64*1024))
-			_ = response.Body.Close()
-		default:
-			return response, nil
-		}
-		tflog.Debug(ctx, "retrying Sluice API request", map[string]any{
-			"method":  request.Method,
-			"url":     request.URL.String(),
-			"attempt": attempt,
-			"delay":   delay.String(),
-			"reason":  retryReason(response, err),
-		})
-		if sleepErr := d.sleep(ctx, delay); sleepErr != nil {
-			if err == nil {
-				err = sleepErr
-			}
-			return nil, err
-		}
+	if !isRepeatable(request) {
+		return d.httpClient.Do(request)
 	}
+	// Reads the body into memory, so that every attempt sends it again.
+	retryable, err := retryablehttp.FromRequest(request)
+	if err != nil {
+		return nil, fmt.Errorf("reading request body: %w", err)
+	}
+	// A client per request: its log lines go to the request's context, where
+	// Terraform's logger is. It holds no connections of its own.
+	client := &retryablehttp.Client{
+		HTTPClient:   d.httpClient,
+		Logger:       debugLogger{ctx: request.Context()},
+		RetryWaitMin: d.baseDelay,
+		RetryWaitMax: d.maxDelay,
+		RetryMax:     d.retryMax,
+		CheckRetry:   retryPolicy,
+		Backoff:      d.backoff,
+		ErrorHandler: lastAttempt,
+	}
+	return client.Do(retryable)
 }
 
-// backoff is the delay before retry number attempt: exponential, capped,
-// with full jitter in its upper half so that many clients do not retry in
-// step.
-func (d *retryingDoer) backoff(attempt int) time.Duration {
-	delay := d.baseDelay << (attempt - 1)
-	if delay <= 0 || delay > d.maxDelay {
-		delay = d.maxDelay
+// retryPolicy says whether an attempt is retried: after a failed connection
+// or a timeout, and after an answer that says to try later. Never once the
+// request's context has ended: then the attempt's own answer or error is
+// returned.
+func retryPolicy(ctx context.Context, response *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	if err != nil {
+		// Retries connection failures and timeouts, not errors that would
+		// come again (an unsupported scheme, too many redirects, an
+		// untrusted certificate).
+		return retryablehttp.DefaultRetryPolicy(ctx, response, err)
+	}
+	return isRetryableStatus(response.StatusCode), nil
+}
+
+// backoff is the delay before retry number retry (0 for the first): the
+// answer's Retry-After when it has one, else exponential from baseDelay, both
+// capped at maxDelay, with full jitter in the upper half of the exponential
+// delay so that many clients do not retry in step.
+func backoff(baseDelay, maxDelay time.Duration, retry int, response *http.Response) time.Duration {
+	if response != nil {
+		if delay := retryAfter(response.Header.Get("Retry-After"), time.Now()); delay > 0 {
+			return min(delay, maxDelay)
+		}
+	}
+	delay := baseDelay << retry
+	if delay <= 0 || delay > maxDelay {
+		delay = maxDelay
 	}
 	half := delay / 2
 	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// lastAttempt is what a request returns once it may not be retried again:
+// the last answer as it came (the caller reports its status and problem), or
+// the last attempt's error.
+func lastAttempt(response *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		if response != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(response.Body, 64*1024))
+			_ = response.Body.Close()
+		}
+		return nil, err
+	}
+	return response, nil
 }
 
 func isRepeatable(request *http.Request) bool {
@@ -138,26 +157,22 @@ func retryAfter(header string, now time.Time) time.Duration {
 	return 0
 }
 
-// rewind makes a copy of request whose body can be sent again.
-func rewind(request *http.Request) (*http.Request, error) {
-	clone := request.Clone(request.Context())
-	if request.Body == nil || request.Body == http.NoBody {
-		return clone, nil
-	}
-	if request.GetBody == nil {
-		return nil, errors.New("cannot retry a request whose body cannot be read again")
-	}
-	body, err := request.GetBody()
-	if err != nil {
-		return nil, fmt.Errorf("rewinding request body: %w", err)
-	}
-	clone.Body = body
-	return clone, nil
+// debugLogger passes go-retryablehttp's log lines (the request, a failed
+// attempt, the retry with its wait) to Terraform's log at debug level: an
+// attempt that is retried is no error of the run.
+type debugLogger struct {
+	ctx context.Context
 }
 
-func retryReason(response *http.Response, err error) string {
-	if err != nil {
-		return err.Error()
+func (l debugLogger) Error(message string, keysAndValues ...any) { l.log(message, keysAndValues) }
+func (l debugLogger) Info(message string, keysAndValues ...any)  { l.log(message, keysAndValues) }
+func (l debugLogger) Debug(message string, keysAndValues ...any) { l.log(message, keysAndValues) }
+func (l debugLogger) Warn(message string, keysAndValues ...any)  { l.log(message, keysAndValues) }
+
+func (l debugLogger) log(message string, keysAndValues []any) {
+	fields := make(map[string]any, len(keysAndValues)/2)
+	for i := 0; i+1 < len(keysAndValues); i += 2 {
+		fields[fmt.Sprint(keysAndValues[i])] = keysAndValues[i+1]
 	}
-	return response.Status
+	tflog.Debug(l.ctx, "Sluice API: "+message, fields)
 }

@@ -52,9 +52,25 @@ class AccountRateLimiterTest
     @Test
     void aZeroRateLimitsNothing()
     {
-        AccountRateLimiter limiter = new AccountRateLimiter(RateLimit.off(), clock::get);
-        for (int i = 0; i < 10_000; i++) {
-            limiter.acquire(first);
+        // 10,000 requests in the same nanosecond: under a limit of one a second all but the first are refused,
+        // with requestsPerSecond 0 (off, as `sluice dev` runs, whatever the burst) none is
+        assertThat(refusedOf(10_000, new RateLimit(1, 1))).isEqualTo(9_999);
+        assertThat(refusedOf(10_000, RateLimit.off())).isZero();
+        assertThat(refusedOf(10_000, new RateLimit(0, 5))).isZero();
+    }
+
+    private int refusedOf(int requests, RateLimit limit)
+    {
+        AccountRateLimiter limiter = new AccountRateLimiter(limit, clock::get);
+        int refused = 0;
+        for (int i = 0; i < requests; i++) {
+            try {
+                limiter.acquire(first);
+            }
+            catch (RateLimitedException e) {
+                refused++;
+            }
         }
+        return refused;
     }
 }

@@ -63,8 +63,8 @@ public interface LeaseDao
 
     /**
      * The fence: inside a store transaction, locks the lease row against takeover and says whether this
-     * holder still owns it. A takeover's UPDATE waits for the transaction, and a holder that lost the
-     * lease finds nothing here and must not write.
+     * holder still owns it. A claim skips the locked row (SKIP LOCKED) until the transaction ends, even
+     * past the lease's expiry, and a holder that lost the lease finds nothing here and must not write.
      */
     @SqlQuery("select true from leases where unit = :unit and owner = :owner and epoch = :epoch and expires_at > now() for share")
     Optional<Boolean> lockIfHeld(@Bind("unit") String unit, @Bind("owner") String owner, @Bind("epoch") long epoch);
