@@ -208,11 +208,12 @@ class PullIT
                 function transform(action, record, changes, metadata)
                   if record.label == 'bad' then error('label is bad') end
                   if record.label == 'loop' then while true do end end
+                  if record.label == 'odd' then return string.find(record.label, '[a') end
                   return { id = record.id, shout = string.upper(record.label), op = action, tbl = metadata.table_name }
                 end
                 """;
         Fixture fixture = fixture("lua", ", \"transform\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(lua));
-        SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'ok'), (2, 'bad'), (3, 'loop'), (4, 'fine')");
+        SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'ok'), (2, 'bad'), (3, 'loop'), (4, 'fine'), (5, 'odd')");
 
         List<JsonNode> received = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -227,7 +228,9 @@ class PullIT
         assertThat(letters.json().path("data")).extracting(letter -> letter.path("message").path("record").path("id").asInt() + ": " + letter.path("reason").asText())
                 .satisfiesExactly(
                         first -> assertThat(first).startsWith("2: ").contains("label is bad"),
-                        second -> assertThat(second).startsWith("3: ").contains("Lua instructions"));
+                        second -> assertThat(second).startsWith("3: ").contains("Lua instructions"),
+                        // the Lua runtime itself fails on this one (a malformed pattern throws inside it): the message's failure, not the receive's
+                        third -> assertThat(third).startsWith("5: ").contains("the transform failed unexpectedly"));
     }
 
     @Test

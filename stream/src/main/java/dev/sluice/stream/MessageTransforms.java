@@ -5,6 +5,9 @@ import dev.sluice.core.transform.TransformException;
 import dev.sluice.core.transform.Transforms;
 import dev.sluice.store.consumer.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class MessageTransforms
 {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageTransforms.class);
+
     private final Transforms transforms = new Transforms();
     private final MessageStore messages;
 
@@ -44,6 +49,12 @@ public final class MessageTransforms
             }
             catch (TransformException e) {
                 messages.deadLetter(consumer.id(), message.seq(), e.getMessage());
+            }
+            catch (RuntimeException e) {
+                // a fault of the transform's runtime on this message (not of the store: nothing above touches it) is the
+                // message's failure like any other: it must not fail the receive of the messages beside it
+                LOG.warn("the transform of consumer {} failed on message {}", consumer.id(), message.seq(), e);
+                messages.deadLetter(consumer.id(), message.seq(), "the transform failed unexpectedly: " + e);
             }
         }
         return out;
