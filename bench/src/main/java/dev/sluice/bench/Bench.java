@@ -160,7 +160,10 @@ public final class Bench
                 result.set("backfill", StoreScenarios.backfill(source, sluice, sourceId, Long.parseLong(argument(args, "--backfill-rows", "1000000"))));
             }
             if (only.contains("pgbench")) {
-                result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, full ? Duration.ofSeconds(60) : Duration.ofSeconds(20)));
+                Duration pgbenchRun = full ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
+                result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, "tpcb", ""));
+                // the same with batches allowed: what strict per-key order costs a consumer that takes one message per request
+                result.set("pgbench_batch_100", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, "tpcb100", "\"batch_size\": 100"));
             }
             if (only.contains("backlog")) {
                 long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "300000"));

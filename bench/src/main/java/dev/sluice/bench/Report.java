@@ -79,6 +79,14 @@ final class Report
                             ? "**not drained**: " + number(pgbench.path("undelivered_a_minute_after_run").asDouble()) + " undelivered a minute after it ended.\n"
                             : String.format(Locale.ROOT, "**drained %.1f s** after it ended.\n", pgbench.path("drain_seconds_after_run").asDouble()));
         }
+        JsonNode batched = result.path("pgbench_batch_100");
+        if (batched.has("changes")) {
+            md.append("- The same against a push consumer with `batch_size: 100` (").append(number(batched.path("tps").asDouble())).append(" tps): ")
+                    .append(number(batched.path("delivered_during_run_per_second").asDouble())).append(" messages/s delivered during the run, ")
+                    .append(batched.path("undelivered_a_minute_after_run").asLong() > 0
+                            ? "**not drained**: " + number(batched.path("undelivered_a_minute_after_run").asDouble()) + " undelivered a minute after it ended.\n"
+                            : String.format(Locale.ROOT, "**drained %.1f s** after it ended.\n", batched.path("drain_seconds_after_run").asDouble()));
+        }
         md.append("- A backlog of ").append(number(deep.path("messages").asDouble())).append(" messages: heap after GC **")
                 .append(String.format(Locale.ROOT, "%.0f MB", deep.path("heap_used_after_gc_mb").asDouble())).append("**, receive p99 **")
                 .append(String.format(Locale.ROOT, "%.1f ms", deep.path("receive_p99_ms").asDouble())).append("** (empty stream ")

@@ -95,9 +95,10 @@ final class StoreScenarios
 
     /**
      * pgbench's TPC-B-like script against the source for {@code duration}, with a push consumer created with nothing
-     * but its name, source, tables and endpoint: how long after the run ends its last change is delivered.
+     * but its name, source, tables and endpoint (and {@code settings}, JSON members to add): how long after the run ends its
+     * last change is delivered.
      */
-    static ObjectNode pgbench(SourceDb source, SluiceRunner sluice, String sourceId, WebhookSink sink, Duration duration)
+    static ObjectNode pgbench(SourceDb source, SluiceRunner sluice, String sourceId, WebhookSink sink, Duration duration, String name, String settings)
             throws IOException, InterruptedException
     {
         ObjectNode node = JSON.createObjectNode();
@@ -107,14 +108,14 @@ final class StoreScenarios
             node.put("skipped", "pgbench not installed");
             return node;
         }
-        log("pgbench TPC-B for " + duration.toSeconds() + " s against a default push consumer");
+        log("pgbench TPC-B for " + duration.toSeconds() + " s against a push consumer with " + (settings.isEmpty() ? "default settings" : settings));
         run(List.of(pgbench, "-i", "-s", "1", "-q", "-h", "127.0.0.1", "-p", Integer.toString(source.port()), "-U", SourceDb.USER, SourceDb.DATABASE));
         sluice.start();
         sluice.setActive("push", false);
         sluice.createConsumer("""
-                {"name": "tpcb", "source_id": "%s", "kind": "push", "endpoint_id": "sink", "path": "/tpcb",
-                 "tables": [{"table": "pgbench_accounts"}, {"table": "pgbench_tellers"}, {"table": "pgbench_branches"}]}
-                """.formatted(sourceId));
+                {"name": "%s", "source_id": "%s", "kind": "push", "endpoint_id": "sink", "path": "/%s",
+                 "tables": [{"table": "pgbench_accounts"}, {"table": "pgbench_tellers"}, {"table": "pgbench_branches"}]%s}
+                """.formatted(name, sourceId, name, settings.isEmpty() ? "" : ", " + settings));
         sink.reset();
         long start = System.nanoTime();
         String output = run(List.of(pgbench, "-n", "-c", "4", "-j", "2", "-T", Long.toString(duration.toSeconds()), "-h", "127.0.0.1", "-p",
@@ -123,16 +124,16 @@ final class StoreScenarios
         long transactions = output.lines().filter(line -> line.startsWith("number of transactions actually processed"))
                 .map(line -> Long.parseLong(line.replaceAll(".*: (\\d+).*", "$1"))).findFirst().orElseThrow();
         long changes = transactions * 3;
-        long deliveredAtEnd = sink.received("/sluice/tpcb");
+        long deliveredAtEnd = sink.received("/sluice/" + name);
         // a consumer that cannot keep up is reported as such after a minute, rather than waited for
         long giveUp = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (sink.received("/sluice/tpcb") < changes && System.nanoTime() < giveUp) {
+        while (sink.received("/sluice/" + name) < changes && System.nanoTime() < giveUp) {
             sleep(100);
         }
-        long deliveredAfter = sink.received("/sluice/tpcb");
+        long deliveredAfter = sink.received("/sluice/" + name);
         double drained = deliveredAfter >= changes ? (System.nanoTime() - start) / 1e9 - ended : Double.POSITIVE_INFINITY;
         node.put("undelivered_a_minute_after_run", changes - deliveredAfter);
-        sluice.deleteConsumer("tpcb");
+        sluice.deleteConsumer(name);
         sluice.setActive("push", true);
         sluice.stop();
         node.put("seconds", duration.toSeconds());

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,8 @@ public final class ChangeRouter
     public static final String TRUNCATE_GROUP = "[\"truncate\"]";
 
     private final Map<String, Optional<Filter>> filters = new ConcurrentHashMap<>();
+    /** The JSON text of each record routed by the current {@link #routeAll} call: written once however many consumers it goes to. */
+    private final Map<JsonNode, String> written = new IdentityHashMap<>();
     private final BiFunction<String, String, List<String>> primaryKeys;
 
     /** How a filter judged one row. */
@@ -101,10 +104,16 @@ public final class ChangeRouter
     {
         List<NewMessage> messages = new ArrayList<>();
         List<FilterFailure> failures = new ArrayList<>();
-        for (Change change : changes) {
-            for (Consumer consumer : consumers) {
-                route(change, consumer, messages, failures);
+        try {
+            for (Change change : changes) {
+                for (Consumer consumer : consumers) {
+                    route(change, consumer, messages, failures);
+                }
+                written.clear();
             }
+        }
+        finally {
+            written.clear();
         }
         return new RoutedChanges(messages, failures);
     }
@@ -245,10 +254,10 @@ public final class ChangeRouter
     }
 
     // unchanged: the columns to list as unknown in the message; empty means those of the change (unchanged TOAST values)
-    private static NewMessage message(Consumer consumer, Change change, String group, String action, ObjectNode record, Optional<List<String>> unchanged, int index)
+    private NewMessage message(Consumer consumer, Change change, String group, String action, ObjectNode record, Optional<List<String>> unchanged, int index)
     {
         List<String> unchangedColumns = unchanged.orElse(change.unchangedColumns());
-        return new NewMessage(consumer.id(), group, action, change.schema(), change.table(), write(record),
+        return new NewMessage(consumer.id(), group, action, change.schema(), change.table(), written.computeIfAbsent(record, ChangeRouter::write),
                 change.changes().filter(changes -> action.equals("update")).map(ChangeRouter::write),
                 unchangedColumns.isEmpty() ? Optional.empty() : Optional.of(write(JSON.valueToTree(unchangedColumns))),
                 change.commitLsn().asLong(), change.commitTime(), index);

@@ -113,13 +113,18 @@ class ExtractionCompatibilityIT
         harness.sourceSql("update stock set qty = -1 where sku = 2500");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> harness.backfillState(backfill).startsWith("completed"));
         harness.sourceSql("update stock set qty = -2 where sku = 1");
-        List<StreamedMessage> messages = harness.awaitMessages(consumer, 2502);
+        // 2,502 messages, or 2,501 when the first update fell inside the chunk's window (its row's read is then left out)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> harness.messages(consumer).stream()
+                .anyMatch(message -> message.action().equals("update") && message.group().equals("[\"w1\",1]")));
+        List<StreamedMessage> messages = harness.messages(consumer);
         java.util.Map<String, StreamedMessage> last = new java.util.HashMap<>();
         messages.forEach(message -> last.put(message.group(), message));
         assertThat(last).hasSize(2500);
         assertThat(last.get("[\"w1\",1]").record().path("qty").asInt()).isEqualTo(-2);
         assertThat(last.get("[\"w1\",2500]").record().path("qty").asInt()).isEqualTo(-1);
-        assertThat(messages.stream().filter(message -> message.action().equals("read")).count()).isBetween(2499L, 2500L);
+        long reads = messages.stream().filter(message -> message.action().equals("read")).count();
+        assertThat(reads).isBetween(2499L, 2500L);
+        assertThat(messages).as("every read and both updates, nothing twice").hasSize((int) reads + 2);
     }
 
     @Test
