@@ -73,6 +73,12 @@ public final class Bench
             DebeziumRunner debezium = new DebeziumRunner(source, work, sink.url("/debezium"), 100);
             debezium.start();
             waitFor("Debezium streams the source", Duration.ofMinutes(2), () -> slotActive(source, "debezium_bench") ? 1 : 0, 1);
+            // warm-up, not timed: both systems run their code paths (and the JIT compiles them) before anything is measured
+            log("warm-up: 50,000 changes through Sluice and Debezium, not timed");
+            sink.reset();
+            source.write(50_000, 100, 200, false, 0);
+            waitFor("Sluice's warm-up", Duration.ofMinutes(10), () -> sink.received("/sluice"), 50_000);
+            waitFor("Debezium's warm-up", Duration.ofMinutes(10), () -> sink.received("/debezium"), 50_000);
             debezium.stop();
             // the stored count survives restarts: read it while Sluice runs, so a restart that starts storing at once is measured whole
             long stored = sluice.sourceStatus(sourceId).path("messages_stored").asLong();

@@ -55,8 +55,8 @@ public final class StreamRetention
                 return new Result(Optional.empty(), List.of());
             }
             try {
-                Optional<Integer> opened = rotate();
-                List<Integer> dropped = dropConsumed();
+                Optional<Integer> opened = busyOr(this::rotate, Optional.empty());
+                List<Integer> dropped = busyOr(this::dropConsumed, List.of());
                 return new Result(opened, dropped);
             }
             finally {
@@ -85,6 +85,9 @@ public final class StreamRetention
                 return Optional.<Integer>empty();
             }
             int next = current + 1;
+            // creating a partition takes the parent exclusively: briefly, and in the order readers lock (parent first)
+            handle.execute("set local lock_timeout = '500ms'");
+            handle.execute("lock table stream_log in access exclusive mode");
             handle.execute("create table " + partition(next) + " partition of stream_log for values in (" + next + ")");
             handle.execute("insert into stream_generations (generation) values (?)", next);
             LOG.info("stream log generation {} opened ({} rows in generation {})", next, rows, current);
@@ -104,8 +107,11 @@ public final class StreamRetention
                 String partition = partition(generation);
                 // the lock waits for appends still writing into it (a writer may have read this generation just before
                 // it closed); what the check below sees is then final
-                // a bounded wait: receives read every partition, so a long queue behind this lock would stall them
-                handle.execute("set local lock_timeout = '2s'");
+                // a bounded wait: receives read every partition, so a long queue behind this lock would stall them.
+                // The parent first, as every reader and writer locks it before its partitions: dropping a partition needs the
+                // parent exclusively, and taking it after the partition would deadlock with a receive between the two
+                handle.execute("set local lock_timeout = '500ms'");
+                handle.execute("lock table stream_log in access exclusive mode");
                 handle.execute("lock table " + partition + " in access exclusive mode");
                 boolean needed = handle.createQuery("""
                                 select exists (select 1 from stream_cursors c
@@ -129,6 +135,23 @@ public final class StreamRetention
             dropped.add(generation);
         }
         return dropped;
+    }
+
+    /** What {@code step} returns, or {@code busy} when it gave up waiting for the log's locks: the next run tries again. */
+    private static <T> T busyOr(java.util.function.Supplier<T> step, T busy)
+    {
+        try {
+            return step.get();
+        }
+        catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
+                    LOG.debug("stream log busy, generations are rotated or dropped on the next run: {}", sql.getMessage());
+                    return busy;
+                }
+            }
+            throw e;
+        }
     }
 
     private static String partition(int generation)
