@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 
@@ -92,6 +93,7 @@ public final class SourceExtractor
     private static final int PIPELINE_DEPTH = 1;
     private volatile boolean stopped;
     private volatile OptionalLong slotLag = OptionalLong.empty();
+    private final AtomicBoolean statusWriteInFlight = new AtomicBoolean();
 
     private SourceAdmin admin;
     private ReplicationConnection replication;
@@ -535,12 +537,24 @@ public final class SourceExtractor
         if (!report) {
             return;
         }
-        try {
-            store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
+        // written beside the stream, not by it: the update waits for the writer's transaction, which holds the source's state
+        // row until it commits, and the stream thread must not wait for a commit it is meant to overlap
+        if (!statusWriteInFlight.compareAndSet(false, true)) {
+            return;
         }
-        catch (RuntimeException e) {
-            LOG.debug("cannot store the slot lag of source {}: {}", sourceId, e.getMessage());
-        }
+        Thread status = new Thread(() -> {
+            try {
+                store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
+            }
+            catch (RuntimeException e) {
+                LOG.debug("cannot store the slot lag of source {}: {}", sourceId, e.getMessage());
+            }
+            finally {
+                statusWriteInFlight.set(false);
+            }
+        }, "sluice-status-" + sourceId);
+        status.setDaemon(true);
+        status.start();
     }
 
     private void recordFailure(String message)
