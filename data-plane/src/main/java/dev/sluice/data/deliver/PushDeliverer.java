@@ -1,6 +1,7 @@
 package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.lease.FailureTracker;
 import dev.sluice.data.lease.HeldLease;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -497,9 +497,7 @@ public final class PushDeliverer
     /** Exponential backoff with jitter: base × 2^(attempts − 1), capped, then scaled by a random factor in [0.5, 1]. */
     Duration backoff(int attempts)
     {
-        double exponential = settings.backoffBase().toMillis() * Math.pow(2, Math.max(0, attempts - 1));
-        double capped = Math.min(exponential, settings.backoffCap().toMillis());
-        return Duration.ofMillis((long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble() * 0.5)));
+        return settings.backoff().delay(Math.max(1, attempts));
     }
 
     private Target target(Consumer consumer, HttpEndpoint endpoint)
@@ -526,12 +524,7 @@ public final class PushDeliverer
 
     private static void sleep(Duration duration)
     {
-        try {
-            Thread.sleep(duration.toMillis());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Backoff.pause(duration);
     }
 
     private record Target(String url, Map<String, String> headers, List<String> signingSecrets) {}

@@ -1,5 +1,7 @@
 package dev.sluice.data.deliver;
 
+import dev.sluice.core.retry.Backoff;
+
 import java.time.Duration;
 
 import static java.util.Objects.requireNonNull;
@@ -23,6 +25,14 @@ public record PushSettings(int concurrency, Duration requestTimeout, Duration ba
         requireNonNull(requestTimeout, "requestTimeout is null");
         requireNonNull(backoffBase, "backoffBase is null");
         requireNonNull(backoffCap, "backoffCap is null");
+        // a base and cap that cannot make a backoff refuse to start rather than fail the first retry
+        new Backoff(backoffBase, backoffCap);
+    }
+
+    /** The retry backoff: {@code backoffBase} doubling up to {@code backoffCap}, with jitter. */
+    public Backoff backoff()
+    {
+        return new Backoff(backoffBase, backoffCap);
     }
 
     public static PushSettings defaults(boolean allowPrivateTargets)

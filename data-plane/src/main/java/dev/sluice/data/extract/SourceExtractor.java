@@ -1,6 +1,7 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.backfill.BackfillChunk;
 import dev.sluice.data.backfill.StreamedTransactions;
@@ -74,6 +75,8 @@ public final class SourceExtractor
     private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
     private static final Duration SLOT_LOST_RECHECK = Duration.ofSeconds(5);
+    /** Between attempts to stream again after a failure: 0.5 s doubling to 30 s, with jitter. */
+    private static final Backoff RESTART_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private static final long MIN_IDLE_NANOS = 50_000;
     /** Decoded transactions remembered for backfill snapshots: far more than can be committed yet invisible at once. */
     private static final int STREAMED_TRANSACTIONS = 4096;
@@ -145,7 +148,7 @@ public final class SourceExtractor
     @Override
     public void run()
     {
-        Duration backoff = Duration.ofMillis(500);
+        int failed = 0;
         while (running()) {
             try {
                 stream();
@@ -185,11 +188,11 @@ public final class SourceExtractor
                     return;
                 }
                 String message = describe(e);
+                Duration backoff = RESTART_BACKOFF.delay(++failed);
                 LOG.warn("streaming source {} failed, retrying in {} ms: {}", sourceId, backoff.toMillis(), message);
                 failures.failed(message);
                 recordFailure(message);
                 sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
             }
             finally {
                 closeQuietly();
@@ -602,11 +605,6 @@ public final class SourceExtractor
 
     private static void sleep(Duration duration)
     {
-        try {
-            Thread.sleep(duration.toMillis());
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Backoff.pause(duration);
     }
 }
