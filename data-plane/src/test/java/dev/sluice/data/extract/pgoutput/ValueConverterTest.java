@@ -100,10 +100,20 @@ class ValueConverterTest
 
     @Test
     void deepJsonIsReadAndWritten()
+            throws Exception
     {
         String deep = "[".repeat(5_000) + "]".repeat(5_000);
 
         assertThat(json(TypeOids.JSONB, deep)).isEqualTo(deep);
+
+        // as deep as reading allows, objects too, converted and written on a thread with a small stack: nothing recurses per level
+        String deepest = "{\"a\":".repeat(9_999) + "1" + "}".repeat(9_999);
+        String[] written = new String[1];
+        Thread small = new Thread(null, () -> written[0] = json(TypeOids.JSONB, deepest), "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(written[0]).isEqualTo(deepest);
+        assertThatThrownBy(() -> converter.toJson(TypeOids.JSON, "1 2")).isInstanceOf(PgOutputException.class).hasMessageContaining("more than one value");
     }
 
     @Test
