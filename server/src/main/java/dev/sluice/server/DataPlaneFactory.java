@@ -22,6 +22,25 @@ public class DataPlaneFactory
     @NotNull
     private Duration tickInterval = Duration.seconds(3);
 
+    /**
+     * How long a worker must have been live before units are handed over to it to balance the load, and how long after
+     * a failure of the metadata store no unit moves for balance. Every move pauses its unit for a moment. At least leaseTtl.
+     */
+    @NotNull
+    private Duration rebalanceDelay = Duration.seconds(30);
+
+    @JsonProperty
+    public Duration getRebalanceDelay()
+    {
+        return rebalanceDelay;
+    }
+
+    @JsonProperty
+    public void setRebalanceDelay(Duration rebalanceDelay)
+    {
+        this.rebalanceDelay = rebalanceDelay;
+    }
+
     /** Changes per metadata-store transaction, and the most held in memory per source. */
     @Min(1)
     @Max(100_000)
@@ -210,7 +229,7 @@ public class DataPlaneFactory
 
     DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
-        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
+        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2, rebalanceDelay.toJavaDuration(),
                 new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
                         java.time.Duration.ofSeconds(30)),
                 new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
