@@ -235,7 +235,7 @@ public final class DataPlane
                 begin(new HeldLease(claimed.unit(), claimed.owner(), claimed.epoch()));
             }
             if (running.size() < fairShare) {
-                endStuckTransactions(leases, ttl);
+                endStuckTransactions(leases, settings.tickInterval().toMillis() / 1000.0);
             }
         }
         else if (handingBack.isEmpty() && leases.countUnheld() == 0) {
@@ -317,14 +317,15 @@ public final class DataPlane
     /**
      * A worker that stopped inside a metadata transaction (frozen, partitioned, stopped mid-statement where the
      * idle-in-transaction timeout does not reach) keeps its lease rows locked, so claims skip them though the leases
-     * expired. Once a lease has been expired for another lease's time, the transactions its owner opened before then
-     * are ended: they could not commit anyway (the fence refuses an expired lease), and ending them frees the rows.
+     * expired. Once a lease has been expired for a tick ({@code graceSeconds}: a live worker renews three times in a
+     * lease's life, so its owner missed them all), the transactions its owner opened before then are ended: a stalled
+     * worker's transaction holds up the takeover of every unit it holds, and ending it (it rolls back) frees the rows.
      */
-    private void endStuckTransactions(LeaseDao leases, double ttl)
+    private void endStuckTransactions(LeaseDao leases, double graceSeconds)
     {
-        for (String owner : leases.ownersOfLongExpiredLeases(settings.workerId(), ttl)) {
+        for (String owner : leases.ownersOfLongExpiredLeases(settings.workerId(), graceSeconds)) {
             try {
-                int ended = leases.endTransactionsOf(applicationName(owner), ttl);
+                int ended = leases.endTransactionsOf(applicationName(owner), graceSeconds);
                 if (ended > 0) {
                     LOG.warn("ended {} metadata transaction(s) of worker {}, whose leases expired, so its units can be taken over", ended, owner);
                 }

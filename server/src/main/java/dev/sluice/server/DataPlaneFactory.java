@@ -41,6 +41,52 @@ public class DataPlaneFactory
         this.rebalanceDelay = rebalanceDelay;
     }
 
+    /**
+     * The longest a statement of a data-plane process may run in the metadata store (Postgres's statement_timeout on
+     * its connections); shorter than leaseTtl, so a data transaction holding its lease's fence gives up (and is retried)
+     * before the lease could expire under it. Unset: two thirds of leaseTtl.
+     */
+    private Duration statementTimeout;
+
+    /** The longest a statement of a data-plane process waits for a lock (Postgres's lock_timeout); unset: a third of leaseTtl. */
+    private Duration lockTimeout;
+
+    @JsonProperty
+    public Duration getStatementTimeout()
+    {
+        return statementTimeout;
+    }
+
+    @JsonProperty
+    public void setStatementTimeout(Duration statementTimeout)
+    {
+        this.statementTimeout = statementTimeout;
+    }
+
+    @JsonProperty
+    public Duration getLockTimeout()
+    {
+        return lockTimeout;
+    }
+
+    @JsonProperty
+    public void setLockTimeout(Duration lockTimeout)
+    {
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** The statement timeout data-plane connections get: as configured, else two thirds of leaseTtl. */
+    java.time.Duration statementTimeout()
+    {
+        return statementTimeout != null ? statementTimeout.toJavaDuration() : leaseTtl.toJavaDuration().multipliedBy(2).dividedBy(3);
+    }
+
+    /** The lock timeout data-plane connections get: as configured, else a third of leaseTtl. */
+    java.time.Duration lockTimeout()
+    {
+        return lockTimeout != null ? lockTimeout.toJavaDuration() : leaseTtl.toJavaDuration().dividedBy(3);
+    }
+
     /** Changes per metadata-store transaction, and the most held in memory per source. */
     @Min(1)
     @Max(100_000)
