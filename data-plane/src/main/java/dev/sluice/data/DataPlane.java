@@ -46,9 +46,9 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A data-plane worker. On every tick it records itself as live, renews the leases it holds, stops work
- * whose lease it lost, and claims free or expired units up to its fair share (units divided by live
- * workers). Postgres is the only coordinator.
+ * A data-plane worker. On every tick it renews the leases it holds, records itself as live, stops work
+ * whose lease it lost, takes over units whose holder stopped renewing them, and claims free units up to its fair
+ * share (units divided by live workers). Postgres is the only coordinator.
  *
  * <p>Leases are renewed on connections of their own ({@code leaseStore}), first thing on every tick and in one
  * statement, and the tick never waits for work: a unit whose data transaction hangs cannot make the worker's other
@@ -226,6 +226,13 @@ public final class DataPlane
         int units = leases.countUnits("");
         int live = Math.max(1, loads.size());
         int fairShare = (units + live - 1) / live;
+        int before = running.size();
+        // failover first, balance later: a unit whose holder stopped renewing it is taken over by whoever sees it first,
+        // even above its fair share (a worker that just started, counted in the share, may be slow to take it); a
+        // planned move evens the load out afterwards
+        for (Lease taken : leases.claimAbandoned(settings.workerId(), settings.maxClaimsPerTick(), ttl)) {
+            begin(new HeldLease(taken.unit(), taken.owner(), taken.epoch()));
+        }
         if (running.size() < fairShare) {
             Instant now = Instant.now();
             handedBack.values().removeIf(at -> at.isBefore(now.minus(settings.rebalanceDelay())));
@@ -234,11 +241,10 @@ public final class DataPlane
             for (Lease claimed : leases.claim(settings.workerId(), "", Math.min(fairShare - running.size(), settings.maxClaimsPerTick()), ttl, notThese)) {
                 begin(new HeldLease(claimed.unit(), claimed.owner(), claimed.epoch()));
             }
-            if (running.size() < fairShare) {
-                endStuckTransactions(leases, settings.tickInterval().toMillis() / 1000.0);
-            }
         }
-        else if (handingBack.isEmpty() && leases.countUnheld() == 0) {
+        // expired units still locked by their stalled holder's transaction
+        endStuckTransactions(leases, settings.tickInterval().toMillis() / 1000.0);
+        if (running.size() == before && running.size() >= fairShare && handingBack.isEmpty() && leases.countUnheld() == 0) {
             // one move at a time, and none while any unit waits for a holder (a move under way, a takeover after a failure)
             balance(loads);
         }

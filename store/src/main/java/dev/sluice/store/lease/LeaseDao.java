@@ -52,6 +52,19 @@ public interface LeaseDao
     List<Lease> claim(@Bind("owner") String owner, @Bind("prefix") String prefix, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds,
             @Bind("except") String[] except);
 
+    /**
+     * Takes over up to {@code limit} units whose holder stopped renewing them (expired, still owned), incrementing
+     * their epochs. Locked rows are skipped: their holder is still inside a transaction (see {@link #lockIfHeld}).
+     */
+    @SqlQuery("""
+            update leases set owner = :owner, epoch = epoch + 1, expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
+            where unit in (select unit from leases
+                           where owner is not null and expires_at < now()
+                           order by unit limit :limit for update skip locked)
+            returning unit, owner, epoch
+            """)
+    List<Lease> claimAbandoned(@Bind("owner") String owner, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds);
+
     /** Extends a lease; 0 rows means it was lost (expired and taken over, or released). */
     @SqlUpdate("""
             update leases set expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
