@@ -294,20 +294,40 @@ public class SluiceApplication
         // a connection the server closed (a restart of the metadata store) is found out when borrowed, not by a request
         factory.setCheckConnectionOnBorrow(true);
         factory.setValidationInterval(io.dropwizard.util.Duration.milliseconds(0));
+        ManagedDataSource dataSource = factory.build(environment.metrics(), pool == Pool.LEASES ? "metadata-store-leases" : "metadata-store");
         DataSourceFactory database = factory;
-        // a process started while the metadata store restarts waits for it instead of failing to start; registered
-        // first, so it runs before the pool and everything else that needs a connection
+        // a process started while the metadata store restarts waits for it instead of failing to start, also when the
+        // store goes away again between the wait and the pool's first connections; registered first, so it runs before
+        // everything else that needs a connection
         environment.lifecycle().manage(new Managed()
         {
             @Override
             public void start()
-                    throws InterruptedException
+                    throws Exception
             {
-                awaitMetadataStore(database, METADATA_STORE_STARTUP_WAIT);
+                java.time.Instant deadline = java.time.Instant.now().plus(METADATA_STORE_STARTUP_WAIT);
+                while (true) {
+                    awaitMetadataStore(database, java.time.Duration.between(java.time.Instant.now(), deadline));
+                    try {
+                        dataSource.start();
+                        return;
+                    }
+                    catch (java.sql.SQLException e) {
+                        if (java.time.Instant.now().isAfter(deadline)) {
+                            throw e;
+                        }
+                        LOG.warn("the metadata store went away while the pool connected; waiting for it again: {}", e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void stop()
+                    throws Exception
+            {
+                dataSource.stop();
             }
         });
-        ManagedDataSource dataSource = factory.build(environment.metrics(), pool == Pool.LEASES ? "metadata-store-leases" : "metadata-store");
-        environment.lifecycle().manage(dataSource);
         return dataSource;
     }
 
