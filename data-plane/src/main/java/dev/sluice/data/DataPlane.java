@@ -222,7 +222,8 @@ public final class DataPlane
         leases.deleteUnneededExtractUnitsAcrossAccounts();
         leases.createDeliverUnitsAcrossAccounts();
         leases.deleteUnneededDeliverUnitsAcrossAccounts();
-        List<WorkerLoad> loads = leases.liveWorkerLoads(ttl, settings.rebalanceDelay().toMillis() / 1000.0);
+        // a worker receives units for balance only while it ticks (seen within two ticks), not one paused a moment ago
+        List<WorkerLoad> loads = leases.liveWorkerLoads(ttl, settings.rebalanceDelay().toMillis() / 1000.0, 2 * settings.tickInterval().toMillis() / 1000.0);
         int units = leases.countUnits("");
         int live = Math.max(1, loads.size());
         int fairShare = (units + live - 1) / live;

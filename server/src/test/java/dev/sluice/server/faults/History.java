@@ -53,6 +53,11 @@ public final class History
         return List.copyOf(arrivals);
     }
 
+    public synchronized Optional<Arrival> lastArrival()
+    {
+        return arrivals.isEmpty() ? Optional.empty() : Optional.of(arrivals.get(arrivals.size() - 1));
+    }
+
     public record Arrival(java.time.Instant at, java.time.Instant committedAt) {}
 
     public synchronized void delivered(String key, String messageId, String action, long version)

@@ -140,16 +140,21 @@ public interface LeaseDao
     @SqlQuery("select count(*) from workers where seen_at > now() - make_interval(secs => :ttlSeconds)")
     int liveWorkers(@Bind("ttlSeconds") double ttlSeconds);
 
-    /** Every worker seen within {@code ttlSeconds}, with the unexpired leases it holds and whether it has been live for {@code settleSeconds}. */
+    /**
+     * Every worker seen within {@code ttlSeconds}, with the unexpired leases it holds and whether it is settled: live
+     * for {@code settleSeconds} and seen within {@code freshSeconds} (still ticking: not one paused a moment ago).
+     */
     @SqlQuery("""
-            select w.id as worker, count(l.unit) as units, w.live_since <= now() - make_interval(secs => :settleSeconds) as settled
+            select w.id as worker, count(l.unit) as units,
+                   w.live_since <= now() - make_interval(secs => :settleSeconds) and w.seen_at > now() - make_interval(secs => :freshSeconds) as settled
             from workers w left join leases l on l.owner = w.id and l.expires_at > now()
             where w.seen_at > now() - make_interval(secs => :ttlSeconds)
-            group by w.id, w.live_since
+            group by w.id, w.live_since, w.seen_at
             order by w.id
             """)
     @RegisterConstructorMapper(WorkerLoad.class)
-    List<WorkerLoad> liveWorkerLoads(@Bind("ttlSeconds") double ttlSeconds, @Bind("settleSeconds") double settleSeconds);
+    List<WorkerLoad> liveWorkerLoads(@Bind("ttlSeconds") double ttlSeconds, @Bind("settleSeconds") double settleSeconds,
+            @Bind("freshSeconds") double freshSeconds);
 
     @SqlUpdate("delete from workers where id = :worker or seen_at < now() - interval '1 day'")
     void forget(@Bind("worker") String worker);

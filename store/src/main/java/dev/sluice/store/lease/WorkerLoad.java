@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param worker the worker's id
  * @param units the unexpired leases it holds
- * @param settled whether it has been live, without a gap, for at least the settling time asked for
+ * @param settled whether it has been live, without a gap, for at least the settling time asked for, and is still ticking
  */
 public record WorkerLoad(String worker, int units, boolean settled)
 {
