@@ -18,19 +18,26 @@ import static java.util.Objects.requireNonNull;
  * @param leaseTtl how long a lease lasts without renewal: a dead worker's units move after at most this long
  * @param tickInterval how often leases are renewed and claimed; well below {@code leaseTtl}
  * @param maxClaimsPerTick units claimed at most per tick, so that starting workers share the units
+ * @param rebalanceDelay how long a worker must have been live before units are handed over to it for balance, and
+ *        how long after a failure of the metadata store no unit moves for balance; at least {@code leaseTtl}
  * @param push how push consumers deliver
  */
-public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, ExtractorSettings extractor, PushSettings push)
+public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, Duration rebalanceDelay,
+        ExtractorSettings extractor, PushSettings push)
 {
     public DataPlaneSettings
     {
         requireNonNull(workerId, "workerId is null");
         requireNonNull(leaseTtl, "leaseTtl is null");
         requireNonNull(tickInterval, "tickInterval is null");
+        requireNonNull(rebalanceDelay, "rebalanceDelay is null");
         requireNonNull(extractor, "extractor is null");
         requireNonNull(push, "push is null");
         if (tickInterval.multipliedBy(3).compareTo(leaseTtl) > 0) {
             throw new IllegalArgumentException("tickInterval must be at most a third of leaseTtl, so a lease is renewed before it expires");
+        }
+        if (rebalanceDelay.compareTo(leaseTtl) < 0) {
+            throw new IllegalArgumentException("rebalanceDelay must be at least leaseTtl, so workers' heartbeats are current when units move");
         }
     }
 
@@ -48,6 +55,6 @@ public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tic
 
     public static DataPlaneSettings defaults()
     {
-        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, ExtractorSettings.defaults(), PushSettings.defaults(false));
+        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, Duration.ofSeconds(30), ExtractorSettings.defaults(), PushSettings.defaults(false));
     }
 }

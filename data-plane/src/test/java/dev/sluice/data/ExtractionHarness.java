@@ -294,8 +294,13 @@ public final class ExtractionHarness
 
     public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor, dev.sluice.data.deliver.PushSettings push)
     {
-        DataPlane worker = new DataPlane(store, secrets,
-                new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, extractor, push), metrics, crashPoints);
+        return startWorker(new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, leaseTtl.multipliedBy(2), extractor, push),
+                crashPoints);
+    }
+
+    public DataPlane startWorker(DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
+    {
+        DataPlane worker = new DataPlane(store, secrets, settings, metrics, crashPoints);
         worker.start();
         workers.add(worker);
         return worker;

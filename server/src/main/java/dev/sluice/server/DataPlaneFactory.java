@@ -22,6 +22,71 @@ public class DataPlaneFactory
     @NotNull
     private Duration tickInterval = Duration.seconds(3);
 
+    /**
+     * How long a worker must have been live before units are handed over to it to balance the load, and how long after
+     * a failure of the metadata store no unit moves for balance. Every move pauses its unit for a moment. At least leaseTtl.
+     */
+    @NotNull
+    private Duration rebalanceDelay = Duration.seconds(30);
+
+    @JsonProperty
+    public Duration getRebalanceDelay()
+    {
+        return rebalanceDelay;
+    }
+
+    @JsonProperty
+    public void setRebalanceDelay(Duration rebalanceDelay)
+    {
+        this.rebalanceDelay = rebalanceDelay;
+    }
+
+    /**
+     * The longest a statement of a data-plane process may run in the metadata store (Postgres's statement_timeout on
+     * its connections); shorter than leaseTtl, so a data transaction holding its lease's fence gives up (and is retried)
+     * before the lease could expire under it. Unset: two thirds of leaseTtl.
+     */
+    private Duration statementTimeout;
+
+    /** The longest a statement of a data-plane process waits for a lock (Postgres's lock_timeout); unset: a third of leaseTtl. */
+    private Duration lockTimeout;
+
+    @JsonProperty
+    public Duration getStatementTimeout()
+    {
+        return statementTimeout;
+    }
+
+    @JsonProperty
+    public void setStatementTimeout(Duration statementTimeout)
+    {
+        this.statementTimeout = statementTimeout;
+    }
+
+    @JsonProperty
+    public Duration getLockTimeout()
+    {
+        return lockTimeout;
+    }
+
+    @JsonProperty
+    public void setLockTimeout(Duration lockTimeout)
+    {
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** The statement timeout data-plane connections get: as configured, else two thirds of leaseTtl. */
+    java.time.Duration statementTimeout()
+    {
+        return statementTimeout != null ? statementTimeout.toJavaDuration() : leaseTtl.toJavaDuration().multipliedBy(2).dividedBy(3);
+    }
+
+    /** The lock timeout data-plane connections get: as configured, else a third of leaseTtl. */
+    java.time.Duration lockTimeout()
+    {
+        return lockTimeout != null ? lockTimeout.toJavaDuration() : leaseTtl.toJavaDuration().dividedBy(3);
+    }
+
     /** Changes per metadata-store transaction, and the most held in memory per source. */
     @Min(1)
     @Max(100_000)
@@ -226,7 +291,7 @@ public class DataPlaneFactory
 
     DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
-        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2,
+        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2, rebalanceDelay.toJavaDuration(),
                 new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
                         java.time.Duration.ofSeconds(30), backfillChunkRows),
                 new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),

@@ -28,7 +28,11 @@ import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The Sluice server. Commands: {@code dev} (everything in one process with an embedded Postgres),
@@ -110,11 +114,31 @@ public class SluiceApplication
         environment.getAdminContext().setErrorHandler(new ProblemErrorHandler());
         // what Jetty refuses before any context sees it (an ambiguous URI) goes through the server's own handler
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new ProblemErrorHandler()));
+        List<String> problems = ConfigurationCheck.problems(configuration, planes.data());
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the configuration cannot work, so Sluice does not start:\n  - " + String.join("\n  - ", problems));
+        }
         // a worker's metadata sessions carry its id, so another worker can end the transactions of one that lost its leases
         String workerId = DataPlaneSettings.newWorkerId();
-        ManagedDataSource dataSource = metadataStore(configuration, environment, DataPlane.applicationName(planes.data() ? workerId : "control-plane"));
+        String applicationName = DataPlane.applicationName(planes.data() ? workerId : "control-plane");
+        ManagedDataSource dataSource = metadataStore(configuration, environment, applicationName, planes.data() ? Pool.DATA_PLANE : Pool.CONTROL_PLANE);
         if (configuration.isMigrateOnStart()) {
-            Store.migrate(dataSource);
+            // through a connection of its own, without a data-plane pool's statement timeout: a migration may rightly take long
+            org.postgresql.ds.PGSimpleDataSource migration = new org.postgresql.ds.PGSimpleDataSource();
+            migration.setURL(configuration.getDatabase().getUrl());
+            migration.setUser(configuration.getDatabase().getUser());
+            migration.setPassword(java.util.Objects.requireNonNullElse(configuration.getDatabase().getPassword(), ""));
+            for (Map.Entry<String, String> property : configuration.getDatabase().getProperties().entrySet()) {
+                if (!property.getKey().equals("options")) {
+                    try {
+                        migration.setProperty(property.getKey(), property.getValue());
+                    }
+                    catch (java.sql.SQLException e) {
+                        throw new IllegalStateException("database.properties." + property.getKey() + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+            Store.migrate(migration);
         }
         Store store = new Store(dataSource);
         ControlPlaneSettings settings = settings(configuration);
@@ -145,8 +169,11 @@ public class SluiceApplication
         environment.healthChecks().register("metadata-store", new MetadataStoreHealthCheck(store));
         if (planes.data()) {
             DataPlaneFactory factory = configuration.getDataPlane();
-            DataPlane dataPlane = new DataPlane(store, SecretBox.fromBase64Key(settings.encryptionKey()),
-                    factory.settings(workerId, configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics);
+            // leases are renewed through a pool of their own: data statements can neither exhaust it nor queue ahead of a renewal
+            Store leaseStore = new Store(metadataStore(configuration, environment, applicationName, Pool.LEASES));
+            DataPlane dataPlane = new DataPlane(store, leaseStore, SecretBox.fromBase64Key(settings.encryptionKey()),
+                    factory.settings(workerId, configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics,
+                    () -> dev.sluice.data.extract.CrashPoints.NONE);
             environment.healthChecks().register("sources", LeasedWorkHealthCheck.sourceConnections(dataPlane, factory.getSourceFailingAlert().toJavaDuration()));
             environment.healthChecks().register("slot-lag", LeasedWorkHealthCheck.slotLag(dataPlane, factory.getSlotLagAlert().toBytes()));
             environment.healthChecks().register("push-delivery", LeasedWorkHealthCheck.pushDelivery(dataPlane, factory.getPushFailingAlert().toJavaDuration()));
@@ -196,12 +223,39 @@ public class SluiceApplication
                 new RateLimit(configuration.getRateLimit().getRequestsPerSecond(), configuration.getRateLimit().getBurst()));
     }
 
-    /** The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. */
+    /** What a pool of connections to the metadata store serves, which decides its sessions' timeouts. */
+    enum Pool
+    {
+        /** the API, and {@code migrate}: no statement or lock timeout (a migration may rightly take long) */
+        CONTROL_PLANE,
+        /** a process running the data plane: its data transactions give up before a lease would expire */
+        DATA_PLANE,
+        /** a worker's lease renewals and claims: two connections of their own, short timeouts */
+        LEASES
+    }
+
+    /**
+     * The metadata store's connection pool: to the embedded Postgres when enabled, else to the configured database. Every
+     * connection is checked when borrowed (a round trip), so after a restart of the metadata store no request gets a
+     * connection the server has closed.
+     */
     static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment, String applicationName)
+    {
+        return metadataStore(configuration, environment, applicationName, Pool.CONTROL_PLANE);
+    }
+
+    /**
+     * A pool of {@code pool}'s kind. The lease pool is built after the process's main pool, whose connection settings it
+     * copies (the embedded Postgres the main pool started, for one).
+     */
+    static ManagedDataSource metadataStore(SluiceConfiguration configuration, Environment environment, String applicationName, Pool pool)
     {
         SluiceConfiguration.EmbeddedPostgresSettings embedded = configuration.getEmbeddedPostgres();
         DataSourceFactory factory = configuration.getDatabase();
-        if (embedded.isEnabled()) {
+        if (pool == Pool.LEASES) {
+            factory = leasePool(requireNonNull(factory, "the main pool is built first"));
+        }
+        else if (embedded.isEnabled()) {
             factory = new DataSourceFactory();
             EmbeddedMetadataPostgres postgres = EmbeddedMetadataPostgres.start(embedded.getDataDirectory(), embedded.getPort());
             environment.lifecycle().manage(new Managed()
@@ -215,6 +269,8 @@ public class SluiceApplication
             factory.setUrl(postgres.jdbcUrl("postgres"));
             factory.setUser("postgres");
             factory.setPassword("");
+            // the process's other pools connect to the same server
+            configuration.setDatabase(factory);
         }
         if (factory == null || factory.getUrl() == null) {
             throw new IllegalStateException("database.url is not set: configure the metadata store (database.url, user, password) or enable embeddedPostgres");
@@ -223,23 +279,74 @@ public class SluiceApplication
         // a worker stopped inside a metadata transaction (SIGSTOP, a long GC pause, a frozen VM) keeps its lease
         // row locked and so blocks every takeover: the server ends a transaction left idle longer than a lease lives
         long idleTransactionMillis = Math.max(5_000, configuration.getDataPlane().getLeaseTtl().toMilliseconds());
-        factory.getProperties().putIfAbsent("options", "-c idle_in_transaction_session_timeout=" + idleTransactionMillis);
+        String options = "-c idle_in_transaction_session_timeout=" + idleTransactionMillis;
+        DataPlaneFactory dataPlane = configuration.getDataPlane();
+        if (pool == Pool.DATA_PLANE) {
+            // a data transaction holds its lease's fence: it gives up (and is retried) before the lease could expire under it
+            options += " -c statement_timeout=" + dataPlane.statementTimeout().toMillis() + " -c lock_timeout=" + dataPlane.lockTimeout().toMillis();
+        }
+        else if (pool == Pool.LEASES) {
+            long leaseStatementMillis = Math.max(1_000, dataPlane.getLeaseTtl().toMilliseconds() / 3);
+            options += " -c statement_timeout=" + leaseStatementMillis + " -c lock_timeout=" + leaseStatementMillis;
+        }
+        factory.getProperties().putIfAbsent("options", options);
         factory.getProperties().putIfAbsent("ApplicationName", applicationName);
+        // a connection the server closed (a restart of the metadata store) is found out when borrowed, not by a request;
+        // one checked in the last second is taken as it is (a restart takes longer than that), so the data path, a
+        // statement or two per borrow, does not pay a round trip more on every borrow
+        factory.setCheckConnectionOnBorrow(true);
+        factory.setValidationInterval(io.dropwizard.util.Duration.seconds(1));
+        ManagedDataSource dataSource = factory.build(environment.metrics(), pool == Pool.LEASES ? "metadata-store-leases" : "metadata-store");
         DataSourceFactory database = factory;
-        // a process started while the metadata store restarts waits for it instead of failing to start; registered
-        // first, so it runs before the pool and everything else that needs a connection
+        // a process started while the metadata store restarts waits for it instead of failing to start, also when the
+        // store goes away again between the wait and the pool's first connections; registered first, so it runs before
+        // everything else that needs a connection
         environment.lifecycle().manage(new Managed()
         {
             @Override
             public void start()
-                    throws InterruptedException
+                    throws Exception
             {
-                awaitMetadataStore(database, METADATA_STORE_STARTUP_WAIT);
+                java.time.Instant deadline = java.time.Instant.now().plus(METADATA_STORE_STARTUP_WAIT);
+                while (true) {
+                    awaitMetadataStore(database, java.time.Duration.between(java.time.Instant.now(), deadline));
+                    try {
+                        dataSource.start();
+                        return;
+                    }
+                    catch (java.sql.SQLException e) {
+                        if (java.time.Instant.now().isAfter(deadline)) {
+                            throw e;
+                        }
+                        LOG.warn("the metadata store went away while the pool connected; waiting for it again: {}", e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void stop()
+                    throws Exception
+            {
+                dataSource.stop();
             }
         });
-        ManagedDataSource dataSource = factory.build(environment.metrics(), "metadata-store");
-        environment.lifecycle().manage(dataSource);
         return dataSource;
+    }
+
+    /** A copy of the metadata store's connection settings for a worker's lease pool: two connections. */
+    private static DataSourceFactory leasePool(DataSourceFactory database)
+    {
+        DataSourceFactory leases = new DataSourceFactory();
+        leases.setUrl(database.getUrl());
+        leases.setUser(database.getUser());
+        leases.setPassword(database.getPassword());
+        leases.setProperties(new java.util.LinkedHashMap<>(database.getProperties()));
+        leases.getProperties().remove("options");
+        leases.setInitialSize(1);
+        leases.setMinSize(1);
+        leases.setMaxSize(2);
+        leases.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
+        return leases;
     }
 
     /** Tries to connect until the metadata store answers or {@code limit} has passed. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ class FaultInjectionIT
     private static final Duration LEASE_TTL = Duration.ofSeconds(3);
     /** {@code -Dsluice.faults.only=pause}: a soak of SIGSTOPs (some right after a metadata restart), to hunt takeover problems. */
     private static final boolean ONLY_PAUSES = "pause".equals(System.getProperty("sluice.faults.only"));
+    /** The longest a consumer none of whose units a paused worker held may go without a delivery while it is paused. */
+    private static final Duration UNAFFECTED_GAP = Duration.ofMillis(Long.getLong("sluice.faults.unaffectedGapMillis", 1000));
 
     @TempDir
     Path directory;
@@ -67,6 +70,30 @@ class FaultInjectionIT
     private String token;
     private String sourceId;
     private int logs;
+    private final Availability availability = new Availability();
+    /** The units each measured consumer's deliveries depend on. */
+    private final Map<String, Set<String>> unitsOf = new TreeMap<>();
+    private String pushedUnit;
+    private final List<Long> metadataApiAnsweringMillis = new ArrayList<>();
+    private final List<Integer> metadataApiFailuresAfterBack = new ArrayList<>();
+    private PullReader otherReader;
+    /** The consumers read during the faults, whose gaps are measured. */
+    private final Map<String, History> measured = new TreeMap<>();
+
+    /** Which worker a pause stops: the source's lease holder, the push consumer's, or one holding nothing. */
+    private enum PauseKind
+    {
+        SOURCE_HOLDER("the source's lease holder"),
+        PUSH_HOLDER("the push consumer's lease holder"),
+        IDLE("a worker holding nothing");
+
+        private final String label;
+
+        PauseKind(String label)
+        {
+            this.label = label;
+        }
+    }
 
     @Test
     void underContinuousLoadAndFaultsNoConsumerLosesReordersOrDuplicatesAMessage()
@@ -80,6 +107,8 @@ class FaultInjectionIT
         History pulled = new History(true);
         History behind = new History(true);
         History pushed = new History(false);
+        History other = new History(true);
+        measured.putAll(Map.of("live", pulled, "pushed", pushed, "other", other));
         try (WebhookReceiver receiver = new WebhookReceiver(pushed)) {
             startSluice();
             for (String table : TABLES) {
@@ -92,15 +121,25 @@ class FaultInjectionIT
             create("/v1/consumers", "{\"name\":\"live\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":" + tables + "," + limits + "}");
             create("/v1/consumers", "{\"name\":\"behind\",\"source_id\":\"" + sourceId + "\",\"kind\":\"pull\",\"tables\":" + tables + "," + limits + "}");
             String endpoint = create("/v1/http-endpoints", "{\"name\":\"receiver\",\"url\":\"" + receiver.url() + "\"}").path("id").asText();
-            create("/v1/consumers", "{\"name\":\"pushed\",\"source_id\":\"" + sourceId + "\",\"kind\":\"push\",\"endpoint_id\":\"" + endpoint
-                    + "\",\"batch_size\":10,\"tables\":" + tables + "," + limits + "}");
+            String pushedId = create("/v1/consumers", "{\"name\":\"pushed\",\"source_id\":\"" + sourceId + "\",\"kind\":\"push\",\"endpoint_id\":\"" + endpoint
+                    + "\",\"batch_size\":10,\"tables\":" + tables + "," + limits + "}").path("id").asText();
+            // a second source of the same database, so a fault of one source's worker has another unit to leave alone
+            String otherSourceId = create("/v1/sources", source.sourceJson("other", "")).path("id").asText();
+            create("/v1/consumers", "{\"name\":\"other\",\"source_id\":\"" + otherSourceId + "\",\"kind\":\"pull\",\"tables\":[{\"table\":\"faults_a\"}]," + limits + "}");
+            pushedUnit = "deliver:" + pushedId;
+            unitsOf.put("live", Set.of("extract:" + sourceId));
+            unitsOf.put("pushed", Set.of("extract:" + sourceId, pushedUnit));
+            unitsOf.put("other", Set.of("extract:" + otherSourceId));
 
             SourceLoad load = new SourceLoad("jdbc:postgresql://127.0.0.1:" + source.port() + "/" + SourcePostgres.DATABASE,
                     SourcePostgres.REPLICATOR, SourcePostgres.REPLICATOR_PASSWORD, TABLES, 40, seed);
             PullReader live = new PullReader(processes, api, "live", token, pulled, 2);
+            otherReader = new PullReader(processes, api, "other", token, other, 1);
             load.start();
             live.start();
-            awaitProgress(() -> receiver.requests() > 0 && live.received() > 0, "messages flow before the first fault");
+            otherReader.start();
+            awaitProgress(() -> receiver.requests() > 0 && live.received() > 0 && otherReader.received() > 0, "messages flow before the first fault");
+            Instant faultsStarted = Instant.now();
 
             if (minutes > 0) {
                 Instant end = started.plus(Duration.ofMinutes(minutes));
@@ -113,35 +152,55 @@ class FaultInjectionIT
                 scriptedFaults(receiver, live);
             }
 
+            Instant faultsEnded = Instant.now();
             Map<String, History.Committed> committed = load.stopAndReadFinalState();
             receiver.mode(WebhookReceiver.Mode.ANSWER);
             PullReader late = new PullReader(processes, api, "behind", token, behind, 2);
             late.start();
-            Map<String, History> histories = Map.of("live", pulled, "behind", behind, "pushed", pushed);
+            Map<String, History> histories = Map.of("live", pulled, "behind", behind, "pushed", pushed, "other", other);
+            // "other" reads one table
+            Map<String, History.Committed> committedOfA = new TreeMap<>(committed);
+            committedOfA.keySet().removeIf(key -> !key.startsWith("faults_a:"));
+            Map<String, Map<String, History.Committed>> committedFor = Map.of("live", committed, "behind", committed, "pushed", committed, "other", committedOfA);
             try {
                 // every consumer catches up with everything the source committed
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> histories.values().stream().allMatch(history -> history.check(committed).lost() == 0));
+                        .until(() -> histories.entrySet().stream().allMatch(history -> history.getValue().check(committedFor.get(history.getKey())).lost() == 0));
             }
             catch (org.awaitility.core.ConditionTimeoutException e) {
                 System.out.println("consumers did not catch up: " + e.getMessage());
             }
             live.close();
             late.close();
+            otherReader.close();
 
-            ObjectNode report = report(started, load, committed, histories, Map.of("live", live, "behind", late), receiver);
+            ObjectNode report = report(started, load, committedFor, histories, Map.of("live", live, "behind", late, "other", otherReader), receiver);
+            ObjectNode measuredAvailability = availability.report(measured, faultsStarted, faultsEnded);
+            measuredAvailability.putPOJO("metadata_restart_api_answering_ms", metadataApiAnsweringMillis);
+            measuredAvailability.putPOJO("metadata_restart_api_failures_after_back", metadataApiFailuresAfterBack);
+            report.set("availability", measuredAvailability);
+            report.put("units_handed_back_for_balance", balanceMoves());
             Files.createDirectories(Path.of("target", "reliability"));
             Path file = Path.of("target", "reliability", minutes > 0 ? "soak.json" : "fault-injection.json");
             Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             System.out.println("fault injection report (" + file + "):\n" + JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             histories.forEach((name, history) -> {
-                History.Result result = history.check(committed);
+                History.Result result = history.check(committedFor.get(name));
                 assertThat(result.clean()).as(name + ": " + result).isTrue();
                 assertThat(result.messagesChecked()).as(name).isPositive();
             });
             // while the metadata store restarts the API says so (503, retry); nothing else may fail
-            for (PullReader reader : List.of(live, late)) {
+            for (PullReader reader : List.of(live, late, otherReader)) {
                 assertThat(reader.failures().keySet()).as("failed API calls by status").allMatch(status -> status.equals("503"));
+            }
+            // a paused worker stalls only its own units: every other consumer goes on without a pause longer than UNAFFECTED_GAP
+            for (Map.Entry<Availability.Fault, Map<String, Availability.Effect>> effect : availability.effects(measured, faultsEnded)) {
+                if (effect.getKey().name().startsWith("worker paused")) {
+                    for (String consumer : effect.getKey().unaffected()) {
+                        assertThat(effect.getValue().get(consumer).longestGapUntilBack()).as(effect.getKey().name() + ": deliveries to " + consumer)
+                                .isLessThanOrEqualTo(UNAFFECTED_GAP);
+                    }
+                }
             }
         }
         catch (Throwable e) {
@@ -164,7 +223,11 @@ class FaultInjectionIT
         pause();
         killWorker(false);
         pause();
-        pauseLeaseHolder(live);
+        pauseWorker(PauseKind.SOURCE_HOLDER, live);
+        pause();
+        pauseWorker(PauseKind.PUSH_HOLDER, live);
+        pause();
+        pauseWorker(PauseKind.IDLE, live);
         pause();
         restartSource(RestartablePostgres.Shutdown.FAST, live);
         pause();
@@ -195,13 +258,13 @@ class FaultInjectionIT
             if (random.nextBoolean()) {
                 restartMetadata(RestartablePostgres.Shutdown.IMMEDIATE, live);
             }
-            pauseLeaseHolder(live);
+            pauseWorker(PauseKind.SOURCE_HOLDER, live);
         }
         else if (roll < 35) {
             killWorker(random.nextBoolean());
         }
         else if (roll < 45) {
-            pauseLeaseHolder(live);
+            pauseWorker(PauseKind.values()[random.nextInt(PauseKind.values().length)], live);
         }
         else if (roll < 55) {
             killTwoWorkers(live);
@@ -228,9 +291,13 @@ class FaultInjectionIT
             throws Exception
     {
         Worker victim = leaseHolder ? leaseHolder() : workers.get(random.nextInt(workers.size()));
+        Set<String> unaffected = unaffectedBy(heldBy(victim));
+        Instant start = Instant.now();
         victim.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         workers.remove(victim);
-        count("worker killed (SIGKILL" + (leaseHolder ? ", source's lease holder)" : ", any worker)"));
+        String fault = "worker killed (SIGKILL" + (leaseHolder ? ", source's lease holder)" : ", any worker)");
+        availability.fault(fault, start, Instant.now(), unaffected);
+        count(fault);
         startWorker();
     }
 
@@ -241,25 +308,50 @@ class FaultInjectionIT
         Worker first = leaseHolder();
         workers.remove(first);
         Worker second = workers.remove(random.nextInt(workers.size()));
+        Set<String> held = new java.util.HashSet<>(heldBy(first));
+        held.addAll(heldBy(second));
+        Instant start = Instant.now();
         first.process().destroyForcibly();
         second.process().destroyForcibly();
         first.process().waitFor(30, TimeUnit.SECONDS);
         second.process().waitFor(30, TimeUnit.SECONDS);
+        availability.fault("two workers killed at once (SIGKILL)", start, Instant.now(), unaffectedBy(held));
         count("two of three workers killed at once (SIGKILL)");
         awaitDelivery(live, "the one worker left takes over");
         startWorker();
         startWorker();
     }
 
-    /** SIGSTOP of the source's lease holder past its lease; another worker takes over; then SIGCONT. */
-    private void pauseLeaseHolder(PullReader live)
+    /**
+     * SIGSTOP of a worker (the source's lease holder, the push consumer's, or one holding nothing) past its lease: until
+     * others took over every unit it held, or, holding nothing, until it no longer counts as live. Then SIGCONT.
+     * Consumers none of whose units it held must not notice.
+     */
+    private void pauseWorker(PauseKind kind, PullReader live)
             throws Exception
     {
-        Worker paused = leaseHolder();
+        // from a steady state, so what the pause shows is the pause's doing, not what an earlier fault left behind
+        awaitSteadyState(live);
+        Worker paused = switch (kind) {
+            case SOURCE_HOLDER -> leaseHolder();
+            case PUSH_HOLDER -> holderOf(pushedUnit);
+            case IDLE -> idleWorker();
+        };
+        Instant start = Instant.now();
         signal(paused.process(), "-STOP");
+        // what it holds once the store has finished what it sent before it stopped (a claim, say)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> metadataRows(
+                "select pid::text from pg_stat_activity where application_name like ? and state = 'active' and wait_event_type is distinct from 'Client'",
+                "sluice %-" + paused.process().pid() + "-%").isEmpty());
+        Set<String> held = heldBy(paused);
+        Map<String, String> holdersAtStart = holders();
         try {
-            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> !sourceWorker().contains("-" + paused.process().pid() + "-") && !sourceWorker().isEmpty());
-            awaitDelivery(live, "another worker streams while the first is paused");
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().pollInterval(Duration.ofMillis(100)).until(() -> held.isEmpty()
+                    ? !isLive(paused)
+                    : held.stream().allMatch(unit -> holder(unit).filter(owner -> !owner.contains("-" + paused.process().pid() + "-")).isPresent()));
+            if (held.contains(unitsOf.get("live").iterator().next())) {
+                awaitDelivery(live, "another worker streams while the first is paused");
+            }
         }
         catch (org.awaitility.core.ConditionTimeoutException e) {
             printMetadataSessions();
@@ -268,19 +360,147 @@ class FaultInjectionIT
         finally {
             signal(paused.process(), "-CONT");
         }
-        count("lease holder paused past its lease (SIGSTOP), then resumed");
+        // a unit of another worker that moved meanwhile (a planned move for balance, due anyway) paused for that reason:
+        // its consumers are not counted as left alone by the pause
+        Set<String> moved = new java.util.HashSet<>(held);
+        Map<String, String> holdersAtEnd = holders();
+        holdersAtStart.forEach((unit, holder) -> {
+            if (!holder.equals(holdersAtEnd.get(unit))) {
+                moved.add(unit);
+            }
+        });
+        Set<String> unaffected = unaffectedBy(moved);
+        String fault = "worker paused past its lease (SIGSTOP): " + kind.label;
+        availability.fault(fault, start, Instant.now(), unaffected);
+        count(fault);
+    }
+
+    /**
+     * Until every unit is held by a running worker and every measured consumer has caught up: its last delivery came
+     * within the last half second and carried a change committed less than a second before (a push consumer retrying
+     * after a cut-off webhook target, say, is not there yet).
+     */
+    private void awaitSteadyState(PullReader live)
+    {
+        await().alias("every unit held by a running worker").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> metadataRows("select coalesce(owner, '') || ' ' || coalesce((expires_at > now())::text, 'false') from leases where unit like ?", "%").stream()
+                        .allMatch(row -> row.endsWith(" true") && workers.stream().anyMatch(worker -> row.contains("-" + worker.process().pid() + "-"))));
+        await().alias("every measured consumer caught up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                .until(() -> measured.values().stream().allMatch(history -> history.lastArrival()
+                        .filter(last -> last.at().isAfter(Instant.now().minusMillis(500)))
+                        .filter(last -> Duration.between(last.committedAt(), last.at()).compareTo(Duration.ofSeconds(1)) < 0)
+                        .isPresent()));
+    }
+
+    /** A worker holding no unit; one is started (and awaited) when every worker holds some. */
+    private Worker idleWorker()
+            throws IOException
+    {
+        Optional<Worker> idle = workers.stream().filter(worker -> heldBy(worker).isEmpty() && isLive(worker)).findFirst();
+        if (idle.isPresent()) {
+            return idle.get();
+        }
+        Worker started = startWorker();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> isLive(started));
+        return heldBy(started).isEmpty() ? started : idleWorker();
+    }
+
+    /** Whether a consumer's status is answered 200 (a read through the metadata store). */
+    private boolean apiAnswersNormally()
+            throws IOException, InterruptedException
+    {
+        return processes.send("GET", api + "/v1/sources/" + sourceId + "/status", token, null).statusCode() == 200;
+    }
+
+    private Worker holderOf(String unit)
+    {
+        return await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> holder(unit)
+                .flatMap(owner -> workers.stream().filter(worker -> owner.contains("-" + worker.process().pid() + "-")).findFirst()), Optional::isPresent).orElseThrow();
+    }
+
+    /** The worker holding an unexpired lease on {@code unit}, as the metadata store says. */
+    private Optional<String> holder(String unit)
+    {
+        return metadataRows("select owner from leases where unit = ? and expires_at > now()", unit).stream().findFirst();
+    }
+
+    /** Every unit with its holder and epoch ({@code owner@epoch}). */
+    private Map<String, String> holders()
+    {
+        Map<String, String> holders = new TreeMap<>();
+        for (String row : metadataRows("select unit || ' ' || coalesce(owner, '-') || '@' || epoch from leases where unit like ?", "%")) {
+            holders.put(row.substring(0, row.indexOf(' ')), row.substring(row.indexOf(' ') + 1));
+        }
+        return holders;
+    }
+
+    /** The units {@code worker} holds unexpired leases on. */
+    private Set<String> heldBy(Worker worker)
+    {
+        return Set.copyOf(metadataRows("select unit from leases where owner like ? and expires_at > now()", "%-" + worker.process().pid() + "-%"));
+    }
+
+    /** Whether {@code worker} counts as live (seen within a lease's time). */
+    private boolean isLive(Worker worker)
+    {
+        return !metadataRows("select id from workers where id like ? and seen_at > now() - make_interval(secs => " + LEASE_TTL.toSeconds() + ")",
+                "%-" + worker.process().pid() + "-%").isEmpty();
+    }
+
+    /** The measured consumers none of whose units is in {@code units}. */
+    private Set<String> unaffectedBy(Set<String> units)
+    {
+        Set<String> unaffected = new java.util.TreeSet<>();
+        unitsOf.forEach((consumer, needs) -> {
+            if (needs.stream().noneMatch(units::contains)) {
+                unaffected.add(consumer);
+            }
+        });
+        return unaffected;
+    }
+
+    private List<String> metadataRows(String sql, String parameter)
+    {
+        try (java.sql.Connection connection = metadata.dataSource("postgres", "postgres").getConnection();
+                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            List<String> rows = new ArrayList<>();
+            try (java.sql.ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1));
+                }
+            }
+            return rows;
+        }
+        catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void restartSource(RestartablePostgres.Shutdown mode, PullReader live)
     {
+        Instant start = Instant.now();
         source.restart(mode);
+        availability.fault("source Postgres restarted (" + mode.name().toLowerCase() + " shutdown)", start, Instant.now(), Set.of());
         count("source Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
         awaitDelivery(live, "streaming resumes after the source restarted");
     }
 
     private void restartMetadata(RestartablePostgres.Shutdown mode, PullReader live)
+            throws Exception
     {
+        Instant start = Instant.now();
         metadata.restart(mode);
+        Instant back = Instant.now();
+        // from the moment the store accepts connections: requests (cheap ones, no long poll) until one is answered normally
+        int failedAfterBack = 0;
+        while (!apiAnswersNormally()) {
+            failedAfterBack++;
+            assertThat(Duration.between(back, Instant.now())).as("the API answers again after the metadata store is back").isLessThan(Duration.ofMinutes(1));
+        }
+        metadataApiAnsweringMillis.add(Duration.between(back, Instant.now()).toMillis());
+        metadataApiFailuresAfterBack.add(failedAfterBack);
+        availability.fault("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)", start, back, Set.of());
         count("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
         awaitDelivery(live, "Sluice recovers after the metadata store restarted");
     }
@@ -294,6 +514,7 @@ class FaultInjectionIT
         workers.remove(other);
         other.process().destroyForcibly();
         other.process().waitFor(30, TimeUnit.SECONDS);
+        Instant start = Instant.now();
         metadata.stop(RestartablePostgres.Shutdown.FAST);
         Worker replacement;
         try {
@@ -303,6 +524,7 @@ class FaultInjectionIT
         finally {
             metadata.start();
         }
+        availability.fault("worker started while the metadata Postgres was down", start, Instant.now(), Set.of());
         await().atMost(Duration.ofMinutes(2)).until(() -> log(replacement).contains("data-plane worker") || !replacement.process().isAlive());
         assertThat(replacement.process().isAlive()).as("a worker started while the metadata store was down is running").isTrue();
         count("worker started while the metadata Postgres was down");
@@ -318,6 +540,7 @@ class FaultInjectionIT
 
     private void cutOff(WebhookReceiver receiver, WebhookReceiver.Mode mode, PullReader live)
     {
+        Instant start = Instant.now();
         long before = receiver.requests();
         receiver.mode(mode);
         try {
@@ -333,11 +556,13 @@ class FaultInjectionIT
         finally {
             receiver.mode(WebhookReceiver.Mode.ANSWER);
         }
-        count("webhook target " + switch (mode) {
+        String fault = "webhook target " + switch (mode) {
             case REFUSE -> "refusing connections";
             case BLACK_HOLE -> "black-holing requests";
             default -> "answering 500";
-        });
+        };
+        availability.fault(fault, start, Instant.now(), Set.of("live", "other"));
+        count(fault);
     }
 
     // ---- processes
@@ -350,6 +575,7 @@ class FaultInjectionIT
                 dataPlane:
                   leaseTtl: %ds
                   tickInterval: 1s
+                  rebalanceDelay: 6s
                   pushTimeout: 2s
                   retryBackoff: 100ms
                   retryBackoffCap: 1s
@@ -465,7 +691,7 @@ class FaultInjectionIT
 
     // ---- report
 
-    private ObjectNode report(Instant started, SourceLoad load, Map<String, History.Committed> committed, Map<String, History> histories,
+    private ObjectNode report(Instant started, SourceLoad load, Map<String, Map<String, History.Committed>> committedFor, Map<String, History> histories,
             Map<String, PullReader> readers, WebhookReceiver receiver)
     {
         ObjectNode report = JSON.createObjectNode();
@@ -474,13 +700,13 @@ class FaultInjectionIT
         report.put("seconds", Duration.between(started, Instant.now()).toSeconds());
         report.put("source_transactions_committed", load.committedTransactions());
         report.put("source_transactions_failed_by_faults", load.failedTransactions());
-        report.put("source_rows", committed.size());
+        report.put("source_rows", committedFor.get("live").size());
         ObjectNode injected = report.putObject("faults_injected");
         faults.forEach(injected::put);
         report.put("faults_total", faults.values().stream().mapToInt(Integer::intValue).sum());
         ObjectNode consumers = report.putObject("consumers");
         histories.forEach((name, history) -> {
-            History.Result result = history.check(committed);
+            History.Result result = history.check(committedFor.get(name));
             ObjectNode consumer = consumers.putObject(name);
             consumer.put("keys", result.keys());
             consumer.put("messages_checked", result.messagesChecked());
@@ -497,6 +723,19 @@ class FaultInjectionIT
         });
         report.put("webhook_requests", receiver.requests());
         return report;
+    }
+
+    /** How many times a worker handed a unit back to balance the load, from every process's log. */
+    private long balanceMoves()
+            throws IOException
+    {
+        long moves = 0;
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).toList()) {
+                moves += Files.readAllLines(log).stream().filter(line -> line.contains("to balance the load (")).count();
+            }
+        }
+        return moves;
     }
 
     private void printLogs()

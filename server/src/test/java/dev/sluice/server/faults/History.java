@@ -39,6 +39,27 @@ public final class History
         this.acknowledgementsAreFinal = acknowledgementsAreFinal;
     }
 
+    /** When messages arrived and when their changes were committed at the source, in arrival order. */
+    private final List<Arrival> arrivals = new ArrayList<>();
+
+    /** A message arrived now; its change was committed at {@code committedAt}. */
+    public synchronized void arrived(java.time.Instant committedAt)
+    {
+        arrivals.add(new Arrival(java.time.Instant.now(), committedAt));
+    }
+
+    public synchronized List<Arrival> arrivals()
+    {
+        return List.copyOf(arrivals);
+    }
+
+    public synchronized Optional<Arrival> lastArrival()
+    {
+        return arrivals.isEmpty() ? Optional.empty() : Optional.of(arrivals.get(arrivals.size() - 1));
+    }
+
+    public record Arrival(java.time.Instant at, java.time.Instant committedAt) {}
+
     public synchronized void delivered(String key, String messageId, String action, long version)
     {
         events.computeIfAbsent(key, ignored -> new ArrayList<>()).add(new Event(messageId, action, version, false));

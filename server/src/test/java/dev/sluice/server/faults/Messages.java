@@ -15,5 +15,6 @@ final class Messages
     static void delivered(History history, JsonNode message)
     {
         history.delivered(key(message), message.path("id").asText(), message.path("action").asText(), message.path("record").path("version").asLong());
+        history.arrived(java.time.Instant.parse(message.path("metadata").path("commit_timestamp").asText()));
     }
 }

@@ -36,6 +36,8 @@ final class PullReader
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong received = new AtomicLong();
     private final Map<String, AtomicLong> failures = new ConcurrentSkipListMap<>();
+    /** When receives were answered 200, in order. */
+    private final java.util.concurrent.ConcurrentSkipListSet<java.time.Instant> answered = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     PullReader(SluiceProcesses http, String api, String consumer, String token, History history, int threads)
     {
@@ -68,6 +70,12 @@ final class PullReader
         return counts;
     }
 
+    /** The first time the API answered a receive with 200 at or after {@code instant}. */
+    java.util.Optional<java.time.Instant> firstAnswerAfter(java.time.Instant instant)
+    {
+        return java.util.Optional.ofNullable(answered.ceiling(instant));
+    }
+
     private void run()
     {
         while (running.get()) {
@@ -77,6 +85,7 @@ final class PullReader
                     failed(response);
                     continue;
                 }
+                answered.add(java.time.Instant.now());
                 JsonNode data = JSON.readTree(response.body()).path("data");
                 if (data.isEmpty()) {
                     continue;

@@ -39,17 +39,31 @@ public interface LeaseDao
     void deleteUnneededExtractUnitsAcrossAccounts();
 
     /**
-     * Claims up to {@code limit} free or expired units, incrementing their epochs. SKIP LOCKED lets
-     * concurrent workers claim different units instead of waiting on each other.
+     * Claims up to {@code limit} free or expired units but those in {@code except}, incrementing their epochs. SKIP
+     * LOCKED lets concurrent workers claim different units instead of waiting on each other.
      */
     @SqlQuery("""
             update leases set owner = :owner, epoch = epoch + 1, expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
             where unit in (select unit from leases
-                           where unit like :prefix || '%' and (owner is null or expires_at < now())
+                           where unit like :prefix || '%' and (owner is null or expires_at < now()) and unit <> all(cast(:except as text[]))
                            order by unit limit :limit for update skip locked)
             returning unit, owner, epoch
             """)
-    List<Lease> claim(@Bind("owner") String owner, @Bind("prefix") String prefix, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds);
+    List<Lease> claim(@Bind("owner") String owner, @Bind("prefix") String prefix, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds,
+            @Bind("except") String[] except);
+
+    /**
+     * Takes over up to {@code limit} units whose holder stopped renewing them (expired, still owned), incrementing
+     * their epochs. Locked rows are skipped: their holder is still inside a transaction (see {@link #lockIfHeld}).
+     */
+    @SqlQuery("""
+            update leases set owner = :owner, epoch = epoch + 1, expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
+            where unit in (select unit from leases
+                           where owner is not null and expires_at < now()
+                           order by unit limit :limit for update skip locked)
+            returning unit, owner, epoch
+            """)
+    List<Lease> claimAbandoned(@Bind("owner") String owner, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds);
 
     /** Extends a lease; 0 rows means it was lost (expired and taken over, or released). */
     @SqlUpdate("""
@@ -58,15 +72,33 @@ public interface LeaseDao
             """)
     int renew(@Bind("unit") String unit, @Bind("owner") String owner, @Bind("epoch") long epoch, @Bind("ttlSeconds") double ttlSeconds);
 
+    /**
+     * Extends every lease {@code owner} still holds of {@code units} (each at the epoch of the same position in
+     * {@code epochs}) in one statement, and returns the units renewed: those missing were lost. It waits for no data
+     * transaction, because the fence ({@link #lockIfHeld}) takes a lock this update does not conflict with.
+     */
+    @SqlQuery("""
+            update leases l set expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
+            from unnest(cast(:units as text[]), cast(:epochs as bigint[])) as held(unit, epoch)
+            where l.unit = held.unit and l.epoch = held.epoch and l.owner = :owner and l.expires_at > now()
+            returning l.unit
+            """)
+    List<String> renewAll(@Bind("owner") String owner, @Bind("units") String[] units, @Bind("epochs") Long[] epochs, @Bind("ttlSeconds") double ttlSeconds);
+
     @SqlUpdate("update leases set owner = null, expires_at = null where unit = :unit and owner = :owner and epoch = :epoch")
     int release(@Bind("unit") String unit, @Bind("owner") String owner, @Bind("epoch") long epoch);
 
     /**
      * The fence: inside a store transaction, locks the lease row against takeover and says whether this
-     * holder still owns it. A claim skips the locked row (SKIP LOCKED) until the transaction ends, even
-     * past the lease's expiry, and a holder that lost the lease finds nothing here and must not write.
+     * holder still owns it. A takeover ({@link #claim}, whose {@code FOR UPDATE SKIP LOCKED} conflicts with this
+     * lock) skips the row until the transaction ends, and a holder that lost the lease finds nothing here and must
+     * not write.
+     *
+     * <p>{@code FOR KEY SHARE}, not {@code FOR SHARE}: a renewal ({@link #renewAll}, an update of no key column) does
+     * not conflict with it, so a data transaction that waits (on a lock, on a slow statement) never holds up the
+     * renewal of its own lease or, behind it, of the worker's other leases.
      */
-    @SqlQuery("select true from leases where unit = :unit and owner = :owner and epoch = :epoch and expires_at > now() for share")
+    @SqlQuery("select true from leases where unit = :unit and owner = :owner and epoch = :epoch and expires_at > now() for key share")
     Optional<Boolean> lockIfHeld(@Bind("unit") String unit, @Bind("owner") String owner, @Bind("epoch") long epoch);
 
     /** Other workers whose leases expired more than {@code graceSeconds} ago and are still theirs (nobody could claim them). */
@@ -93,11 +125,36 @@ public interface LeaseDao
     @SqlQuery("select count(*) from leases where unit like :prefix || '%'")
     int countUnits(@Bind("prefix") String prefix);
 
-    @SqlUpdate("insert into workers (id, seen_at) values (:worker, now()) on conflict (id) do update set seen_at = now()")
-    void heartbeat(@Bind("worker") String worker);
+    /** Units nobody holds: free, or expired and not yet taken over. */
+    @SqlQuery("select count(*) from leases where owner is null or expires_at is null or expires_at < now()")
+    int countUnheld();
+
+    /** Records the worker as live now; a worker not seen for {@code ttlSeconds} starts a new live period. */
+    @SqlUpdate("""
+            insert into workers (id, seen_at, live_since) values (:worker, now(), now())
+            on conflict (id) do update set seen_at = now(),
+                live_since = case when workers.seen_at < now() - make_interval(secs => :ttlSeconds) then now() else workers.live_since end
+            """)
+    void heartbeat(@Bind("worker") String worker, @Bind("ttlSeconds") double ttlSeconds);
 
     @SqlQuery("select count(*) from workers where seen_at > now() - make_interval(secs => :ttlSeconds)")
     int liveWorkers(@Bind("ttlSeconds") double ttlSeconds);
+
+    /**
+     * Every worker seen within {@code ttlSeconds}, with the unexpired leases it holds and whether it is settled: live
+     * for {@code settleSeconds} and seen within {@code freshSeconds} (still ticking: not one paused a moment ago).
+     */
+    @SqlQuery("""
+            select w.id as worker, count(l.unit) as units,
+                   w.live_since <= now() - make_interval(secs => :settleSeconds) and w.seen_at > now() - make_interval(secs => :freshSeconds) as settled
+            from workers w left join leases l on l.owner = w.id and l.expires_at > now()
+            where w.seen_at > now() - make_interval(secs => :ttlSeconds)
+            group by w.id, w.live_since, w.seen_at
+            order by w.id
+            """)
+    @RegisterConstructorMapper(WorkerLoad.class)
+    List<WorkerLoad> liveWorkerLoads(@Bind("ttlSeconds") double ttlSeconds, @Bind("settleSeconds") double settleSeconds,
+            @Bind("freshSeconds") double freshSeconds);
 
     @SqlUpdate("delete from workers where id = :worker or seen_at < now() - interval '1 day'")
     void forget(@Bind("worker") String worker);
