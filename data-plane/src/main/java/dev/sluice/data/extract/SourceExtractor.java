@@ -75,8 +75,11 @@ public final class SourceExtractor
     private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BACKFILL_POLL = Duration.ofMillis(500);
     private static final Duration SLOT_LOST_RECHECK = Duration.ofSeconds(5);
-    /** Between attempts to stream again after a failure: 0.5 s doubling to 30 s, with jitter. */
-    private static final Backoff RESTART_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    /**
+     * Between attempts to stream again after a failure: 0.5 s doubling to 4 s, with jitter. A source that restarts is
+     * streamed again within a few seconds of accepting connections; an attempt every few seconds costs it nothing.
+     */
+    private static final Backoff RESTART_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(4));
     private static final long MIN_IDLE_NANOS = 50_000;
     /** Decoded transactions remembered for backfill snapshots: far more than can be committed yet invisible at once. */
     private static final int STREAMED_TRANSACTIONS = 4096;
