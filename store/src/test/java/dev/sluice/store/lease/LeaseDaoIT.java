@@ -34,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LeaseDaoIT
 {
     private static final double TTL_SECONDS = 60;
+    /** No unit excepted from a claim. */
+    private static final String[] NONE = new String[0];
 
     private static Store store;
     private static EmbeddedMetadataPostgres postgres;
@@ -60,9 +62,9 @@ class LeaseDaoIT
     {
         createUnits("a", "b", "c");
 
-        List<Lease> first = leases.claim("worker-1", prefix, 2, TTL_SECONDS);
-        List<Lease> second = leases.claim("worker-2", prefix, 10, TTL_SECONDS);
-        List<Lease> third = leases.claim("worker-3", prefix, 10, TTL_SECONDS);
+        List<Lease> first = leases.claim("worker-1", prefix, 2, TTL_SECONDS, NONE);
+        List<Lease> second = leases.claim("worker-2", prefix, 10, TTL_SECONDS, NONE);
+        List<Lease> third = leases.claim("worker-3", prefix, 10, TTL_SECONDS, NONE);
 
         assertThat(first).containsExactlyInAnyOrder(new Lease(prefix + "a", "worker-1", 1), new Lease(prefix + "b", "worker-1", 1));
         assertThat(second).containsExactly(new Lease(prefix + "c", "worker-2", 1));
@@ -74,7 +76,7 @@ class LeaseDaoIT
     void theHolderRenewsAndAStaleEpochDoesNot()
     {
         createUnits("a");
-        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS).get(0);
+        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS, NONE).get(0);
 
         assertThat(leases.renew(lease.unit(), "worker-1", lease.epoch(), TTL_SECONDS)).isEqualTo(1);
         assertThat(leases.renew(lease.unit(), "worker-1", lease.epoch() - 1, TTL_SECONDS)).isZero();
@@ -85,14 +87,14 @@ class LeaseDaoIT
     void anExpiredLeaseIsLostAndTakenOverWithAHigherEpoch()
     {
         createUnits("a");
-        Lease lost = leases.claim("worker-1", prefix, 1, TTL_SECONDS).get(0);
+        Lease lost = leases.claim("worker-1", prefix, 1, TTL_SECONDS, NONE).get(0);
         expire(lost.unit());
 
         assertThat(leases.holder(lost.unit())).isEmpty();
         assertThat(leases.renew(lost.unit(), "worker-1", lost.epoch(), TTL_SECONDS)).isZero();
         assertThat(passesFence(lost)).isFalse();
 
-        Lease taken = leases.claim("worker-2", prefix, 1, TTL_SECONDS).get(0);
+        Lease taken = leases.claim("worker-2", prefix, 1, TTL_SECONDS, NONE).get(0);
 
         assertThat(taken).isEqualTo(new Lease(lost.unit(), "worker-2", lost.epoch() + 1));
         // the old holder can neither renew nor release what it lost, nor pass the fence
@@ -106,12 +108,12 @@ class LeaseDaoIT
     void aReleasedUnitIsFreeForTheNextClaim()
     {
         createUnits("a");
-        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS).get(0);
+        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS, NONE).get(0);
 
         assertThat(leases.release(lease.unit(), "worker-1", lease.epoch())).isEqualTo(1);
 
         assertThat(leases.holder(lease.unit())).isEmpty();
-        assertThat(leases.claim("worker-2", prefix, 1, TTL_SECONDS)).containsExactly(new Lease(lease.unit(), "worker-2", 2));
+        assertThat(leases.claim("worker-2", prefix, 1, TTL_SECONDS, NONE)).containsExactly(new Lease(lease.unit(), "worker-2", 2));
     }
 
     @Test
@@ -119,7 +121,7 @@ class LeaseDaoIT
             throws SQLException
     {
         createUnits("a");
-        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS).get(0);
+        Lease lease = leases.claim("worker-1", prefix, 1, TTL_SECONDS, NONE).get(0);
         String applicationName = "sluice test-" + UUID.randomUUID();
         expire(lease.unit());
 
@@ -134,13 +136,13 @@ class LeaseDaoIT
             // (a claim that waited would fail on the lock timeout instead of hanging the test)
             List<Lease> claimed = store.withHandle(handle -> {
                 handle.execute("set lock_timeout = '10s'");
-                return handle.attach(LeaseDao.class).claim("worker-2", prefix, 1, TTL_SECONDS);
+                return handle.attach(LeaseDao.class).claim("worker-2", prefix, 1, TTL_SECONDS, NONE);
             });
             assertThat(claimed).isEmpty();
 
             assertThat(leases.endTransactionsOf(applicationName, 0)).isEqualTo(1);
 
-            assertThat(leases.claim("worker-2", prefix, 1, TTL_SECONDS)).containsExactly(new Lease(lease.unit(), "worker-2", lease.epoch() + 1));
+            assertThat(leases.claim("worker-2", prefix, 1, TTL_SECONDS, NONE)).containsExactly(new Lease(lease.unit(), "worker-2", lease.epoch() + 1));
             assertThatThrownBy(() -> stuck.createStatement().execute("select 1")).isInstanceOf(SQLException.class);
         }
     }
@@ -152,9 +154,9 @@ class LeaseDaoIT
         String longGone = "worker-" + UUID.randomUUID();
         String recentlyGone = "worker-" + UUID.randomUUID();
         String self = "worker-" + UUID.randomUUID();
-        expireAgo(leases.claim(longGone, prefix + "a", 1, TTL_SECONDS).get(0).unit(), 120);
-        expireAgo(leases.claim(recentlyGone, prefix + "b", 1, TTL_SECONDS).get(0).unit(), 5);
-        expireAgo(leases.claim(self, prefix + "c", 1, TTL_SECONDS).get(0).unit(), 120);
+        expireAgo(leases.claim(longGone, prefix + "a", 1, TTL_SECONDS, NONE).get(0).unit(), 120);
+        expireAgo(leases.claim(recentlyGone, prefix + "b", 1, TTL_SECONDS, NONE).get(0).unit(), 5);
+        expireAgo(leases.claim(self, prefix + "c", 1, TTL_SECONDS, NONE).get(0).unit(), 120);
 
         List<String> owners = leases.ownersOfLongExpiredLeases(self, 60);
 
@@ -193,8 +195,8 @@ class LeaseDaoIT
         String worker = "worker-" + UUID.randomUUID();
         int before = leases.liveWorkers(TTL_SECONDS);
 
-        leases.heartbeat(worker);
-        leases.heartbeat(worker);
+        leases.heartbeat(worker, TTL_SECONDS);
+        leases.heartbeat(worker, TTL_SECONDS);
         assertThat(leases.liveWorkers(TTL_SECONDS)).isEqualTo(before + 1);
 
         leases.forget(worker);
