@@ -11,9 +11,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -181,8 +180,8 @@ public final class MessageStore
         long key = key(consumerId);
         List<AckId> parsed = AckId.parseAll(ackIds);
         List<Instant> committed = new ArrayList<>();
-        Set<Long> waiting = new java.util.HashSet<>();
-        Set<String> ok = new java.util.HashSet<>();
+        Set<Long> waiting = new HashSet<>();
+        Set<String> ok = new HashSet<>();
         // one statement (stream_ack, changelog 019-stream-functions.sql), its own transaction
         store.useHandle(handle -> handle.createQuery("select * from stream_ack(:k, :seqs, :counts, :nonces)")
                 .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))

@@ -19,7 +19,6 @@ import dev.sluice.stream.MessageSignals;
 import dev.sluice.stream.MessageStore;
 import dev.sluice.stream.MessageTransforms;
 import dev.sluice.stream.StreamMetrics;
-import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -191,7 +190,7 @@ public final class PushDeliverer
             await(version, wait);
             return;
         }
-        List<MessageTransforms.Transformed> transformed = transform(current, received);
+        List<MessageTransforms.Transformed> transformed = transforms.apply(current, received);
         Map<String, String> context = MDC.getCopyOfContextMap();
         List<List<List<MessageTransforms.Transformed>>> runs = runs(transformed, current.batchSize());
         for (int handed = 0; handed < runs.size(); handed++) {
@@ -235,39 +234,6 @@ public final class PushDeliverer
         synchronized (outstandingChanged) {
             outstanding--;
             outstandingChanged.notifyAll();
-        }
-    }
-
-    /**
-     * Applies the consumer's transform. A message it fails on goes to the dead letters with the error and the others go
-     * on, also when the failure is not one the transform reports (an exception from inside the Lua interpreter): such a
-     * failure is found by transforming the messages one by one, so one message cannot hold back the others it was
-     * received with until their visibility timeout, nor use up their deliveries.
-     */
-    private List<MessageTransforms.Transformed> transform(Consumer consumer, List<MessageStore.Delivery> received)
-    {
-        try {
-            return transforms.apply(consumer, received);
-        }
-        catch (JdbiException e) {
-            // the store failed (dead-lettering a message): what was received comes due again after its visibility timeout
-            throw e;
-        }
-        catch (RuntimeException e) {
-            List<MessageTransforms.Transformed> transformed = new ArrayList<>(received.size());
-            for (MessageStore.Delivery delivery : received) {
-                try {
-                    transformed.addAll(transforms.apply(consumer, List.of(delivery)));
-                }
-                catch (JdbiException failure) {
-                    throw failure;
-                }
-                catch (RuntimeException failure) {
-                    LOG.warn("the transform of consumer {} failed on message {}", consumerId, delivery.message().seq(), failure);
-                    messages.deadLetter(consumerId, delivery.message().seq(), "the transform failed unexpectedly: " + failure);
-                }
-            }
-            return transformed;
         }
     }
 

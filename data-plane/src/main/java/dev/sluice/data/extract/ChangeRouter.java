@@ -47,7 +47,7 @@ public final class ChangeRouter
     public static final String TRUNCATE_GROUP = "[\"truncate\"]";
 
     private final Map<String, Optional<Filter>> filters = new ConcurrentHashMap<>();
-    /** The JSON text of each record routed by the current {@link #routeAll} call: written once however many consumers it goes to. */
+    /** The JSON text of each record of the change being routed: written once however many consumers it goes to. */
     private final Map<JsonNode, String> written = new IdentityHashMap<>();
     private final BiFunction<String, String, List<String>> primaryKeys;
 
@@ -104,16 +104,11 @@ public final class ChangeRouter
     {
         List<NewMessage> messages = new ArrayList<>();
         List<FilterFailure> failures = new ArrayList<>();
-        try {
-            for (Change change : changes) {
-                for (Consumer consumer : consumers) {
-                    route(change, consumer, messages, failures);
-                }
-                written.clear();
-            }
-        }
-        finally {
+        for (Change change : changes) {
             written.clear();
+            for (Consumer consumer : consumers) {
+                route(change, consumer, messages, failures);
+            }
         }
         return new RoutedChanges(messages, failures);
     }

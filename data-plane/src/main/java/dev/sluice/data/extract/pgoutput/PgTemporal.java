@@ -5,6 +5,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,7 @@ final class PgTemporal
     static LocalDateTime parseTimestamp(String text)
     {
         if (text.length() >= 19 && isCommonDateTime(text, 0) && fractionEnd(text) == text.length()) {
-            return commonDateTime(text);
+            return commonDateTime(text, text.length());
         }
         Matcher matcher = match(text, "timestamp");
         if (matcher.group(4) == null || matcher.group(8) != null) {
@@ -83,7 +84,7 @@ final class PgTemporal
             return null;
         }
         int offsetSeconds = number(text, offsetAt + 1, 2) * 3600 + (length == 6 ? number(text, offsetAt + 4, 2) * 60 : 0);
-        return OffsetDateTime.of(commonDateTime(text), ZoneOffset.ofTotalSeconds(sign == '-' ? -offsetSeconds : offsetSeconds));
+        return OffsetDateTime.of(commonDateTime(text, offsetAt), ZoneOffset.ofTotalSeconds(sign == '-' ? -offsetSeconds : offsetSeconds));
     }
 
     /** {@code yyyy-MM-dd HH:mm:ss} at {@code at}. */
@@ -107,9 +108,9 @@ final class PgTemporal
         return end == 20 ? -1 : end;
     }
 
-    private static LocalDateTime commonDateTime(String text)
+    /** The common shape's date and time, its fraction ending at {@code fractionEnd} (see {@link #fractionEnd}). */
+    private static LocalDateTime commonDateTime(String text, int fractionEnd)
     {
-        int fractionEnd = fractionEnd(text);
         int nanos = 0;
         if (fractionEnd > 20) {
             nanos = number(text, 20, fractionEnd - 20);
@@ -149,14 +150,14 @@ final class PgTemporal
     }
 
     /**
-     * ISO text of a date and time, exactly as {@link java.time.format.DateTimeFormatter#ISO_LOCAL_DATE_TIME} writes it (seconds
+     * ISO text of a date and time, exactly as {@link DateTimeFormatter#ISO_LOCAL_DATE_TIME} writes it (seconds
      * always, the fraction without trailing zeros), without the formatter's cost for years 0 to 9999; {@code utc} appends {@code Z}.
      */
     static String iso(LocalDateTime value, boolean utc)
     {
         int year = value.getYear();
         if (year < 0 || year > 9999) {
-            String formatted = java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(value);
+            String formatted = DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(value);
             return utc ? formatted + "Z" : formatted;
         }
         StringBuilder out = new StringBuilder(32);

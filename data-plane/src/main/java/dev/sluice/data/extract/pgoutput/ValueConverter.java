@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.sluice.core.json.SluiceJson;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,7 +54,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ValueConverter
 {
-
     private final ObjectMapper objectMapper;
     private final TypeCatalog catalog;
 
@@ -101,7 +101,7 @@ public final class ValueConverter
      */
     public static ObjectMapper newObjectMapper()
     {
-        return dev.sluice.core.json.SluiceJson.builder().build();
+        return SluiceJson.builder().build();
     }
 
     /**
