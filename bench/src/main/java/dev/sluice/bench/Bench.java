@@ -167,9 +167,11 @@ public final class Bench
             }
             if (only.contains("pgbench")) {
                 Duration pgbenchRun = full ? Duration.ofSeconds(60) : Duration.ofSeconds(20);
-                result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, "tpcb", ""));
+                // pgbench as a new user first runs it (one client, its default), then four clients
+                result.set("pgbench_one_client", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, 1, "tpcb1", ""));
+                result.set("pgbench", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, 4, "tpcb", ""));
                 // the same with batches allowed: what strict per-key order costs a consumer that takes one message per request
-                result.set("pgbench_batch_100", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, "tpcb100", "\"batch_size\": 100"));
+                result.set("pgbench_batch_100", StoreScenarios.pgbench(source, sluice, sourceId, sink, pgbenchRun, 4, "tpcb100", "\"batch_size\": 100"));
             }
             if (only.contains("backlog")) {
                 long backlog = Long.parseLong(argument(args, "--backlog", full ? "10000000" : "300000"));

@@ -98,7 +98,8 @@ final class StoreScenarios
      * but its name, source, tables and endpoint (and {@code settings}, JSON members to add): how long after the run ends its
      * last change is delivered.
      */
-    static ObjectNode pgbench(SourceDb source, SluiceRunner sluice, String sourceId, WebhookSink sink, Duration duration, String name, String settings)
+    static ObjectNode pgbench(SourceDb source, SluiceRunner sluice, String sourceId, WebhookSink sink, Duration duration, int clients, String name,
+            String settings)
             throws IOException, InterruptedException
     {
         ObjectNode node = JSON.createObjectNode();
@@ -108,7 +109,8 @@ final class StoreScenarios
             node.put("skipped", "pgbench not installed");
             return node;
         }
-        log("pgbench TPC-B for " + duration.toSeconds() + " s against a push consumer with " + (settings.isEmpty() ? "default settings" : settings));
+        log("pgbench TPC-B, " + clients + " client(s), for " + duration.toSeconds() + " s against a push consumer with "
+                + (settings.isEmpty() ? "default settings" : settings));
         run(List.of(pgbench, "-i", "-s", "1", "-q", "-h", "127.0.0.1", "-p", Integer.toString(source.port()), "-U", SourceDb.USER, SourceDb.DATABASE));
         sluice.start();
         sluice.setActive("push", false);
@@ -118,7 +120,7 @@ final class StoreScenarios
                 """.formatted(name, sourceId, name, settings.isEmpty() ? "" : ", " + settings));
         sink.reset();
         long start = System.nanoTime();
-        String output = run(List.of(pgbench, "-n", "-c", "4", "-j", "2", "-T", Long.toString(duration.toSeconds()), "-h", "127.0.0.1", "-p",
+        String output = run(List.of(pgbench, "-n", "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 2)), "-T", Long.toString(duration.toSeconds()), "-h", "127.0.0.1", "-p",
                 Integer.toString(source.port()), "-U", SourceDb.USER, SourceDb.DATABASE));
         double ended = (System.nanoTime() - start) / 1e9;
         long transactions = output.lines().filter(line -> line.startsWith("number of transactions actually processed"))
@@ -137,6 +139,7 @@ final class StoreScenarios
         sluice.setActive("push", true);
         sluice.stop();
         node.put("seconds", duration.toSeconds());
+        node.put("clients", clients);
         node.put("transactions", transactions);
         node.put("tps", transactions / ended);
         node.put("changes", changes);

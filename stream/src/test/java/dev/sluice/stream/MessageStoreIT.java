@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The stream store on a real Postgres: the log, the cursor, the window, generations and the upgrade from the first store. */
 class MessageStoreIT
@@ -202,6 +203,46 @@ class MessageStoreIT
         messages.nack("con_a", run.subList(1, 3).stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
         ack("con_a", run.subList(3, 4));
         assertThat(values(messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {}))).containsExactly("a2", "a3");
+    }
+
+    @Test
+    void aRunsLaterAckWaitsForItsKeysEarlierDeliveredMessageSoAReplayStartsThere()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "1", "a2", "1", "a3", "2", "b1");
+        List<MessageStore.Delivery> run = messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {});
+        assertThat(values(run)).containsExactly("a1", "a2", "a3", "b1");
+
+        // a2 and a3 were answered, a1's ack never landed: theirs are refused while a1 is still there
+        Map<String, MessageStore.Outcome> refused = messages.ack("con_a", run.subList(1, 4).stream().map(MessageStore.Delivery::ackId).toList());
+        assertThat(refused.values()).containsExactly(MessageStore.Outcome.EXPIRED, MessageStore.Outcome.EXPIRED, MessageStore.Outcome.OK);
+        assertThat(messages.counts("con_a").inFlight()).isEqualTo(3);
+
+        // acks of a key's messages together, in one call, are taken
+        ack("con_a", run.subList(0, 2));
+        ack("con_a", run.subList(2, 3));
+        assertThat(messages.counts("con_a").inFlight()).isZero();
+    }
+
+    @Test
+    void aRunWhoseAcksNeverLandedIsDeliveredAgainFromItsFirstMessageInOrder()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, "con_a"));
+        append("con_a", "1", "a1", "1", "a2", "1", "a3");
+        List<MessageStore.Delivery> run = messages.receive("con_a", 10, Duration.ofMillis(200), 3, 1000, 100, handle -> {});
+        assertThat(values(run)).containsExactly("a1", "a2", "a3");
+
+        // the worker sending it died: its visibility runs out, and the key goes out again from a1
+        List<List<MessageStore.Delivery>> again = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(5)).until(() -> again.add(messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {}))
+                && !again.get(again.size() - 1).isEmpty());
+        assertThat(values(again.get(again.size() - 1))).containsExactly("a1", "a2", "a3");
+        // the dead worker's acks, arriving late, take nothing
+        Map<String, MessageStore.Outcome> late = messages.ack("con_a", run.stream().map(MessageStore.Delivery::ackId).toList());
+        assertThat(late.values()).doesNotContain(MessageStore.Outcome.OK);
+        assertThat(messages.counts("con_a").inFlight()).isEqualTo(3);
     }
 
     @Test

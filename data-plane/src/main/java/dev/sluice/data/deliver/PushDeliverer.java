@@ -43,21 +43,27 @@ import static java.util.Objects.requireNonNull;
  * Delivers a push consumer's messages to its HTTP endpoint while this worker holds {@code deliver:<consumer>}.
  *
  * <p>A receive takes due group heads together with the next messages of their groups (a run), up to
- * {@link #RUN} per group. A run is sent by one sender, strictly in order: each request only after the one
- * before it answered 2xx and its ack is durable, so a worker that dies redelivers only the batch it was
- * sending, never an earlier message after a later one of its key; the first failure gives back the rest of
- * the run (nack with backoff and jitter), and a failing or hanging key holds only its own sender. Groups
- * shorter than a batch share batches; a batch is acknowledged or retried as a whole. The acks of a run's
- * last batch are collected by one thread and written a few milliseconds apart (the group's next message is
- * not delivered before they commit). The receiver keeps {@code concurrency} runs outstanding at most.
+ * {@link #RUN} (or the batch size, if larger) per group. A run is sent by one sender, strictly in order, in
+ * batches of up to {@code batch_size} messages: whole groups one after another, so a batch may carry several
+ * consecutive messages of one key, in commit order. Each request goes out only after the one before it was
+ * answered 2xx; its acks are collected by one thread and written a few milliseconds apart, and a group's next
+ * run is received only once they are durable. So a worker that dies after a 2xx whose ack it never wrote
+ * delivers the key again from its first unacknowledged message, in order (the store refuses the ack of a later
+ * message while an earlier delivered one of its key is still there): a receiver may see a key's recent messages
+ * again, as an in-order replay under the same {@code webhook-id}s when {@code batch_size} is 1, never an earlier
+ * message on its own after a later one. The first failure of a run gives back the rest of it (nack with backoff
+ * and jitter), and a failing or hanging key holds only its own sender. The receiver keeps {@code concurrency}
+ * runs outstanding at most.
  */
 public final class PushDeliverer
         implements LeasedWork
 {
     private static final Logger LOG = LoggerFactory.getLogger(PushDeliverer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
-    /** The most messages of one group handed to a sender at once. */
-    static final int RUN = 100;
+    /** The most messages of one group handed to a sender at once (a hot key's whole share of the window, as a rule). */
+    static final int RUN = 1000;
+    /** A batch is sent only if its request times out this long before the run's visibility does. */
+    private static final Duration VISIBILITY_MARGIN = Duration.ofSeconds(2);
     private static final Duration ACK_LINGER = Duration.ofMillis(2);
     private static final int ACK_BATCH = 1000;
 
@@ -179,8 +185,9 @@ public final class PushDeliverer
         Consumer current = consumer;
         Target currentTarget = target;
         Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
+        Instant visibleUntil = Instant.now().plus(visibility);
         List<MessageStore.Delivery> received = messages.receive(consumerId, free * current.batchSize(), visibility, current.maxDeliver(),
-                current.maxAckPending(), RUN, lease::fence);
+                current.maxAckPending(), Math.max(RUN, current.batchSize()), lease::fence);
         if (received.isEmpty()) {
             Duration wait = messages.nextDue(consumerId)
                     .map(due -> Duration.between(Instant.now(), due))
@@ -202,7 +209,7 @@ public final class PushDeliverer
                 senders.submit(() -> {
                     MDC.setContextMap(context == null ? Map.of() : context);
                     try {
-                        sendRun(current, currentTarget, run);
+                        sendRun(current, currentTarget, run, visibleUntil);
                     }
                     catch (RuntimeException e) {
                         LOG.warn("delivery of consumer {} failed: {}", consumerId, e.getMessage());
@@ -238,9 +245,9 @@ public final class PushDeliverer
     }
 
     /**
-     * Cuts deliveries into runs of batches: up to a batch's worth of groups share a run, and the run's n-th batch holds
-     * the n-th message of each of its groups. A batch never carries two messages of one group, so a batch delivered
-     * again never repeats an earlier message of a key after a later one.
+     * Cuts deliveries into runs of batches: a run holds whole groups (each group's messages together, in order) until it
+     * has a batch's worth, and is cut into batches of up to {@code batchSize} in that order. A group is never split
+     * across runs, so one sender delivers it in order; groups shorter than a batch share batches.
      */
     static List<List<List<MessageTransforms.Transformed>>> runs(List<MessageTransforms.Transformed> deliveries, int batchSize)
     {
@@ -248,44 +255,50 @@ public final class PushDeliverer
         for (MessageTransforms.Transformed delivery : deliveries) {
             groups.computeIfAbsent(delivery.delivery().message().groupKey(), key -> new ArrayList<>()).add(delivery);
         }
-        List<List<MessageTransforms.Transformed>> all = new ArrayList<>(groups.values());
         List<List<List<MessageTransforms.Transformed>>> runs = new ArrayList<>();
-        for (int start = 0; start < all.size(); start += batchSize) {
-            List<List<MessageTransforms.Transformed>> members = all.subList(start, Math.min(all.size(), start + batchSize));
-            int length = members.stream().mapToInt(List::size).max().orElse(0);
-            List<List<MessageTransforms.Transformed>> run = new ArrayList<>();
-            for (int layer = 0; layer < length; layer++) {
-                List<MessageTransforms.Transformed> batch = new ArrayList<>();
-                for (List<MessageTransforms.Transformed> group : members) {
-                    if (layer < group.size()) {
-                        batch.add(group.get(layer));
-                    }
-                }
-                run.add(batch);
+        List<MessageTransforms.Transformed> run = new ArrayList<>();
+        for (List<MessageTransforms.Transformed> group : groups.values()) {
+            run.addAll(group);
+            if (run.size() >= batchSize) {
+                runs.add(batches(run, batchSize));
+                run = new ArrayList<>();
             }
-            runs.add(run);
+        }
+        if (!run.isEmpty()) {
+            runs.add(batches(run, batchSize));
         }
         return runs;
     }
 
-    /** Sends a run's batches in order; the first that fails is retried later with every batch after it. */
-    private void sendRun(Consumer consumer, Target target, List<List<MessageTransforms.Transformed>> run)
+    private static List<List<MessageTransforms.Transformed>> batches(List<MessageTransforms.Transformed> run, int batchSize)
+    {
+        List<List<MessageTransforms.Transformed>> batches = new ArrayList<>();
+        for (int start = 0; start < run.size(); start += batchSize) {
+            batches.add(List.copyOf(run.subList(start, Math.min(run.size(), start + batchSize))));
+        }
+        return batches;
+    }
+
+    /**
+     * Sends a run's batches in order, each once the one before it was answered 2xx (its acks queued, not yet durable); the
+     * first that fails is retried later with every batch after it.
+     */
+    private void sendRun(Consumer consumer, Target target, List<List<MessageTransforms.Transformed>> run, Instant visibleUntil)
     {
         for (int i = 0; i < run.size(); i++) {
             if (!running()) {
                 // what is left times out and is delivered again by the lease's next holder
                 return;
             }
-            boolean last = i == run.size() - 1;
-            Optional<String> failure = attempt(consumer, target, run.get(i), last);
-            if (failure.isEmpty() && !last && !ackedBeforeNext(run.get(i))) {
-                // the next batch goes out only once this one's ack is durable: a worker dying now redelivers only this batch,
-                // never an earlier message after a later one of its key
-                List<MessageStore.Delivery> unsent = run.subList(i + 1, run.size()).stream().flatMap(List::stream)
+            if (i > 0 && Instant.now().plus(settings.requestTimeout()).plus(VISIBILITY_MARGIN).isAfter(visibleUntil)) {
+                // a slow target: the rest could still be in flight when its visibility ends and another receive takes it; it goes
+                // back instead and comes again once this run's acks have landed
+                List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
                         .map(MessageTransforms.Transformed::delivery).toList();
-                messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
+                messages.release(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
                 return;
             }
+            Optional<String> failure = attempt(consumer, target, run.get(i));
             if (failure.isPresent()) {
                 List<MessageStore.Delivery> failed = run.get(i).stream().map(MessageTransforms.Transformed::delivery).toList();
                 List<MessageStore.Delivery> unsent = run.subList(i + 1, run.size()).stream().flatMap(List::stream)
@@ -294,8 +307,8 @@ public final class PushDeliverer
                 Duration delay = backoff(attempts);
                 LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, failure.get(), delay.toMillis());
                 failures.failed(failure.get());
-                // acks of the run's earlier batches are written first: they were queued before; the batches after the failed
-                // one were never sent, so their attempts do not count
+                // the run's earlier batches were answered and their acks are queued; the batches after the failed one were
+                // never sent, so their attempts do not count
                 messages.nack(consumerId, failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
                 if (!unsent.isEmpty()) {
                     messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
@@ -307,10 +320,10 @@ public final class PushDeliverer
     }
 
     /** {@link #send}, with an unexpected exception taken as a failed attempt: the batch is retried like one the target refused, not left to its visibility timeout. */
-    private Optional<String> attempt(Consumer consumer, Target target, List<MessageTransforms.Transformed> batch, boolean queueAcks)
+    private Optional<String> attempt(Consumer consumer, Target target, List<MessageTransforms.Transformed> batch)
     {
         try {
-            return send(consumer, target, batch, queueAcks);
+            return send(consumer, target, batch);
         }
         catch (RuntimeException e) {
             LOG.warn("sending a batch of consumer {} failed", consumerId, e);
@@ -318,21 +331,8 @@ public final class PushDeliverer
         }
     }
 
-    /** Acknowledges a batch at once (not through the collecting thread); false when the store did not take every ack. */
-    private boolean ackedBeforeNext(List<MessageTransforms.Transformed> batch)
-    {
-        List<String> ackIds = batch.stream().map(delivery -> delivery.delivery().ackId()).toList();
-        try {
-            return messages.ack(consumerId, ackIds).values().stream().allMatch(MessageStore.Outcome.OK::equals);
-        }
-        catch (RuntimeException e) {
-            LOG.warn("acknowledging a delivery of consumer {} failed: {}", consumerId, e.getMessage());
-            return false;
-        }
-    }
-
-    /** POSTs one batch; on 2xx queues its acks (when {@code queueAcks}) and returns nothing, otherwise what went wrong. */
-    private Optional<String> send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed, boolean queueAcks)
+    /** POSTs one batch; on 2xx queues its acks and returns nothing, otherwise what went wrong. */
+    private Optional<String> send(Consumer consumer, Target target, List<MessageTransforms.Transformed> transformed)
     {
         List<MessageStore.Delivery> batch = transformed.stream().map(MessageTransforms.Transformed::delivery).toList();
         String body = MessageJson.document(json -> {
@@ -367,9 +367,7 @@ public final class PushDeliverer
         }
         failures.succeeded();
         DeliveryCounters.of(store).deliveredToEndpoint(consumerId);
-        if (queueAcks) {
-            batch.forEach(delivery -> acks.add(delivery.ackId()));
-        }
+        batch.forEach(delivery -> acks.add(delivery.ackId()));
         return Optional.empty();
     }
 
@@ -393,6 +391,8 @@ public final class PushDeliverer
                 try {
                     messages.ack(consumerId, pending);
                     pending.clear();
+                    // the acked groups' next messages are due now: the receiver need not wait for new ones to arrive
+                    signals.signal(consumerId);
                 }
                 catch (RuntimeException e) {
                     LOG.warn("acknowledging {} deliveries of consumer {} failed, retrying: {}", pending.size(), consumerId, e.getMessage());

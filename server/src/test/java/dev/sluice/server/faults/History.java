@@ -19,10 +19,12 @@ import static java.util.Objects.requireNonNull;
  * of a key is {@code insert 1, update 2, …, update n} and, if the row is gone, {@code delete n}.
  *
  * <p>A message handed out again under the same id (its visibility ran out, or the worker delivering it died)
- * is a redelivery, allowed until the message is acknowledged. Everything else is a fault: a committed
- * change never acknowledged (lost), a change handed out before an earlier one of its key was acknowledged
- * (out of order), the same change under two ids or an acknowledged message handed out again (duplicate),
- * a message matching no committed change (unexpected).
+ * is a redelivery, allowed until the message is acknowledged. For webhooks (acknowledgements not final), a
+ * key may also be replayed: handed out again from an earlier message, in order, up to where it was (a worker
+ * died after 2xx answers whose acks it never wrote). Everything else is a fault: a committed change never
+ * acknowledged (lost), a change handed out before an earlier one of its key, or an earlier message again
+ * without the later ones after it (out of order), the same change under two ids or an acknowledged message
+ * handed out again (duplicate), a message matching no committed change (unexpected).
  */
 public final class History
 {
@@ -96,6 +98,9 @@ public final class History
         Set<String> acknowledged = new HashSet<>();
         Map<String, Event> messages = new LinkedHashMap<>();
         Map<String, String> idOfChange = new HashMap<>();
+        // the key's messages in the order they were first handed out, and during a replay the index of the one due next
+        List<String> handedOut = new ArrayList<>();
+        int replayNext = -1;
         String lastMessage = null;
         long lastVersion = 0;
         boolean deleted = false;
@@ -105,18 +110,35 @@ public final class History
                 continue;
             }
             if (messages.containsKey(event.messageId())) {
+                int at = handedOut.indexOf(event.messageId());
                 if (acknowledged.contains(event.messageId()) && acknowledgementsAreFinal) {
                     duplicates++;
                 }
                 else if (event.messageId().equals(lastMessage)) {
                     redeliveries++;
                 }
-                else {
-                    // an earlier message came back after a later one of its key had been handed out
-                    outOfOrder++;
+                else if (!acknowledgementsAreFinal && (replayNext < 0 || at <= replayNext)) {
+                    // a replay (from here, or further back than the one under way): the messages after it must follow in order
+                    redeliveries++;
+                    replayNext = at + 1;
                 }
+                else {
+                    // an earlier message came back after a later one of its key had been handed out, or a replay skipped one
+                    outOfOrder++;
+                    replayNext = -1;
+                }
+                if (replayNext >= handedOut.size()) {
+                    replayNext = -1;
+                }
+                lastMessage = event.messageId();
                 continue;
             }
+            if (replayNext >= 0) {
+                // a new message before the replay reached it: the replay skipped what it had not handed out again
+                outOfOrder++;
+                replayNext = -1;
+            }
+            handedOut.add(event.messageId());
             String change = event.action().equals("delete") ? "delete" : Long.toString(event.version());
             if (idOfChange.putIfAbsent(change, event.messageId()) != null) {
                 duplicates++;
@@ -134,6 +156,10 @@ public final class History
             deleted |= event.action().equals("delete");
             lastVersion = Math.max(lastVersion, event.version());
             lastMessage = event.messageId();
+        }
+        if (replayNext >= 0) {
+            // the key ended on an earlier message than the latest it was handed: a replay that stopped short
+            outOfOrder++;
         }
 
         // what must have been acknowledged: every version up to the row's last, and its delete if it is gone

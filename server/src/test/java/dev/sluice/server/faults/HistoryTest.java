@@ -2,6 +2,7 @@ package dev.sluice.server.faults;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +72,39 @@ class HistoryTest
         history.acknowledged("t:1", "m2");
 
         assertThat(history.check(Map.of("t:1", History.Committed.present(2))).outOfOrder()).isEqualTo(1);
+    }
+
+    @Test
+    void aWebhookKeyReplayedInOrderFromAnEarlierMessageIsClean()
+    {
+        History history = new History(false);
+        for (String id : List.of("m1", "m2", "m3", "m2", "m3", "m1", "m2", "m3", "m4")) {
+            history.delivered("t:1", id, id.equals("m1") ? "insert" : "update", Long.parseLong(id.substring(1)));
+            history.acknowledged("t:1", id);
+        }
+
+        History.Result result = history.check(Map.of("t:1", History.Committed.present(4)));
+
+        assertThat(result.clean()).as(result.examples().toString()).isTrue();
+        assertThat(result.redeliveries()).isEqualTo(5);
+    }
+
+    @Test
+    void aWebhookReplayThatSkipsAMessageOrStopsShortIsOutOfOrder()
+    {
+        History skipping = new History(false);
+        History cutShort = new History(false);
+        for (String id : List.of("m1", "m2", "m3", "m1", "m3")) {
+            skipping.delivered("t:1", id, id.equals("m1") ? "insert" : "update", Long.parseLong(id.substring(1)));
+            skipping.acknowledged("t:1", id);
+        }
+        for (String id : List.of("m1", "m2", "m3", "m2", "m4")) {
+            cutShort.delivered("t:1", id, id.equals("m1") ? "insert" : "update", Long.parseLong(id.substring(1)));
+            cutShort.acknowledged("t:1", id);
+        }
+
+        assertThat(skipping.check(Map.of("t:1", History.Committed.present(3))).outOfOrder()).isEqualTo(1);
+        assertThat(cutShort.check(Map.of("t:1", History.Committed.present(4))).outOfOrder()).isEqualTo(1);
     }
 
     @Test
