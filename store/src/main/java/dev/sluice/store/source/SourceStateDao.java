@@ -1,5 +1,6 @@
 package dev.sluice.store.source;
 
+import dev.sluice.core.Lsn;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -12,7 +13,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Optional;
 
-/** Source replication state. The worker writes it inside fenced transactions; the API reads it. */
+/**
+ * Source replication state. The worker writes it inside fenced transactions; the API reads it.
+ * <p>
+ * {@code checkpoint_lsn} holds an LSN's 64 bits in a bigint, so an LSN above 2^63 is a negative number there and SQL's
+ * own order ({@code greatest}, {@code <}) is wrong for it. Two LSNs are compared with their top bit flipped
+ * ({@code # (-9223372036854775808)::bigint}, {@code #} being XOR), which orders them as {@link Lsn#compareTo} does.
+ */
 @RegisterRowMapper(SourceStateDao.SourceStateMapper.class)
 public interface SourceStateDao
 {
@@ -22,13 +29,15 @@ public interface SourceStateDao
     @SqlQuery("select * from source_state where source_id = :sourceId")
     Optional<SourceState> find(@Bind("sourceId") String sourceId);
 
-    /** Moves the checkpoint forward (never back) and counts what the batch stored. */
+    /** Moves the checkpoint forward (never back, in the unsigned order of LSNs) and counts what the batch stored. */
     @SqlUpdate("""
-            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), changes_read = changes_read + :changes,
+            update source_state set checkpoint_lsn = case when (:lsn # (-9223372036854775808)::bigint) > (checkpoint_lsn # (-9223372036854775808)::bigint)
+                                                          then :lsn else checkpoint_lsn end,
+                   changes_read = changes_read + :changes,
                    messages_stored = messages_stored + :messages, state = 'streaming', worker = :worker, updated_at = now()
             where source_id = :sourceId
             """)
-    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn, @Bind("changes") long changes, @Bind("messages") long messages,
+    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
             @Bind("worker") String worker);
 
     @SqlUpdate("update source_state set state = :state, worker = :worker, updated_at = now() where source_id = :sourceId")
@@ -51,12 +60,14 @@ public interface SourceStateDao
             """)
     int slotLost(@Bind("sourceId") String sourceId, @Bind("error") String error);
 
-    /** A new slot streams from {@code lsn}: the checkpoint moves there and the source may stream again. */
+    /** A new slot streams from {@code lsn}: the checkpoint moves there (never back) and the source may stream again. */
     @SqlUpdate("""
-            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), state = 'idle', updated_at = now()
+            update source_state set checkpoint_lsn = case when (:lsn # (-9223372036854775808)::bigint) > (checkpoint_lsn # (-9223372036854775808)::bigint)
+                                                          then :lsn else checkpoint_lsn end,
+                   state = 'idle', updated_at = now()
             where source_id = :sourceId
             """)
-    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn);
+    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn);
 
     /** Maps a {@code source_state} row. */
     final class SourceStateMapper
@@ -71,7 +82,7 @@ public interface SourceStateDao
             Timestamp errorAt = rs.getTimestamp("last_error_at");
             return new SourceState(
                     rs.getString("source_id"),
-                    rs.getLong("checkpoint_lsn"),
+                    Lsn.valueOf(rs.getLong("checkpoint_lsn")),
                     Optional.ofNullable(rs.getString("worker")),
                     rs.getString("state"),
                     slotLag,
