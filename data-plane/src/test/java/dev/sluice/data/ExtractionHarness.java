@@ -300,7 +300,13 @@ public final class ExtractionHarness
 
     public DataPlane startWorker(DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
     {
-        DataPlane worker = new DataPlane(store, secrets, settings, metrics, crashPoints);
+        return startWorker(store, settings, crashPoints);
+    }
+
+    /** A worker that reaches the metadata store through {@code workerStore} (the same database, seen differently). */
+    public DataPlane startWorker(Store workerStore, DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
+    {
+        DataPlane worker = new DataPlane(workerStore, secrets, settings, metrics, crashPoints);
         worker.start();
         workers.add(worker);
         return worker;

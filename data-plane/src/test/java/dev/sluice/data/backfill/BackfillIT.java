@@ -157,8 +157,15 @@ class BackfillIT
         String consumer = harness.createConsumer(source, "devices", table("devices"), ACTIONS, Optional.empty());
         String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
         harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'paused' where id = :id").bind("id", backfill).execute());
+        // a backfill of the same source created later: its completion shows the worker has looked for backfills and passed the paused one by
+        harness.sourceSql("create table gauges (id int primary key)");
+        harness.sourceSql("insert into gauges select g from generate_series(1, 3) g");
+        String witness = harness.createConsumer(source, "gauges", table("gauges"), ACTIONS, Optional.empty());
+        String later = harness.createBackfill(witness, BEGINNING, Optional.empty());
         harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(later).startsWith("completed"));
+        assertThat(harness.messages(consumer)).isEmpty();
+        assertThat(harness.backfillState(backfill)).startsWith("paused");
 
         harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'pending' where id = :id").bind("id", backfill).execute());
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(backfill).startsWith("completed:1500"));
