@@ -5,6 +5,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -18,7 +19,9 @@ import java.util.Optional;
  * <p>
  * {@code checkpoint_lsn} holds an LSN's 64 bits in a bigint, so an LSN above 2^63 is a negative number there and SQL's
  * own order ({@code greatest}, {@code <}) is wrong for it. Two LSNs are compared with their top bit flipped
- * ({@code # (-9223372036854775808)::bigint}, {@code #} being XOR), which orders them as {@link Lsn#compareTo} does.
+ * ({@code # (-9223372036854775808)::bigint}, {@code #} being XOR), which orders them as {@link Lsn#compareTo} does:
+ * see {@code SourceStateDao/advance.sql} and {@code slotReset.sql} beside this interface. Their comments are kept
+ * ({@code stripComments = false}): JDBI's comment stripping would take the {@code #} for the start of one.
  */
 @RegisterRowMapper(SourceStateDao.SourceStateMapper.class)
 public interface SourceStateDao
@@ -30,13 +33,8 @@ public interface SourceStateDao
     Optional<SourceState> find(@Bind("sourceId") String sourceId);
 
     /** Moves the checkpoint forward (never back, in the unsigned order of LSNs) and counts what the batch stored. */
-    @SqlUpdate("""
-            update source_state set checkpoint_lsn = case when (:lsn # (-9223372036854775808)::bigint) > (checkpoint_lsn # (-9223372036854775808)::bigint)
-                                                          then :lsn else checkpoint_lsn end,
-                   changes_read = changes_read + :changes,
-                   messages_stored = messages_stored + :messages, state = 'streaming', worker = :worker, updated_at = now()
-            where source_id = :sourceId
-            """)
+    @UseClasspathSqlLocator(stripComments = false)
+    @SqlUpdate
     int advance(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
             @Bind("worker") String worker);
 
@@ -61,12 +59,8 @@ public interface SourceStateDao
     int slotLost(@Bind("sourceId") String sourceId, @Bind("error") String error);
 
     /** A new slot streams from {@code lsn}: the checkpoint moves there (never back) and the source may stream again. */
-    @SqlUpdate("""
-            update source_state set checkpoint_lsn = case when (:lsn # (-9223372036854775808)::bigint) > (checkpoint_lsn # (-9223372036854775808)::bigint)
-                                                          then :lsn else checkpoint_lsn end,
-                   state = 'idle', updated_at = now()
-            where source_id = :sourceId
-            """)
+    @UseClasspathSqlLocator(stripComments = false)
+    @SqlUpdate
     int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn);
 
     /** Maps a {@code source_state} row. */
