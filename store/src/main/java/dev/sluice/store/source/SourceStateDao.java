@@ -32,7 +32,10 @@ public interface SourceStateDao
     @SqlQuery("select * from source_state where source_id = :sourceId")
     Optional<SourceState> find(@Bind("sourceId") String sourceId);
 
-    /** Moves the checkpoint forward (never back, in the unsigned order of LSNs) and counts what the batch stored. */
+    /**
+     * Moves the checkpoint forward (never back, in the unsigned order of LSNs), ends a transaction stored in parts and
+     * counts what the batch stored.
+     */
     @UseClasspathSqlLocator(stripComments = false)
     @SqlUpdate
     int advance(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
