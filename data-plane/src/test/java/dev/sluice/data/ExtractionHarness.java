@@ -31,6 +31,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -275,6 +276,15 @@ public final class ExtractionHarness
     {
         return store.withHandle(handle -> handle.createQuery("select state || ':' || rows_read || ':' || coalesce(error, '') from backfills where id = :id")
                 .bind("id", backfillId).mapTo(String.class).one());
+    }
+
+    /** Whether the thread named {@code name} is inside {@code method} of the class named {@code type} (and waits there, when {@code waiting}). */
+    public static boolean threadIn(String name, String type, String method, boolean waiting)
+    {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getName().equals(name))
+                .anyMatch(thread -> (!waiting || thread.getKey().getState() == Thread.State.WAITING || thread.getKey().getState() == Thread.State.TIMED_WAITING)
+                        && Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName().equals(type) && frame.getMethodName().equals(method)));
     }
 
     public static List<TableSelection> table(String name)

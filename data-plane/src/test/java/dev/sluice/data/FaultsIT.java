@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -294,8 +295,11 @@ class FaultsIT
         harness.startWorker(TTL, () -> CrashPoints.NONE,
                 new dev.sluice.data.extract.ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
         insertInTransactions(1, 40);
-        await().atMost(Duration.ofSeconds(30)).until(() -> harness.messages(consumer).size() >= 6);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).size() < 20);
+        // the source pauses: its extractor waits for the backlog to shrink (so it hands nothing more to store), and then its
+        // writer waits for work, having stored everything handed to it before: what the stream holds now is all it gets
+        await().atMost(Duration.ofSeconds(30)).until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, "dev.sluice.data.extract.SourceExtractor", "waitWhileBacklogged", false)
+                && ExtractionHarness.threadIn("sluice-writer-" + source, ArrayBlockingQueue.class.getName(), "take", true));
+        assertThat(harness.messages(consumer).size()).isBetween(6, 19);
 
         dev.sluice.stream.MessageStore messages = new dev.sluice.stream.MessageStore(harness.store(), harness.metrics());
         int acked = 0;

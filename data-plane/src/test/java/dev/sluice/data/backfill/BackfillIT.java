@@ -3,6 +3,7 @@ package dev.sluice.data.backfill;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
 import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.source.SourceAdmin;
 import dev.sluice.store.consumer.StartPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,8 +117,10 @@ class BackfillIT
         assertThat(harness.sourceLong("select count(*) from accounts where id = 7")).as("the delete is not yet visible").isEqualTo(1);
 
         String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                .until(() -> harness.backfillState(backfill).startsWith("pending") || harness.backfillState(backfill).startsWith("running"));
+        // the backfill's chunk found a snapshot that does not see the streamed delete yet, and waits to take another
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, SourceAdmin.class.getName(), "inAcceptableSnapshot", true));
+        assertThat(harness.backfillState(backfill)).matches("(pending|running).*");
         harness.sourceLong("select count(pg_cancel_backend(pid)) from pg_stat_activity where wait_event = 'SyncRep'");
         deleting.join(Duration.ofSeconds(30).toMillis());
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(backfill).startsWith("completed"));
