@@ -246,8 +246,10 @@ public final class DataPlane
         // expired units still locked by their stalled holder's transaction
         endStuckTransactions(leases, settings.tickInterval().toMillis() / 1000.0);
         if (running.size() == before && running.size() >= fairShare && handingBack.isEmpty() && leases.countUnheld() == 0) {
-            // one move at a time, and none while any unit waits for a holder (a move under way, a takeover after a failure)
-            balance(loads);
+            // one move at a time, and none while any unit waits for a holder (a move under way, a takeover after a failure).
+            // The loads are read again, after that check: a unit this tick released may have been taken by another worker
+            // since they were first read, and balancing by those would move a second unit to it
+            balance(leases.liveWorkerLoads(ttl, settings.rebalanceDelay().toMillis() / 1000.0, 2 * settings.tickInterval().toMillis() / 1000.0));
         }
     }
 

@@ -25,12 +25,25 @@ import static java.util.Objects.requireNonNull;
 public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tickInterval, int maxClaimsPerTick, Duration rebalanceDelay,
         ExtractorSettings extractor, PushSettings push)
 {
+    public static final Setting<Duration> LEASE_TTL = Setting.positiveDuration("dataPlane.leaseTtl", Duration.ofSeconds(15),
+            "How long a lease lasts without renewal: a dead worker's units move within it.");
+
+    public static final Setting<Duration> TICK_INTERVAL = Setting.positiveDuration("dataPlane.tickInterval", Duration.ofSeconds(3),
+            "How often a worker renews and claims leases; at most a third of `leaseTtl` (checked at start).");
+
+    public static final Setting<Duration> REBALANCE_DELAY = Setting.positiveDuration("dataPlane.rebalanceDelay", Duration.ofSeconds(30),
+            "A unit is handed over for balance only to a worker live for this long, and no unit moves for balance this long after the metadata store "
+                    + "failed. At least `leaseTtl` (checked at start).");
+
+    /** Not a setting: units a worker claims at most per tick, so that workers starting together share the units. */
+    public static final int MAX_CLAIMS_PER_TICK = 2;
+
     public DataPlaneSettings
     {
         requireNonNull(workerId, "workerId is null");
-        requireNonNull(leaseTtl, "leaseTtl is null");
-        requireNonNull(tickInterval, "tickInterval is null");
-        requireNonNull(rebalanceDelay, "rebalanceDelay is null");
+        LEASE_TTL.check(leaseTtl);
+        TICK_INTERVAL.check(tickInterval);
+        REBALANCE_DELAY.check(rebalanceDelay);
         requireNonNull(extractor, "extractor is null");
         requireNonNull(push, "push is null");
         if (tickInterval.multipliedBy(3).compareTo(leaseTtl) > 0) {
@@ -55,6 +68,7 @@ public record DataPlaneSettings(String workerId, Duration leaseTtl, Duration tic
 
     public static DataPlaneSettings defaults()
     {
-        return new DataPlaneSettings(newWorkerId(), Duration.ofSeconds(15), Duration.ofSeconds(3), 2, Duration.ofSeconds(30), ExtractorSettings.defaults(), PushSettings.defaults(false));
+        return new DataPlaneSettings(newWorkerId(), LEASE_TTL.defaultValue(), TICK_INTERVAL.defaultValue(), MAX_CLAIMS_PER_TICK, REBALANCE_DELAY.defaultValue(),
+                ExtractorSettings.defaults(), PushSettings.defaults(PushSettings.ALLOW_PRIVATE_TARGETS.defaultValue()));
     }
 }

@@ -31,6 +31,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -277,6 +278,15 @@ public final class ExtractionHarness
                 .bind("id", backfillId).mapTo(String.class).one());
     }
 
+    /** Whether the thread named {@code name} is inside {@code method} of the class named {@code type} (and waits there, when {@code waiting}). */
+    public static boolean threadIn(String name, String type, String method, boolean waiting)
+    {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> thread.getKey().getName().equals(name))
+                .anyMatch(thread -> (!waiting || thread.getKey().getState() == Thread.State.WAITING || thread.getKey().getState() == Thread.State.TIMED_WAITING)
+                        && Arrays.stream(thread.getValue()).anyMatch(frame -> frame.getClassName().equals(type) && frame.getMethodName().equals(method)));
+    }
+
     public static List<TableSelection> table(String name)
     {
         return List.of(new TableSelection("public", name, List.of()));
@@ -300,7 +310,13 @@ public final class ExtractionHarness
 
     public DataPlane startWorker(DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
     {
-        DataPlane worker = new DataPlane(store, secrets, settings, metrics, crashPoints);
+        return startWorker(store, settings, crashPoints);
+    }
+
+    /** A worker that reaches the metadata store through {@code workerStore} (the same database, seen differently). */
+    public DataPlane startWorker(Store workerStore, DataPlaneSettings settings, Supplier<CrashPoints> crashPoints)
+    {
+        DataPlane worker = new DataPlane(workerStore, secrets, settings, metrics, crashPoints);
         worker.start();
         workers.add(worker);
         return worker;

@@ -2,21 +2,34 @@ package dev.sluice.data;
 
 import dev.sluice.core.Lsn;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
+import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.data.extract.ExtractorSettings;
+import dev.sluice.store.Store;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import static dev.sluice.data.ExtractionHarness.table;
@@ -160,6 +173,34 @@ class FaultsIT
         assertExactlyOnce(20);
     }
 
+    /** {@code dataSource}, calling {@code rolledBack} when {@code thread} rolls a transaction back on one of its connections. */
+    private static DataSource rollbacksOf(DataSource dataSource, Supplier<Thread> thread, Runnable rolledBack)
+    {
+        return proxy(DataSource.class, dataSource, (method, result) -> {
+            if (!method.getName().equals("getConnection")) {
+                return result;
+            }
+            return proxy(Connection.class, (Connection) result, (call, ignored) -> {
+                if (call.getName().equals("rollback") && call.getParameterCount() == 0 && Thread.currentThread() == thread.get()) {
+                    rolledBack.run();
+                }
+                return ignored;
+            });
+        });
+    }
+
+    private static <T> T proxy(Class<T> type, T target, BiFunction<Method, Object, Object> after)
+    {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+            try {
+                return after.apply(method, method.invoke(target, arguments));
+            }
+            catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }));
+    }
+
     private long confirmedFlush()
     {
         return harness.sourceLong("select coalesce(max(confirmed_flush_lsn - '0/0'), 0)::bigint from pg_replication_slots where slot_name = 'slot_faults'");
@@ -182,12 +223,16 @@ class FaultsIT
         CountDownLatch resume = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean(true);
         AtomicInteger lostWrites = new AtomicInteger();
+        AtomicReference<Thread> staleWriter = new AtomicReference<>();
+        CountDownLatch staleWriteRolledBack = new CountDownLatch(1);
         CrashPoints stall = new CrashPoints()
         {
             @Override
             public void beforeStoreCommit(Optional<Lsn> checkpoint, int changes)
             {
                 if (checkpoint.isPresent() && changes > 0 && first.getAndSet(false)) {
+                    // the write goes on on this thread once resumed
+                    staleWriter.set(Thread.currentThread());
                     paused.countDown();
                     try {
                         resume.await(60, TimeUnit.SECONDS);
@@ -199,7 +244,10 @@ class FaultsIT
                 }
             }
         };
-        DataPlane stalled = harness.startWorker(TTL, () -> stall);
+        // the stale worker's store tells when its writing thread rolls a transaction back
+        Store observed = new Store(rollbacksOf(harness.store().dataSource(), staleWriter::get, staleWriteRolledBack::countDown));
+        DataPlane stalled = harness.startWorker(observed, new DataPlaneSettings(DataPlaneSettings.newWorkerId(), TTL, TTL.dividedBy(4), 2, TTL.multipliedBy(2),
+                ExtractorSettings.defaults(), PushSettings.defaults(true)), () -> stall);
         insertInTransactions(1, 1);
         assertThat(paused.await(60, TimeUnit.SECONDS)).isTrue();
         stalled.freeze();
@@ -212,8 +260,9 @@ class FaultsIT
         assertExactlyOnce(5);
 
         resume.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> lostWrites.get() == 1);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> harness.messages(consumer).size() == 5);
+        assertThat(staleWriteRolledBack.await(30, TimeUnit.SECONDS)).as("the stale worker's write transaction ended in a rollback").isTrue();
+        assertThat(lostWrites.get()).isEqualTo(1);
+        assertThat(harness.messages(consumer)).hasSize(5);
         assertThat(changesRead()).as("the stale worker's batch was not written").isEqualTo(5);
     }
 
@@ -246,8 +295,11 @@ class FaultsIT
         harness.startWorker(TTL, () -> CrashPoints.NONE,
                 new dev.sluice.data.extract.ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
         insertInTransactions(1, 40);
-        await().atMost(Duration.ofSeconds(30)).until(() -> harness.messages(consumer).size() >= 6);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).size() < 20);
+        // the source pauses: its extractor waits for the backlog to shrink (so it hands nothing more to store), and then its
+        // writer waits for work, having stored everything handed to it before: what the stream holds now is all it gets
+        await().atMost(Duration.ofSeconds(30)).until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, "dev.sluice.data.extract.SourceExtractor", "waitWhileBacklogged", false)
+                && ExtractionHarness.threadIn("sluice-writer-" + source, ArrayBlockingQueue.class.getName(), "take", true));
+        assertThat(harness.messages(consumer).size()).isBetween(6, 19);
 
         dev.sluice.stream.MessageStore messages = new dev.sluice.stream.MessageStore(harness.store(), harness.metrics());
         int acked = 0;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,8 +128,12 @@ class ConsumerLoopIT
         });
         assertThat(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> loop.close(Duration.ofSeconds(30)));
-        await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> !closed.isDone());
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        Thread closer = new Thread(() -> closed.complete(loop.close(Duration.ofSeconds(30))), "closer");
+        closer.start();
+        // close() has begun and waits, inside itself, while the handler runs
+        await().atMost(TIMEOUT).until(() -> !loop.isRunning() && waitingIn(closer, ConsumerLoop.class.getName(), "close"));
+        assertThat(closed).isNotDone();
         release.countDown();
 
         assertThat(closed.get(30, TimeUnit.SECONDS)).isTrue();
@@ -164,12 +169,25 @@ class ConsumerLoopIT
         // No row matches: after what was already stored, every receive is a long poll that finds nothing.
         client.consumers().updateConsumer(consumer, new ConsumerUpdate().filter("amount < 0"));
         loop = client.consumerLoop(consumer).waitSeconds(20).start(message -> {});
-        await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(loop::isRunning);
+        // the stream is empty and the loop's receiver waits inside a receive: a long poll
+        Thread receiver = Thread.getAllStackTraces().keySet().stream().filter(thread -> thread.getName().equals("sluice-" + consumer + "-receiver"))
+                .findFirst().orElseThrow();
+        await().atMost(TIMEOUT).until(() -> client.consumers().getConsumerStatus(consumer).getBacklog() == 0
+                && waitingIn(receiver, PullApi.class.getName() + "$", "receive"));
+        assertThat(loop.isRunning()).isTrue();
 
         long started = System.nanoTime();
         loop.close(Duration.ZERO);
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThat(loop.isRunning()).isFalse();
+    }
+
+    /** Whether {@code thread} waits inside {@code method} of a class whose name starts with {@code type}. */
+    private static boolean waitingIn(Thread thread, String type, String method)
+    {
+        Thread.State state = thread.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().startsWith(type) && frame.getMethodName().equals(method));
     }
 }

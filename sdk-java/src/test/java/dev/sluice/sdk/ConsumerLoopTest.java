@@ -7,12 +7,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -64,8 +66,10 @@ class ConsumerLoopTest
         });
 
         await().atMost(TIMEOUT).until(() -> running.get() == 3);
-        // Every handler is busy and two more messages wait for one: the loop receives no more.
-        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> pull.held() == 5 && running.get() == 3);
+        // Every handler is busy and two more messages wait for one: the receiver waits for room and receives no more.
+        await().atMost(TIMEOUT).until(() -> receiverWaitsForRoom());
+        assertThat(pull.held()).isEqualTo(5);
+        assertThat(running.get()).isEqualTo(3);
         release.countDown();
         await().atMost(TIMEOUT).until(() -> pull.acks().size() == 10);
         assertThat(pull.mostHeld()).isEqualTo(5);
@@ -115,8 +119,12 @@ class ConsumerLoopTest
         });
         assertThat(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> loop.close(TIMEOUT));
-        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> !closed.isDone());
+        CompletableFuture<Boolean> closed = new CompletableFuture<>();
+        Thread closer = new Thread(() -> closed.complete(loop.close(TIMEOUT)), "closer");
+        closer.start();
+        // close() has begun and waits, inside itself, for the running handlers
+        await().atMost(TIMEOUT).until(() -> !loop.isRunning() && waitingIn(closer, ConsumerLoop.class.getName(), "close"));
+        assertThat(closed).isNotDone();
         assertThat(pull.acks()).isEmpty();
         release.countDown();
 
@@ -283,5 +291,21 @@ class ConsumerLoopTest
     private ConsumerLoop.Builder builder()
     {
         return new ConsumerLoop.Builder(pull, Duration.ofSeconds(60)).waitSeconds(1);
+    }
+
+    /** Whether the loop's receiver waits for a handler to free room (ahead of the handlers, or for a permit). */
+    private boolean receiverWaitsForRoom()
+    {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("sluice-" + pull.consumer() + "-receiver"))
+                .anyMatch(thread -> waitingIn(thread, ConsumerLoop.class.getName(), "awaitRoomAhead") || waitingIn(thread, Semaphore.class.getName(), "acquire"));
+    }
+
+    /** Whether {@code thread} waits inside {@code method} of the class named {@code type}. */
+    private static boolean waitingIn(Thread thread, String type, String method)
+    {
+        Thread.State state = thread.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(type) && frame.getMethodName().equals(method));
     }
 }

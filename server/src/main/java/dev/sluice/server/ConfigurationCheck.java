@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Settings that are each valid alone but cannot work together. A process refuses to start with every such problem
- * listed, each naming the settings it is about, instead of failing later under load or during a fault.
+ * Settings that break their own rule (see {@link dev.sluice.data.Setting}), or are each valid alone but cannot work
+ * together. A process refuses to start with every such problem listed, each naming the settings it is about, instead
+ * of failing later under load or during a fault.
  */
 final class ConfigurationCheck
 {
@@ -18,13 +19,14 @@ final class ConfigurationCheck
     static List<String> problems(SluiceConfiguration configuration, boolean dataPlane)
     {
         List<String> problems = new ArrayList<>();
+        problems.addAll(configuration.problems());
         DataPlaneFactory settings = configuration.getDataPlane();
-        Duration leaseTtl = settings.getLeaseTtl().toJavaDuration();
-        Duration tick = settings.getTickInterval().toJavaDuration();
-        if (leaseTtl.isZero() || leaseTtl.isNegative() || tick.isZero() || tick.isNegative()) {
-            problems.add("dataPlane.leaseTtl (" + settings.getLeaseTtl() + ") and dataPlane.tickInterval (" + settings.getTickInterval() + ") must be positive");
+        if (!problems.isEmpty()) {
+            // the checks below combine settings, each of which must be valid alone
             return problems;
         }
+        Duration leaseTtl = settings.getLeaseTtl().toJavaDuration();
+        Duration tick = settings.getTickInterval().toJavaDuration();
         if (tick.multipliedBy(3).compareTo(leaseTtl) > 0) {
             problems.add("dataPlane.tickInterval (" + settings.getTickInterval() + ") is longer than a third of dataPlane.leaseTtl (" + settings.getLeaseTtl()
                     + "): a lease must be renewed at least three times in its life, or one slow tick loses it");
@@ -44,9 +46,8 @@ final class ConfigurationCheck
             problems.add("dataPlane.lockTimeout (" + describe(lockTimeout) + ") must be above zero and at most dataPlane.statementTimeout ("
                     + describe(statementTimeout) + ")");
         }
-        if (settings.getPushTimeout().toJavaDuration().isZero() || settings.getRetryBackoff().toJavaDuration().compareTo(settings.getRetryBackoffCap().toJavaDuration()) > 0) {
-            problems.add("dataPlane.pushTimeout (" + settings.getPushTimeout() + ") must be above zero and dataPlane.retryBackoff (" + settings.getRetryBackoff()
-                    + ") at most dataPlane.retryBackoffCap (" + settings.getRetryBackoffCap() + ")");
+        if (settings.getRetryBackoff().toJavaDuration().compareTo(settings.getRetryBackoffCap().toJavaDuration()) > 0) {
+            problems.add("dataPlane.retryBackoff (" + settings.getRetryBackoff() + ") must be at most dataPlane.retryBackoffCap (" + settings.getRetryBackoffCap() + ")");
         }
         DataSourceFactory database = configuration.getDatabase();
         if (dataPlane && database != null && !configuration.getEmbeddedPostgres().isEnabled()) {

@@ -2,77 +2,100 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.data.DataPlaneSettings;
+import dev.sluice.data.Setting;
 import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.ExtractorSettings;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 
-/** The data plane's settings in the configuration file, each with its default. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The data plane's section of the configuration file ({@code dataPlane}). Each setting is declared once, as a
+ * {@link Setting} with its default, rule and description: those the data plane uses in {@link DataPlaneSettings},
+ * {@link ExtractorSettings} and {@link PushSettings}, the server's own here. A field below only binds its key to
+ * the declaration; {@link #problems} checks every value against its rule before the process starts.
+ */
 public class DataPlaneFactory
 {
-    /** How long a worker's lease lasts without renewal: a dead worker's sources move to others within it. */
-    @NotNull
-    private Duration leaseTtl = Duration.seconds(15);
+    public static final Setting<java.time.Duration> STATEMENT_TIMEOUT = Setting.optionalPositiveDuration("dataPlane.statementTimeout", "⅔ of `leaseTtl`",
+            "Postgres `statement_timeout` of a worker's metadata connections: a data transaction, which holds its lease's fence, gives up and is retried "
+                    + "before the lease could expire under it. Shorter than `leaseTtl` (checked at start). Set as connection `options` (with "
+                    + "`idle_in_transaction_session_timeout`); a `database.properties.options` of your own replaces them.");
 
-    /** How often a worker renews and claims leases; at most a third of leaseTtl. */
-    @NotNull
-    private Duration tickInterval = Duration.seconds(3);
+    public static final Setting<java.time.Duration> LOCK_TIMEOUT = Setting.optionalPositiveDuration("dataPlane.lockTimeout", "⅓ of `leaseTtl`",
+            "Postgres `lock_timeout` of a worker's metadata connections; at most `statementTimeout` (checked at start).");
 
-    /**
-     * How long a worker must have been live before units are handed over to it to balance the load, and how long after
-     * a failure of the metadata store no unit moves for balance. Every move pauses its unit for a moment. At least leaseTtl.
-     */
-    @NotNull
-    private Duration rebalanceDelay = Duration.seconds(30);
+    public static final Setting<java.time.Duration> SOURCE_FAILING_ALERT = Setting.duration("dataPlane.sourceFailingAlert", java.time.Duration.ofMinutes(2),
+            "Health check `sources` fails while a source this worker streams has failed for longer.");
 
-    @JsonProperty
-    public Duration getRebalanceDelay()
-    {
-        return rebalanceDelay;
-    }
+    public static final Setting<DataSize> SLOT_LAG_ALERT = Setting.of("dataPlane.slotLagAlert", DataSize.gibibytes(1), "`1GiB`", "set", size -> true,
+            DataSize::toString, "Health check `slot-lag` fails while a source's slot holds more WAL than this beyond what Sluice confirmed.");
 
-    @JsonProperty
-    public void setRebalanceDelay(Duration rebalanceDelay)
-    {
-        this.rebalanceDelay = rebalanceDelay;
-    }
+    public static final Setting<java.time.Duration> PUSH_FAILING_ALERT = Setting.duration("dataPlane.pushFailingAlert", java.time.Duration.ofMinutes(15),
+            "Health check `push-delivery` fails while every delivery of a push consumer has failed for longer.");
 
-    /**
-     * The longest a statement of a data-plane process may run in the metadata store (Postgres's statement_timeout on
-     * its connections); shorter than leaseTtl, so a data transaction holding its lease's fence gives up (and is retried)
-     * before the lease could expire under it. Unset: two thirds of leaseTtl.
-     */
+    /** Every setting of this section, in the order the operations guide lists them. */
+    public static final List<Setting<?>> SETTINGS = List.of(
+            DataPlaneSettings.LEASE_TTL,
+            DataPlaneSettings.TICK_INTERVAL,
+            DataPlaneSettings.REBALANCE_DELAY,
+            STATEMENT_TIMEOUT,
+            LOCK_TIMEOUT,
+            ExtractorSettings.BATCH_MESSAGES,
+            ExtractorSettings.BATCH_DELAY,
+            ExtractorSettings.MAX_BACKLOG,
+            ExtractorSettings.BACKFILL_CHUNK_ROWS,
+            PushSettings.CONCURRENCY,
+            PushSettings.REQUEST_TIMEOUT,
+            PushSettings.BACKOFF_BASE,
+            PushSettings.BACKOFF_CAP,
+            SOURCE_FAILING_ALERT,
+            SLOT_LAG_ALERT,
+            PUSH_FAILING_ALERT);
+
+    private Duration leaseTtl = fromJava(DataPlaneSettings.LEASE_TTL.defaultValue());
+    private Duration tickInterval = fromJava(DataPlaneSettings.TICK_INTERVAL.defaultValue());
+    private Duration rebalanceDelay = fromJava(DataPlaneSettings.REBALANCE_DELAY.defaultValue());
     private Duration statementTimeout;
-
-    /** The longest a statement of a data-plane process waits for a lock (Postgres's lock_timeout); unset: a third of leaseTtl. */
     private Duration lockTimeout;
+    private int batchMessages = ExtractorSettings.BATCH_MESSAGES.defaultValue();
+    private Duration batchDelay = fromJava(ExtractorSettings.BATCH_DELAY.defaultValue());
+    private long maxBacklog = ExtractorSettings.MAX_BACKLOG.defaultValue();
+    private int backfillChunkRows = ExtractorSettings.BACKFILL_CHUNK_ROWS.defaultValue();
+    private int pushConcurrency = PushSettings.CONCURRENCY.defaultValue();
+    private Duration pushTimeout = fromJava(PushSettings.REQUEST_TIMEOUT.defaultValue());
+    private Duration retryBackoff = fromJava(PushSettings.BACKOFF_BASE.defaultValue());
+    private Duration retryBackoffCap = fromJava(PushSettings.BACKOFF_CAP.defaultValue());
+    private Duration sourceFailingAlert = fromJava(SOURCE_FAILING_ALERT.defaultValue());
+    private DataSize slotLagAlert = SLOT_LAG_ALERT.defaultValue();
+    private Duration pushFailingAlert = fromJava(PUSH_FAILING_ALERT.defaultValue());
 
-    @JsonProperty
-    public Duration getStatementTimeout()
+    /** Every value of this section that breaks its setting's rule, each naming the setting; empty when all follow theirs. */
+    List<String> problems()
     {
-        return statementTimeout;
-    }
-
-    @JsonProperty
-    public void setStatementTimeout(Duration statementTimeout)
-    {
-        this.statementTimeout = statementTimeout;
-    }
-
-    @JsonProperty
-    public Duration getLockTimeout()
-    {
-        return lockTimeout;
-    }
-
-    @JsonProperty
-    public void setLockTimeout(Duration lockTimeout)
-    {
-        this.lockTimeout = lockTimeout;
+        List<Optional<String>> problems = List.of(
+                DataPlaneSettings.LEASE_TTL.problem(toJava(leaseTtl)),
+                DataPlaneSettings.TICK_INTERVAL.problem(toJava(tickInterval)),
+                DataPlaneSettings.REBALANCE_DELAY.problem(toJava(rebalanceDelay)),
+                STATEMENT_TIMEOUT.problem(toJava(statementTimeout)),
+                LOCK_TIMEOUT.problem(toJava(lockTimeout)),
+                ExtractorSettings.BATCH_MESSAGES.problem(batchMessages),
+                ExtractorSettings.BATCH_DELAY.problem(toJava(batchDelay)),
+                ExtractorSettings.MAX_BACKLOG.problem(maxBacklog),
+                ExtractorSettings.BACKFILL_CHUNK_ROWS.problem(backfillChunkRows),
+                PushSettings.CONCURRENCY.problem(pushConcurrency),
+                PushSettings.REQUEST_TIMEOUT.problem(toJava(pushTimeout)),
+                PushSettings.BACKOFF_BASE.problem(toJava(retryBackoff)),
+                PushSettings.BACKOFF_CAP.problem(toJava(retryBackoffCap)),
+                SOURCE_FAILING_ALERT.problem(toJava(sourceFailingAlert)),
+                SLOT_LAG_ALERT.problem(slotLagAlert),
+                PUSH_FAILING_ALERT.problem(toJava(pushFailingAlert)));
+        List<String> found = new ArrayList<>();
+        problems.forEach(problem -> problem.ifPresent(found::add));
+        return found;
     }
 
     /** The statement timeout data-plane connections get: as configured, else two thirds of leaseTtl. */
@@ -87,14 +110,26 @@ public class DataPlaneFactory
         return lockTimeout != null ? lockTimeout.toJavaDuration() : leaseTtl.toJavaDuration().dividedBy(3);
     }
 
-    /** Changes per metadata-store transaction, and the most held in memory per source. */
-    @Min(1)
-    @Max(100_000)
-    private int batchMessages = 10_000;
+    DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
+    {
+        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), DataPlaneSettings.MAX_CLAIMS_PER_TICK,
+                rebalanceDelay.toJavaDuration(),
+                new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), ExtractorSettings.IDLE_POLL, sourceConnectTimeout, maxBacklog,
+                        ExtractorSettings.BACKLOG_CHECK_INTERVAL, backfillChunkRows),
+                new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
+                        allowPrivateWebhookTargets));
+    }
 
-    /** The longest a committed change waits for more to fill its batch. */
-    @NotNull
-    private Duration batchDelay = Duration.milliseconds(5);
+    /** A declared default as the configuration file writes it (so it prints as "15 seconds", not "15000 milliseconds"). */
+    static Duration fromJava(java.time.Duration duration)
+    {
+        return Duration.parse(Setting.durationText(duration));
+    }
+
+    static java.time.Duration toJava(Duration duration)
+    {
+        return duration == null ? null : duration.toJavaDuration();
+    }
 
     @JsonProperty
     public Duration getLeaseTtl()
@@ -121,6 +156,42 @@ public class DataPlaneFactory
     }
 
     @JsonProperty
+    public Duration getRebalanceDelay()
+    {
+        return rebalanceDelay;
+    }
+
+    @JsonProperty
+    public void setRebalanceDelay(Duration rebalanceDelay)
+    {
+        this.rebalanceDelay = rebalanceDelay;
+    }
+
+    @JsonProperty
+    public Duration getStatementTimeout()
+    {
+        return statementTimeout;
+    }
+
+    @JsonProperty
+    public void setStatementTimeout(Duration statementTimeout)
+    {
+        this.statementTimeout = statementTimeout;
+    }
+
+    @JsonProperty
+    public Duration getLockTimeout()
+    {
+        return lockTimeout;
+    }
+
+    @JsonProperty
+    public void setLockTimeout(Duration lockTimeout)
+    {
+        this.lockTimeout = lockTimeout;
+    }
+
+    @JsonProperty
     public int getBatchMessages()
     {
         return batchMessages;
@@ -144,26 +215,6 @@ public class DataPlaneFactory
         this.batchDelay = batchDelay;
     }
 
-    /** Messages a consumer may have waiting before its source's extraction pauses, so an unread stream cannot fill the store. */
-    @Min(1)
-    private long maxBacklog = 10_000_000;
-
-    @Min(1)
-    @Max(1_000_000)
-    private int backfillChunkRows = ExtractorSettings.DEFAULT_BACKFILL_CHUNK_ROWS;
-
-    @JsonProperty
-    public int getBackfillChunkRows()
-    {
-        return backfillChunkRows;
-    }
-
-    @JsonProperty
-    public void setBackfillChunkRows(int backfillChunkRows)
-    {
-        this.backfillChunkRows = backfillChunkRows;
-    }
-
     @JsonProperty
     public long getMaxBacklog()
     {
@@ -176,22 +227,17 @@ public class DataPlaneFactory
         this.maxBacklog = maxBacklog;
     }
 
-    /** Webhook requests in flight at once per push consumer. */
-    @Min(1)
-    @Max(1000)
-    private int pushConcurrency = 16;
+    @JsonProperty
+    public int getBackfillChunkRows()
+    {
+        return backfillChunkRows;
+    }
 
-    /** How long a webhook target may take to answer. */
-    @NotNull
-    private Duration pushTimeout = Duration.seconds(15);
-
-    /** Delay before a failed delivery's first retry; it doubles with each attempt, with jitter. */
-    @NotNull
-    private Duration retryBackoff = Duration.seconds(1);
-
-    /** The longest delay between retries. */
-    @NotNull
-    private Duration retryBackoffCap = Duration.minutes(10);
+    @JsonProperty
+    public void setBackfillChunkRows(int backfillChunkRows)
+    {
+        this.backfillChunkRows = backfillChunkRows;
+    }
 
     @JsonProperty
     public int getPushConcurrency()
@@ -241,18 +287,6 @@ public class DataPlaneFactory
         this.retryBackoffCap = retryBackoffCap;
     }
 
-    /** Health check "sources": unhealthy while a source this worker streams has failed for longer than this. */
-    @NotNull
-    private Duration sourceFailingAlert = Duration.minutes(2);
-
-    /** Health check "slot-lag": unhealthy while a source's replication slot holds more WAL than this beyond what Sluice confirmed. */
-    @NotNull
-    private DataSize slotLagAlert = DataSize.gibibytes(1);
-
-    /** Health check "push-delivery": unhealthy while a push consumer's deliveries have failed for longer than this. */
-    @NotNull
-    private Duration pushFailingAlert = Duration.minutes(15);
-
     @JsonProperty
     public Duration getSourceFailingAlert()
     {
@@ -287,14 +321,5 @@ public class DataPlaneFactory
     public void setPushFailingAlert(Duration pushFailingAlert)
     {
         this.pushFailingAlert = pushFailingAlert;
-    }
-
-    DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
-    {
-        return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), 2, rebalanceDelay.toJavaDuration(),
-                new ExtractorSettings(batchMessages, batchDelay.toJavaDuration(), java.time.Duration.ofMillis(5), sourceConnectTimeout, maxBacklog,
-                        java.time.Duration.ofSeconds(30), backfillChunkRows),
-                new PushSettings(pushConcurrency, pushTimeout.toJavaDuration(), retryBackoff.toJavaDuration(), retryBackoffCap.toJavaDuration(),
-                        allowPrivateWebhookTargets));
     }
 }

@@ -7,20 +7,27 @@ import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.logging.common.LoggingFactory;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sluice.data.Setting;
+import dev.sluice.data.deliver.PushSettings;
+import dev.sluice.data.extract.ExtractorSettings;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Sluice's configuration. Every setting is declared once here with its default; environment variables
- * can be substituted in the YAML file as {@code ${NAME}}.
+ * Sluice's configuration file; environment variables can be substituted in it as {@code ${NAME}}. Each setting is
+ * declared once, as a {@link Setting} with its default, rule and description (the data plane's in {@link DataPlaneFactory}
+ * and the records it names); a field only binds its key, and {@link ConfigurationCheck} checks every value against its
+ * rule before the process starts. Dropwizard's own sections ({@code database}, {@code server}, {@code logging}) are
+ * Dropwizard's.
  */
 public class SluiceConfiguration
         extends Configuration
@@ -28,6 +35,50 @@ public class SluiceConfiguration
     static final String TEXT_LOG_FORMAT = "%-5p [%d{ISO8601,UTC}] %c: %m"
             + "%replace( account=%X{account}){' account=$', ''}%replace( source=%X{source}){' source=$', ''}"
             + "%replace( consumer=%X{consumer}){' consumer=$', ''}%n%rEx";
+
+    public static final Setting<Boolean> EMBEDDED_POSTGRES = Setting.flag("embeddedPostgres.enabled", false,
+            "Run an embedded Postgres as the metadata store (dev mode).");
+
+    public static final Setting<Path> EMBEDDED_POSTGRES_DIRECTORY = Setting.of("embeddedPostgres.dataDirectory", Path.of(".sluice", "postgres"),
+            "`.sluice/postgres`", "set", directory -> true, Path::toString, "Where the embedded Postgres keeps its data.");
+
+    public static final Setting<Integer> EMBEDDED_POSTGRES_PORT = Setting.of("embeddedPostgres.port", 0, "`0` (any free port)", "from 0 to 65535",
+            port -> port >= 0 && port <= 65535, String::valueOf, "Port of the embedded Postgres.");
+
+    public static final Setting<String> OPERATOR_TOKEN = Setting.of("operatorToken", null, "none", "set", token -> true, token -> "hidden",
+            "The operator's bearer token: creates accounts and opens the admin pages. Without it no account can be created over HTTP and the admin pages "
+                    + "answer loopback clients only.");
+
+    public static final Setting<String> ENCRYPTION_KEY = Setting.of("encryptionKey", null, "none (required)", "set", key -> true, key -> "hidden",
+            "Base64 of 32 random bytes (`openssl rand -base64 32`): encrypts source passwords, secret headers and signing secrets at rest (AES-256-GCM). "
+                    + "Every process needs the same key; losing it loses those secrets.");
+
+    public static final Setting<DataSize> MAX_REQUEST_SIZE = Setting.of("maxRequestSize", DataSize.mebibytes(1), "`1MiB`", "above zero",
+            size -> size.toBytes() > 0, DataSize::toString, "Largest accepted request body.");
+
+    public static final Setting<Double> REQUESTS_PER_SECOND = Setting.of("rateLimit.requestsPerSecond", 1000.0, "`1000`", "zero or more", rate -> rate >= 0,
+            String::valueOf, "Requests each account may make per second on one control-plane node (a token bucket; the operator is not limited). Over it: "
+                    + "`429 rate_limited` with `Retry-After`. `0` turns limiting off (`sluice dev` does). With N nodes behind a load balancer an account gets up to "
+                    + "N times this.");
+
+    public static final Setting<Integer> BURST = Setting.of("rateLimit.burst", 2000, "`2000`", "zero or more", burst -> burst >= 0, String::valueOf,
+            "Requests an idle account may send at once before the rate applies.");
+
+    public static final Setting<Boolean> MIGRATE_ON_START = Setting.flag("migrateOnStart", true, "Bring the metadata store's schema up to date on start.");
+
+    /** Every setting of the file but Dropwizard's and the data plane's ({@link DataPlaneFactory#SETTINGS}), in the operations guide's order. */
+    public static final List<Setting<?>> SETTINGS = List.of(
+            EMBEDDED_POSTGRES,
+            EMBEDDED_POSTGRES_DIRECTORY,
+            EMBEDDED_POSTGRES_PORT,
+            OPERATOR_TOKEN,
+            ENCRYPTION_KEY,
+            PushSettings.ALLOW_PRIVATE_TARGETS,
+            MAX_REQUEST_SIZE,
+            ExtractorSettings.CONNECT_TIMEOUT,
+            REQUESTS_PER_SECOND,
+            BURST,
+            MIGRATE_ON_START);
 
     /** The metadata store; not needed when {@code embeddedPostgres.enabled} is true. */
     @Valid
@@ -37,34 +88,24 @@ public class SluiceConfiguration
     @NotNull
     private EmbeddedPostgresSettings embeddedPostgres = new EmbeddedPostgresSettings();
 
-    /** The operator token that manages accounts; without one, no accounts can be created over HTTP. */
-    private String operatorToken;
+    private String operatorToken = OPERATOR_TOKEN.defaultValue();
+    private String encryptionKey = ENCRYPTION_KEY.defaultValue();
 
-    /** Base64 of 32 random bytes: encrypts source passwords, secret headers and signing secrets at rest. */
-    private String encryptionKey;
+    private boolean allowPrivateWebhookTargets = PushSettings.ALLOW_PRIVATE_TARGETS.defaultValue();
 
-    /** Whether webhook targets may resolve to private, loopback or link-local addresses. */
-    private boolean allowPrivateWebhookTargets = false;
+    private DataSize maxRequestSize = MAX_REQUEST_SIZE.defaultValue();
 
-    /** Largest accepted request body. */
-    @NotNull
-    private DataSize maxRequestSize = DataSize.mebibytes(1);
-
-    /** How long to wait when connecting to a source database. */
-    @NotNull
-    private io.dropwizard.util.Duration sourceConnectTimeout = io.dropwizard.util.Duration.seconds(5);
+    private io.dropwizard.util.Duration sourceConnectTimeout = DataPlaneFactory.fromJava(ExtractorSettings.CONNECT_TIMEOUT.defaultValue());
 
     @Valid
     @NotNull
     private DataPlaneFactory dataPlane = new DataPlaneFactory();
 
-    /** Requests per second each account may make on one control-plane node; 0 turns limiting off. */
     @Valid
     @NotNull
-    private RateLimitFactory rateLimit = new RateLimitFactory(1000, 2000);
+    private RateLimitFactory rateLimit = new RateLimitFactory();
 
-    /** Whether to bring the metadata store's schema up to date on start. */
-    private boolean migrateOnStart = true;
+    private boolean migrateOnStart = MIGRATE_ON_START.defaultValue();
 
     public SluiceConfiguration()
     {
@@ -76,6 +117,20 @@ public class SluiceConfiguration
         server.setConnector(connector);
         server.setRegisterDefaultExceptionMappers(false);
         setServerFactory(server);
+    }
+
+    /** Every value of the file that breaks its setting's rule, each naming the setting; empty when all follow theirs. */
+    List<String> problems()
+    {
+        List<String> problems = new ArrayList<>();
+        EMBEDDED_POSTGRES_DIRECTORY.problem(embeddedPostgres.getDataDirectory()).ifPresent(problems::add);
+        EMBEDDED_POSTGRES_PORT.problem(embeddedPostgres.getPort()).ifPresent(problems::add);
+        MAX_REQUEST_SIZE.problem(maxRequestSize).ifPresent(problems::add);
+        ExtractorSettings.CONNECT_TIMEOUT.problem(DataPlaneFactory.toJava(sourceConnectTimeout)).ifPresent(problems::add);
+        REQUESTS_PER_SECOND.problem(rateLimit.getRequestsPerSecond()).ifPresent(problems::add);
+        BURST.problem(rateLimit.getBurst()).ifPresent(problems::add);
+        problems.addAll(dataPlane.problems());
+        return problems;
     }
 
     /**
@@ -114,15 +169,12 @@ public class SluiceConfiguration
      */
     public static class RateLimitFactory
     {
-        @Min(0)
         private double requestsPerSecond;
-
-        @Min(0)
         private int burst;
 
         public RateLimitFactory()
         {
-            this(1000, 2000);
+            this(REQUESTS_PER_SECOND.defaultValue(), BURST.defaultValue());
         }
 
         public RateLimitFactory(double requestsPerSecond, int burst)
@@ -267,11 +319,9 @@ public class SluiceConfiguration
     /** An embedded Postgres as the metadata store, for one-process installations and development. */
     public static class EmbeddedPostgresSettings
     {
-        private boolean enabled = false;
-        @NotNull
-        private Path dataDirectory = Path.of(".sluice", "postgres");
-        @Min(0)
-        private int port = 0;
+        private boolean enabled = EMBEDDED_POSTGRES.defaultValue();
+        private Path dataDirectory = EMBEDDED_POSTGRES_DIRECTORY.defaultValue();
+        private int port = EMBEDDED_POSTGRES_PORT.defaultValue();
 
         @JsonProperty
         public boolean isEnabled()

@@ -1,12 +1,15 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.control.message.DeliveryService;
 import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
+import dev.sluice.stream.MessageSignals;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +65,9 @@ class PullIT
         try {
             long started = System.nanoTime();
             Future<List<JsonNode>> waiting = pool.submit(() -> receive(fixture, 10, 20));
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+            // the server holds the receive in its long poll: one of its threads waits for a signal inside a receive
+            await().atMost(Duration.ofSeconds(5)).until(PullIT::aReceiveWaitsForASignal);
+            assertThat(waiting).isNotDone();
             SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'x')");
             List<JsonNode> received = waiting.get(30, TimeUnit.SECONDS);
             assertThat(received).hasSize(1);
@@ -291,4 +296,12 @@ class PullIT
     }
 
     private record Fixture(String token, String consumer, String table) {}
+
+    /** Whether a thread of the server waits for new messages inside a pull receive. */
+    private static boolean aReceiveWaitsForASignal()
+    {
+        return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(MessageSignals.class.getName())
+                && frame.getMethodName().equals("await")) && Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(DeliveryService.class.getName())
+                && frame.getMethodName().equals("receive")));
+    }
 }

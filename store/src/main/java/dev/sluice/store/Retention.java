@@ -28,6 +28,8 @@ public final class Retention
 
     public Purged purge()
     {
+        // Postgres has no DELETE ... LIMIT: a batch's rows are picked by their physical address (ctid) in a subquery,
+        // so each statement deletes at most BATCH rows and holds its locks only briefly
         long keys = deleteInBatches("""
                 delete from idempotency_keys where ctid = any(array(
                     select ctid from idempotency_keys where created_at <= now() - make_interval(secs => :age) limit :batch))

@@ -1,5 +1,6 @@
 package dev.sluice.store;
 
+import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
 import liquibase.Liquibase;
 import liquibase.database.Database;
@@ -40,7 +41,10 @@ public final class Store
         this.jdbi = Jdbi.create(dataSource)
                 .installPlugin(new SqlObjectPlugin())
                 .installPlugin(new PostgresPlugin())
-                .registerArgument(new AccountIdArgumentFactory());
+                .registerArgument(new AccountIdArgumentFactory())
+                .registerArgument(new LsnArgumentFactory())
+                // an LSN is stored as its 64 bits in a bigint, which SQL orders as signed: see SourceStateDao for comparing two
+                .registerColumnMapper(Lsn.class, (resultSet, column, context) -> Lsn.valueOf(resultSet.getLong(column)));
     }
 
     public Jdbi jdbi()
@@ -122,6 +126,22 @@ public final class Store
         protected Argument build(AccountId value, ConfigRegistry config)
         {
             return (position, statement, context) -> statement.setString(position, value.value());
+        }
+    }
+
+    /** Binds an {@link Lsn} as its 64 bits in a bigint (above 2^63 a negative number). */
+    private static final class LsnArgumentFactory
+            extends AbstractArgumentFactory<Lsn>
+    {
+        LsnArgumentFactory()
+        {
+            super(Types.BIGINT);
+        }
+
+        @Override
+        protected Argument build(Lsn value, ConfigRegistry config)
+        {
+            return (position, statement, context) -> statement.setLong(position, value.asLong());
         }
     }
 }

@@ -231,7 +231,7 @@ public final class SourceService
         if (worker.isEmpty() && current.equals("streaming")) {
             current = "idle";
         }
-        return new Status(current, worker, state.map(SourceState::checkpointLsn).filter(lsn -> lsn > 0).map(Lsn::valueOf),
+        return new Status(current, worker, state.map(SourceState::checkpoint).filter(Lsn::isValid),
                 state.flatMap(SourceState::slotLagBytes), state.map(SourceState::messagesStored).orElse(0L),
                 state.flatMap(SourceState::lastError), state.flatMap(SourceState::lastErrorAt));
     }
@@ -271,7 +271,7 @@ public final class SourceService
         }
         List<Backfill> started = store.inTransaction(handle -> {
             handle.attach(SourceStateDao.class).ensure(source.id());
-            handle.attach(SourceStateDao.class).slotReset(source.id(), position.asLong());
+            handle.attach(SourceStateDao.class).slotReset(source.id(), position);
             BackfillDao backfills = handle.attach(BackfillDao.class);
             List<Backfill> created = new java.util.ArrayList<>();
             for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(source.id())) {

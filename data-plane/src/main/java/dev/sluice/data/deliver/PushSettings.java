@@ -1,10 +1,9 @@
 package dev.sluice.data.deliver;
 
 import dev.sluice.core.retry.Backoff;
+import dev.sluice.data.Setting;
 
 import java.time.Duration;
-
-import static java.util.Objects.requireNonNull;
 
 /**
  * How push consumers deliver.
@@ -17,14 +16,27 @@ import static java.util.Objects.requireNonNull;
  */
 public record PushSettings(int concurrency, Duration requestTimeout, Duration backoffBase, Duration backoffCap, boolean allowPrivateTargets)
 {
+    public static final Setting<Integer> CONCURRENCY = Setting.count("dataPlane.pushConcurrency", 16, 1, 1000,
+            "Webhook requests in flight at once per push consumer.");
+
+    public static final Setting<Duration> REQUEST_TIMEOUT = Setting.positiveDuration("dataPlane.pushTimeout", Duration.ofSeconds(15),
+            "How long a webhook target may take to answer.");
+
+    public static final Setting<Duration> BACKOFF_BASE = Setting.positiveDuration("dataPlane.retryBackoff", Duration.ofSeconds(1),
+            "Delay before a failed delivery's first retry; doubles per attempt, with jitter.");
+
+    public static final Setting<Duration> BACKOFF_CAP = Setting.positiveDuration("dataPlane.retryBackoffCap", Duration.ofMinutes(10),
+            "The longest delay between retries.");
+
+    public static final Setting<Boolean> ALLOW_PRIVATE_TARGETS = Setting.flag("allowPrivateWebhookTargets", false,
+            "Whether webhook URLs may resolve to private, loopback or link-local addresses. Keep it `false` in a multi-tenant service.");
+
     public PushSettings
     {
-        if (concurrency < 1) {
-            throw new IllegalArgumentException("concurrency must be positive");
-        }
-        requireNonNull(requestTimeout, "requestTimeout is null");
-        requireNonNull(backoffBase, "backoffBase is null");
-        requireNonNull(backoffCap, "backoffCap is null");
+        CONCURRENCY.check(concurrency);
+        REQUEST_TIMEOUT.check(requestTimeout);
+        BACKOFF_BASE.check(backoffBase);
+        BACKOFF_CAP.check(backoffCap);
         // a base and cap that cannot make a backoff refuse to start rather than fail the first retry
         new Backoff(backoffBase, backoffCap);
     }
@@ -37,6 +49,6 @@ public record PushSettings(int concurrency, Duration requestTimeout, Duration ba
 
     public static PushSettings defaults(boolean allowPrivateTargets)
     {
-        return new PushSettings(16, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10), allowPrivateTargets);
+        return new PushSettings(CONCURRENCY.defaultValue(), REQUEST_TIMEOUT.defaultValue(), BACKOFF_BASE.defaultValue(), BACKOFF_CAP.defaultValue(), allowPrivateTargets);
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.data.backfill;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
 import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.source.SourceAdmin;
 import dev.sluice.store.consumer.StartPosition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,8 +117,10 @@ class BackfillIT
         assertThat(harness.sourceLong("select count(*) from accounts where id = 7")).as("the delete is not yet visible").isEqualTo(1);
 
         String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                .until(() -> harness.backfillState(backfill).startsWith("pending") || harness.backfillState(backfill).startsWith("running"));
+        // the backfill's chunk found a snapshot that does not see the streamed delete yet, and waits to take another
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, SourceAdmin.class.getName(), "inAcceptableSnapshot", true));
+        assertThat(harness.backfillState(backfill)).matches("(pending|running).*");
         harness.sourceLong("select count(pg_cancel_backend(pid)) from pg_stat_activity where wait_event = 'SyncRep'");
         deleting.join(Duration.ofSeconds(30).toMillis());
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(backfill).startsWith("completed"));
@@ -157,8 +160,15 @@ class BackfillIT
         String consumer = harness.createConsumer(source, "devices", table("devices"), ACTIONS, Optional.empty());
         String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
         harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'paused' where id = :id").bind("id", backfill).execute());
+        // a backfill of the same source created later: its completion shows the worker has looked for backfills and passed the paused one by
+        harness.sourceSql("create table gauges (id int primary key)");
+        harness.sourceSql("insert into gauges select g from generate_series(1, 3) g");
+        String witness = harness.createConsumer(source, "gauges", table("gauges"), ACTIONS, Optional.empty());
+        String later = harness.createBackfill(witness, BEGINNING, Optional.empty());
         harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> harness.messages(consumer).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(later).startsWith("completed"));
+        assertThat(harness.messages(consumer)).isEmpty();
+        assertThat(harness.backfillState(backfill)).startsWith("paused");
 
         harness.store().useHandle(handle -> handle.createUpdate("update backfills set state = 'pending' where id = :id").bind("id", backfill).execute());
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(backfill).startsWith("completed:1500"));

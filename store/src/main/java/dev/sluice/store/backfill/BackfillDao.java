@@ -53,7 +53,7 @@ public interface BackfillDao
     @SqlQuery("select * from backfills where account_id = :accountId and consumer_id = :consumerId and id > :after order by id limit :limit")
     List<Backfill> list(@Bind("accountId") AccountId accountId, @Bind("consumerId") String consumerId, @Bind("after") String after, @Bind("limit") int limit);
 
-    /** Moves a backfill from one state to another; returns 0 when it was no longer in {@code from}. */
+    /** Moves a backfill from one state to another; returns 0 when it was no longer in {@code from} (an array: {@code = any}). */
     @SqlUpdate("""
             update backfills set state = :to, updated_at = now(),
                    completed_at = case when :to in ('completed', 'cancelled', 'failed') then now() else completed_at end
@@ -61,7 +61,10 @@ public interface BackfillDao
             """)
     int transition(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("from") String[] from, @Bind("to") String to);
 
-    /** The next backfill a source's worker should read: pending or running, of an active consumer of the source, oldest first. */
+    /**
+     * The next backfill a source's worker should read: pending or running, of an active consumer of the source, oldest
+     * first (ids sort by creation time, see {@code Ids}).
+     */
     @SqlQuery("""
             select b.* from backfills b join consumers c on c.id = b.consumer_id
             where c.source_id = :sourceId and c.status = 'active' and b.state in ('pending', 'running')
@@ -69,7 +72,10 @@ public interface BackfillDao
             """)
     Optional<Backfill> nextForSourceAcrossAccounts(@Bind("sourceId") String sourceId);
 
-    /** Records a chunk's progress; fenced by the caller's transaction. Returns 0 when the backfill was paused or cancelled meanwhile. */
+    /**
+     * Records a chunk's progress; fenced by the caller's transaction. Returns 0 when the backfill was paused or cancelled
+     * meanwhile. A null {@code estimated} keeps the estimate an earlier chunk made ({@code coalesce}).
+     */
     @SqlUpdate("""
             update backfills set state = 'running', cursor = :cursor, rows_read = rows_read + :rows,
                    rows_estimated = coalesce(:estimated, rows_estimated), updated_at = now()

@@ -2,6 +2,7 @@ package dev.sluice.store.lease;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The lease table, the data plane's only coordinator. These statements cross accounts by nature: a
- * worker serves every tenant.
+ * worker serves every tenant. The longer ones are in {@code LeaseDao/<method>.sql} beside this interface.
  */
 @RegisterConstructorMapper(Lease.class)
 public interface LeaseDao
@@ -42,13 +43,8 @@ public interface LeaseDao
      * Claims up to {@code limit} free or expired units but those in {@code except}, incrementing their epochs. SKIP
      * LOCKED lets concurrent workers claim different units instead of waiting on each other.
      */
-    @SqlQuery("""
-            update leases set owner = :owner, epoch = epoch + 1, expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
-            where unit in (select unit from leases
-                           where unit like :prefix || '%' and (owner is null or expires_at < now()) and unit <> all(cast(:except as text[]))
-                           order by unit limit :limit for update skip locked)
-            returning unit, owner, epoch
-            """)
+    @UseClasspathSqlLocator
+    @SqlQuery
     List<Lease> claim(@Bind("owner") String owner, @Bind("prefix") String prefix, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds,
             @Bind("except") String[] except);
 
@@ -56,13 +52,8 @@ public interface LeaseDao
      * Takes over up to {@code limit} units whose holder stopped renewing them (expired, still owned), incrementing
      * their epochs. Locked rows are skipped: their holder is still inside a transaction (see {@link #lockIfHeld}).
      */
-    @SqlQuery("""
-            update leases set owner = :owner, epoch = epoch + 1, expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
-            where unit in (select unit from leases
-                           where owner is not null and expires_at < now()
-                           order by unit limit :limit for update skip locked)
-            returning unit, owner, epoch
-            """)
+    @UseClasspathSqlLocator
+    @SqlQuery
     List<Lease> claimAbandoned(@Bind("owner") String owner, @Bind("limit") int limit, @Bind("ttlSeconds") double ttlSeconds);
 
     /** Extends a lease; 0 rows means it was lost (expired and taken over, or released). */
@@ -77,12 +68,8 @@ public interface LeaseDao
      * {@code epochs}) in one statement, and returns the units renewed: those missing were lost. It waits for no data
      * transaction, because the fence ({@link #lockIfHeld}) takes a lock this update does not conflict with.
      */
-    @SqlQuery("""
-            update leases l set expires_at = now() + make_interval(secs => :ttlSeconds), renewed_at = now()
-            from unnest(cast(:units as text[]), cast(:epochs as bigint[])) as held(unit, epoch)
-            where l.unit = held.unit and l.epoch = held.epoch and l.owner = :owner and l.expires_at > now()
-            returning l.unit
-            """)
+    @UseClasspathSqlLocator
+    @SqlQuery
     List<String> renewAll(@Bind("owner") String owner, @Bind("units") String[] units, @Bind("epochs") Long[] epochs, @Bind("ttlSeconds") double ttlSeconds);
 
     @SqlUpdate("update leases set owner = null, expires_at = null where unit = :unit and owner = :owner and epoch = :epoch")
@@ -109,11 +96,8 @@ public interface LeaseDao
     List<String> ownersOfLongExpiredLeases(@Bind("self") String self, @Bind("graceSeconds") double graceSeconds);
 
     /** Ends the sessions named {@code applicationName} whose transaction began more than {@code graceSeconds} ago; returns how many. */
-    @SqlQuery("""
-            select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity
-            where application_name = :applicationName and pid <> pg_backend_pid()
-              and xact_start < now() - make_interval(secs => :graceSeconds)
-            """)
+    @UseClasspathSqlLocator
+    @SqlQuery
     int endTransactionsOf(@Bind("applicationName") String applicationName, @Bind("graceSeconds") double graceSeconds);
 
     @SqlUpdate("delete from leases where unit = :unit")
@@ -130,11 +114,8 @@ public interface LeaseDao
     int countUnheld();
 
     /** Records the worker as live now; a worker not seen for {@code ttlSeconds} starts a new live period. */
-    @SqlUpdate("""
-            insert into workers (id, seen_at, live_since) values (:worker, now(), now())
-            on conflict (id) do update set seen_at = now(),
-                live_since = case when workers.seen_at < now() - make_interval(secs => :ttlSeconds) then now() else workers.live_since end
-            """)
+    @UseClasspathSqlLocator
+    @SqlUpdate
     void heartbeat(@Bind("worker") String worker, @Bind("ttlSeconds") double ttlSeconds);
 
     @SqlQuery("select count(*) from workers where seen_at > now() - make_interval(secs => :ttlSeconds)")
@@ -144,14 +125,8 @@ public interface LeaseDao
      * Every worker seen within {@code ttlSeconds}, with the unexpired leases it holds and whether it is settled: live
      * for {@code settleSeconds} and seen within {@code freshSeconds} (still ticking: not one paused a moment ago).
      */
-    @SqlQuery("""
-            select w.id as worker, count(l.unit) as units,
-                   w.live_since <= now() - make_interval(secs => :settleSeconds) and w.seen_at > now() - make_interval(secs => :freshSeconds) as settled
-            from workers w left join leases l on l.owner = w.id and l.expires_at > now()
-            where w.seen_at > now() - make_interval(secs => :ttlSeconds)
-            group by w.id, w.live_since, w.seen_at
-            order by w.id
-            """)
+    @UseClasspathSqlLocator
+    @SqlQuery
     @RegisterConstructorMapper(WorkerLoad.class)
     List<WorkerLoad> liveWorkerLoads(@Bind("ttlSeconds") double ttlSeconds, @Bind("settleSeconds") double settleSeconds,
             @Bind("freshSeconds") double freshSeconds);

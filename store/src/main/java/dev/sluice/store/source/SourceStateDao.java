@@ -1,9 +1,11 @@
 package dev.sluice.store.source;
 
+import dev.sluice.core.Lsn;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.locator.UseClasspathSqlLocator;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -12,7 +14,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Optional;
 
-/** Source replication state. The worker writes it inside fenced transactions; the API reads it. */
+/**
+ * Source replication state. The worker writes it inside fenced transactions; the API reads it.
+ * <p>
+ * {@code checkpoint_lsn} holds an LSN's 64 bits in a bigint, so an LSN above 2^63 is a negative number there and SQL's
+ * own order ({@code greatest}, {@code <}) is wrong for it. Two LSNs are compared with their top bit flipped
+ * ({@code # (-9223372036854775808)::bigint}, {@code #} being XOR), which orders them as {@link Lsn#compareTo} does:
+ * see {@code SourceStateDao/advance.sql} and {@code slotReset.sql} beside this interface. Their comments are kept
+ * ({@code stripComments = false}): JDBI's comment stripping would take the {@code #} for the start of one.
+ */
 @RegisterRowMapper(SourceStateDao.SourceStateMapper.class)
 public interface SourceStateDao
 {
@@ -22,13 +32,13 @@ public interface SourceStateDao
     @SqlQuery("select * from source_state where source_id = :sourceId")
     Optional<SourceState> find(@Bind("sourceId") String sourceId);
 
-    /** Moves the checkpoint forward (never back) and counts what the batch stored. */
-    @SqlUpdate("""
-            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), changes_read = changes_read + :changes,
-                   messages_stored = messages_stored + :messages, state = 'streaming', worker = :worker, updated_at = now()
-            where source_id = :sourceId
-            """)
-    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn, @Bind("changes") long changes, @Bind("messages") long messages,
+    /**
+     * Moves the checkpoint forward (never back, in the unsigned order of LSNs), ends a transaction stored in parts and
+     * counts what the batch stored.
+     */
+    @UseClasspathSqlLocator(stripComments = false)
+    @SqlUpdate
+    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
             @Bind("worker") String worker);
 
     @SqlUpdate("update source_state set state = :state, worker = :worker, updated_at = now() where source_id = :sourceId")
@@ -51,12 +61,10 @@ public interface SourceStateDao
             """)
     int slotLost(@Bind("sourceId") String sourceId, @Bind("error") String error);
 
-    /** A new slot streams from {@code lsn}: the checkpoint moves there and the source may stream again. */
-    @SqlUpdate("""
-            update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), state = 'idle', updated_at = now()
-            where source_id = :sourceId
-            """)
-    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") long lsn);
+    /** A new slot streams from {@code lsn}: the checkpoint moves there (never back) and the source may stream again. */
+    @UseClasspathSqlLocator(stripComments = false)
+    @SqlUpdate
+    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn);
 
     /** Maps a {@code source_state} row. */
     final class SourceStateMapper
@@ -71,7 +79,7 @@ public interface SourceStateDao
             Timestamp errorAt = rs.getTimestamp("last_error_at");
             return new SourceState(
                     rs.getString("source_id"),
-                    rs.getLong("checkpoint_lsn"),
+                    Lsn.valueOf(rs.getLong("checkpoint_lsn")),
                     Optional.ofNullable(rs.getString("worker")),
                     rs.getString("state"),
                     slotLag,

@@ -1,5 +1,6 @@
 package dev.sluice.store.source;
 
+import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
@@ -43,17 +44,17 @@ class SourceStateDaoIT
     @Test
     void aNewSourceIsIdleAtLsnZeroAndEnsureKeepsItsState()
     {
-        states.advance(sourceId, 100, 1, 1, "worker-1");
+        states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1");
         states.ensure(sourceId);
 
         SourceState state = state();
-        assertThat(state.checkpointLsn()).isEqualTo(100);
+        assertThat(state.checkpoint()).isEqualTo(Lsn.valueOf(100));
 
         String other = new StoreRows(store).source(account).id();
         states.ensure(other);
         SourceState fresh = states.find(other).orElseThrow();
         assertThat(fresh.state()).isEqualTo("idle");
-        assertThat(fresh.checkpointLsn()).isZero();
+        assertThat(fresh.checkpoint()).isEqualTo(Lsn.INVALID);
         assertThat(fresh.worker()).isEmpty();
         assertThat(fresh.slotLagBytes()).isEmpty();
         assertThat(fresh.lastError()).isEmpty();
@@ -62,11 +63,11 @@ class SourceStateDaoIT
     @Test
     void theCheckpointMovesForwardNeverBackAndCountsAddUp()
     {
-        assertThat(states.advance(sourceId, 0x1_0000_0000L, 10, 20, "worker-1")).isEqualTo(1);
-        assertThat(states.advance(sourceId, 0x0_FFFF_0000L, 3, 6, "worker-2")).isEqualTo(1);
+        assertThat(states.advance(sourceId, Lsn.valueOf(0x1_0000_0000L), 10, 20, "worker-1")).isEqualTo(1);
+        assertThat(states.advance(sourceId, Lsn.valueOf(0x0_FFFF_0000L), 3, 6, "worker-2")).isEqualTo(1);
 
         SourceState state = state();
-        assertThat(state.checkpointLsn()).isEqualTo(0x1_0000_0000L);
+        assertThat(state.checkpoint()).isEqualTo(Lsn.valueOf(0x1_0000_0000L));
         assertThat(state.changesRead()).isEqualTo(13);
         assertThat(state.messagesStored()).isEqualTo(26);
         assertThat(state.state()).isEqualTo("streaming");
@@ -74,9 +75,38 @@ class SourceStateDaoIT
     }
 
     @Test
+    void anLsnAboveTwoToTheSixtyThreeOrdersAsUnsignedAndNeverMovesTheCheckpointBack()
+    {
+        // stored as a bigint, an LSN above 2^63 is negative: a signed comparison would take it for the smallest
+        Lsn belowHalf = Lsn.parse("7FFFFFFF/FFFFFF00");
+        Lsn aboveHalf = Lsn.parse("80000000/00000010");
+        Lsn later = Lsn.parse("80000000/00000020");
+
+        states.advance(sourceId, belowHalf, 1, 1, "worker-1");
+        states.advance(sourceId, aboveHalf, 1, 1, "worker-1");
+        assertThat(state().checkpoint()).isEqualTo(aboveHalf);
+
+        states.advance(sourceId, belowHalf, 1, 1, "worker-1");
+        states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1");
+        assertThat(state().checkpoint()).isEqualTo(aboveHalf);
+
+        states.advance(sourceId, later, 1, 1, "worker-1");
+        states.advance(sourceId, aboveHalf, 1, 1, "worker-1");
+        assertThat(state().checkpoint()).isEqualTo(later);
+
+        // a reset to a slot that starts below the checkpoint keeps the checkpoint, above it moves it
+        states.slotReset(sourceId, belowHalf);
+        assertThat(state().checkpoint()).isEqualTo(later);
+        Lsn newSlot = Lsn.parse("FFFFFFFF/00000000");
+        states.slotReset(sourceId, newSlot);
+        assertThat(state().checkpoint()).isEqualTo(newSlot);
+        assertThat(state().state()).isEqualTo("idle");
+    }
+
+    @Test
     void aFailureKeepsItsMessageAndTime()
     {
-        states.advance(sourceId, 100, 1, 1, "worker-1");
+        states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1");
 
         assertThat(states.fail(sourceId, "connection refused")).isEqualTo(1);
 
@@ -84,13 +114,13 @@ class SourceStateDaoIT
         assertThat(state.state()).isEqualTo("failed");
         assertThat(state.lastError()).contains("connection refused");
         assertThat(state.lastErrorAt()).isPresent();
-        assertThat(state.checkpointLsn()).isEqualTo(100);
+        assertThat(state.checkpoint()).isEqualTo(Lsn.valueOf(100));
     }
 
     @Test
     void aLostSlotKeepsWhenItWasFirstSeenUntilItIsReset()
     {
-        states.advance(sourceId, 500, 1, 1, "worker-1");
+        states.advance(sourceId, Lsn.valueOf(500), 1, 1, "worker-1");
         states.slotLost(sourceId, "slot invalidated");
         // the first report an hour ago
         store.useHandle(handle -> handle.execute("update source_state set last_error_at = last_error_at - interval '1 hour' where source_id = ?", sourceId));
@@ -104,11 +134,11 @@ class SourceStateDaoIT
         assertThat(lost.lastErrorAt()).contains(earlier);
 
         // a new slot streams from its own position: the checkpoint moves there, not back
-        assertThat(states.slotReset(sourceId, 900)).isEqualTo(1);
+        assertThat(states.slotReset(sourceId, Lsn.valueOf(900))).isEqualTo(1);
         assertThat(state().state()).isEqualTo("idle");
-        assertThat(state().checkpointLsn()).isEqualTo(900);
-        states.slotReset(sourceId, 700);
-        assertThat(state().checkpointLsn()).isEqualTo(900);
+        assertThat(state().checkpoint()).isEqualTo(Lsn.valueOf(900));
+        states.slotReset(sourceId, Lsn.valueOf(700));
+        assertThat(state().checkpoint()).isEqualTo(Lsn.valueOf(900));
     }
 
     @Test
@@ -127,7 +157,7 @@ class SourceStateDaoIT
         assertThat(store.onDemand(SourceDao.class).delete(account, sourceId)).isEqualTo(1);
 
         assertThat(states.find(sourceId)).isEmpty();
-        assertThat(states.advance(sourceId, 100, 1, 1, "worker-1")).isZero();
+        assertThat(states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1")).isZero();
     }
 
     private SourceState state()
