@@ -3,6 +3,7 @@ package dev.sluice.data.extract;
 import dev.sluice.core.Lsn;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.DataPlaneDao;
+import dev.sluice.store.source.SourceStateDao;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.stream.DeliveryCounters;
@@ -133,14 +134,8 @@ final class CheckpointedWriter
                 long stored = StreamAppender.append(handle, sourceId, routed, rejected, DeliveryCounters.of(store)).total();
                 handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(failure.consumerId(), 1)));
                 if (end.isPresent()) {
-                    handle.createUpdate("""
-                                    update source_state set checkpoint_lsn = greatest(checkpoint_lsn, :lsn), partial_lsn = null, partial_index = null,
-                                           changes_read = changes_read + :changes, messages_stored = messages_stored + :messages,
-                                           state = 'streaming', worker = :worker, updated_at = now()
-                                    where source_id = :sourceId
-                                    """)
-                            .bind("lsn", end.get().asLong()).bind("changes", copy.size()).bind("messages", stored).bind("worker", lease.owner())
-                            .bind("sourceId", sourceId).execute();
+                    // forward only, LSNs ordered as unsigned (SourceStateDao/advance.sql)
+                    handle.attach(SourceStateDao.class).advance(sourceId, end.get(), copy.size(), stored, lease.owner());
                 }
                 else {
                     // exactly once for a transaction stored in parts: a restart skips the changes of it stored already

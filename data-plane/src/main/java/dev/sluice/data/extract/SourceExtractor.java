@@ -223,7 +223,7 @@ public final class SourceExtractor
         admin.ensurePublished(List.of());
         store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
         SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
-        checkpoint = Lsn.valueOf(state.checkpointLsn());
+        checkpoint = state.checkpoint();
         store.useHandle(handle -> handle.createQuery("select partial_lsn, partial_index from source_state where source_id = :sourceId")
                 .bind("sourceId", sourceId).map((rs, ctx) -> {
                     long lsn = rs.getLong("partial_lsn");
@@ -231,7 +231,7 @@ public final class SourceExtractor
                     partialIndex = rs.getInt("partial_index");
                     return lsn;
                 }).one());
-        checkSlot(source, admin.slotCondition(), state.checkpointLsn() > 0);
+        checkSlot(source, admin.slotCondition(), state.checkpoint().isValid());
         if (!admin.ensureSlot()) {
             throw new IllegalStateException("replication slot " + source.slotName() + " does not exist and Sluice may not create it");
         }

@@ -31,13 +31,4 @@ public record SourceState(
         requireNonNull(lastErrorAt, "lastErrorAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
     }
-
-    /**
-     * The checkpoint's 64 bits as a long, for the extractor until it reads {@link #checkpoint()} (its package is
-     * being reworked); compare LSNs as {@link Lsn}s, never as these signed longs.
-     */
-    public long checkpointLsn()
-    {
-        return checkpoint.asLong();
-    }
 }
