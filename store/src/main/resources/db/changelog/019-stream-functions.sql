@@ -161,12 +161,6 @@ $$;
 --changeset sluice:019-stream-ack splitStatements:false runOnChange:true
 -- An ack is one round trip: the messages the ack ids name that were in the window before (kind 'waiting'), and those
 -- this ack took out of it (kind 'acked', with the ack id's canonical form); their groups' next messages are unblocked.
---
--- A message is acked only when no earlier message of its group that was ever delivered is left in the window (other
--- than those this same ack takes out). A push run sends a group's next message once the one before it was answered,
--- before its ack is durable; if that earlier ack never lands (its delivery timed out and went out again), the later
--- one stays too and the group is delivered again from its first unacknowledged message, in order. A redriven dead
--- letter (never delivered since it came back) does not hold back the acks of its group's later messages.
 create or replace function stream_ack(p_key bigint, p_seqs bigint[], p_counts integer[], p_nonces text[])
 returns table (kind text, seq bigint, ack_id text, commit_timestamp timestamptz)
 language plpgsql
@@ -180,30 +174,11 @@ begin
     return query select 'waiting'::text, p.seq, null::text, null::timestamptz from stream_pending p
                  where p.consumer_key = p_key and p.seq = any(p_seqs);
     for v_row in
-        with valid as (
-            select p.seq, p.group_key, i.deliver_count, i.nonce
-            from stream_pending p
-            join unnest(p_seqs, p_counts, p_nonces) as i(seq, deliver_count, nonce) on p.seq = i.seq
-            where p.consumer_key = p_key and p.deliver_count = i.deliver_count and p.nonce = i.nonce
-              and p.in_flight and p.visible_at > now()
-        ),
-        -- per group, its first delivered message this ack does not take (hash joins: an ack of a thousand is one pass)
-        held as (
-            select e.group_key, min(e.seq) as first_seq
-            from stream_pending e
-            where e.consumer_key = p_key and e.deliver_count > 0
-              and e.group_key in (select v.group_key from valid v)
-              and not exists (select 1 from valid o where o.seq = e.seq)
-            group by e.group_key
-        ),
-        taken as (
-            select v.* from valid v left join held h on h.group_key = v.group_key
-            where h.first_seq is null or v.seq < h.first_seq
-        )
         delete from stream_pending p
-        using taken t
-        where p.consumer_key = p_key and p.seq = t.seq
-        returning p.group_key as group_key, p.seq as seq, t.seq || '-' || t.deliver_count || '-' || t.nonce as ack_id, p.commit_timestamp as committed
+        using unnest(p_seqs, p_counts, p_nonces) as i(seq, deliver_count, nonce)
+        where p.consumer_key = p_key and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
+          and p.in_flight and p.visible_at > now()
+        returning p.group_key as group_key, p.seq as seq, i.seq || '-' || i.deliver_count || '-' || i.nonce as ack_id, p.commit_timestamp as committed
     loop
         kind := 'acked';
         seq := v_row.seq;

@@ -206,26 +206,6 @@ class MessageStoreIT
     }
 
     @Test
-    void aRunsLaterAckWaitsForItsKeysEarlierDeliveredMessageSoAReplayStartsThere()
-    {
-        migrated();
-        store.useHandle(handle -> consumer(handle, "con_a"));
-        append("con_a", "1", "a1", "1", "a2", "1", "a3", "2", "b1");
-        List<MessageStore.Delivery> run = messages.receive("con_a", 10, VISIBILITY, 3, 1000, 100, handle -> {});
-        assertThat(values(run)).containsExactly("a1", "a2", "a3", "b1");
-
-        // a2 and a3 were answered, a1's ack never landed: theirs are refused while a1 is still there
-        Map<String, MessageStore.Outcome> refused = messages.ack("con_a", run.subList(1, 4).stream().map(MessageStore.Delivery::ackId).toList());
-        assertThat(refused.values()).containsExactly(MessageStore.Outcome.EXPIRED, MessageStore.Outcome.EXPIRED, MessageStore.Outcome.OK);
-        assertThat(messages.counts("con_a").inFlight()).isEqualTo(3);
-
-        // acks of a key's messages together, in one call, are taken
-        ack("con_a", run.subList(0, 2));
-        ack("con_a", run.subList(2, 3));
-        assertThat(messages.counts("con_a").inFlight()).isZero();
-    }
-
-    @Test
     void aRunWhoseAcksNeverLandedIsDeliveredAgainFromItsFirstMessageInOrder()
     {
         migrated();

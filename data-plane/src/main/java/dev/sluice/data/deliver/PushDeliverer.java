@@ -48,8 +48,9 @@ import static java.util.Objects.requireNonNull;
  * consecutive messages of one key, in commit order. Each request goes out only after the one before it was
  * answered 2xx; its acks are collected by one thread and written a few milliseconds apart, and a group's next
  * run is received only once they are durable. So a worker that dies after a 2xx whose ack it never wrote
- * delivers the key again from its first unacknowledged message, in order (the store refuses the ack of a later
- * message while an earlier delivered one of its key is still there): a receiver may see a key's recent messages
+ * delivers the key again from its first unacknowledged message, in order: a run's messages share one visibility
+ * deadline and nonce, a key's later message is never received while an earlier one is in flight, and acks are
+ * written in the order the target answered, so a key's acks never land with a gap. A receiver may see a key's recent messages
  * again, as an in-order replay under the same {@code webhook-id}s when {@code batch_size} is 1, never an earlier
  * message on its own after a later one. The first failure of a run gives back the rest of it (nack with backoff
  * and jitter), and a failing or hanging key holds only its own sender. The receiver keeps {@code concurrency}

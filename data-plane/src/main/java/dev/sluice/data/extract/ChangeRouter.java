@@ -1,5 +1,6 @@
 package dev.sluice.data.extract;
 
+import dev.sluice.core.Lsn;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,7 +118,7 @@ public final class ChangeRouter
     {
         // a consumer receives what committed after its creation; earlier changes are for backfills
         boolean read = change.action().equals("read");
-        if (change.commitLsn().asLong() <= consumer.startLsn() || (!read && !consumer.actions().contains(change.action()))) {
+        if (!change.commitLsn().isAfter(Lsn.valueOf(consumer.startLsn())) || (!read && !consumer.actions().contains(change.action()))) {
             return;
         }
         Optional<TableSelection> table = consumer.tables().stream()
@@ -126,6 +127,8 @@ public final class ChangeRouter
         if (table.isEmpty()) {
             return;
         }
+        // two message slots per change, in the change's order: a key change emits the old key's delete at 2i and the new
+        // key's message at 2i + 1, so the (lsn, index) numbering stays unique and ordered within the transaction
         int index = change.index() * 2;
         if (change.action().equals("truncate")) {
             out.add(message(consumer, change, TRUNCATE_GROUP, "truncate", change.record(), Optional.empty(), index));
