@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The end-to-end benchmark: one source Postgres, one workload, and side by side in the same run a raw slot
@@ -188,7 +193,7 @@ public final class Bench
         System.exit(0);
     }
 
-    private static ObjectNode latency(SourceDb source, WebhookSink sink, String path, Duration run, java.util.function.ToLongFunction<String> delivered, int rate)
+    private static ObjectNode latency(SourceDb source, WebhookSink sink, String path, Duration run, ToLongFunction<String> delivered, int rate)
     {
         sink.reset();
         sink.recordLatency(true);
@@ -262,12 +267,12 @@ public final class Bench
 
     static boolean slotActive(SourceDb source, String slot)
     {
-        try (var connection = source.connect(); var statement = connection.createStatement();
-                var rs = statement.executeQuery("select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '" + slot + "'")) {
+        try (Connection connection = source.connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select coalesce(bool_or(active), false) from pg_replication_slots where slot_name = '" + slot + "'")) {
             rs.next();
             return rs.getBoolean(1);
         }
-        catch (java.sql.SQLException e) {
+        catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

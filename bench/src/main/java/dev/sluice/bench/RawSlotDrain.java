@@ -8,7 +8,9 @@ import org.postgresql.replication.PGReplicationStream;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -84,8 +86,8 @@ final class RawSlotDrain
     /** Counts the row changes waiting in the slot without consuming them. */
     long pendingChanges()
     {
-        try (Connection connection = source.connect(); var statement = connection.createStatement();
-                var rs = statement.executeQuery("select count(*) from pg_logical_slot_peek_binary_changes('" + SLOT + "', null, null, "
+        try (Connection connection = source.connect(); Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("select count(*) from pg_logical_slot_peek_binary_changes('" + SLOT + "', null, null, "
                         + "'proto_version', '1', 'publication_names', '" + PUBLICATION + "') where substr(data, 1, 1) in ('\\x49', '\\x55', '\\x44')")) {
             rs.next();
             return rs.getLong(1);

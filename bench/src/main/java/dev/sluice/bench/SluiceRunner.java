@@ -9,11 +9,17 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -121,19 +127,19 @@ final class SluiceRunner
     /** A number the metadata store answers (sizes of its tables, say), read over a connection of its own. */
     long metadataNumber(String sql)
     {
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + metadataPort + "/postgres", "postgres", "");
-                var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + metadataPort + "/postgres", "postgres", "");
+                Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
-        catch (java.sql.SQLException e) {
+        catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static int freePort()
     {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
         catch (IOException e) {

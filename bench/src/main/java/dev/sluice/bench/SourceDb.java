@@ -5,8 +5,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -90,7 +92,7 @@ final class SourceDb
     String serverVersion()
     {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
-                var rs = statement.executeQuery("show server_version")) {
+                ResultSet rs = statement.executeQuery("show server_version")) {
             rs.next();
             return rs.getString(1);
         }
@@ -102,7 +104,7 @@ final class SourceDb
     long currentWalLsn()
     {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
-                var rs = statement.executeQuery("select pg_current_wal_lsn() - '0/0'")) {
+                ResultSet rs = statement.executeQuery("select pg_current_wal_lsn() - '0/0'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -142,7 +144,7 @@ final class SourceDb
                         }
                         else {
                             insert.setString(1, "row-" + n);
-                            insert.setBigDecimal(2, new java.math.BigDecimal(n).movePointLeft(2));
+                            insert.setBigDecimal(2, new BigDecimal(n).movePointLeft(2));
                             insert.setString(3, "{\"n\": " + n + ", \"padding\": \"" + padding + "\"}");
                             insert.addBatch();
                         }

@@ -4,6 +4,8 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.ResourceKind;
 
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Name rules shared by every resource: the spec's pattern, unique per account, and never shaped like an id. */
@@ -27,11 +29,11 @@ public final class Names
     public static SluiceException taken(ResourceKind kind, String name)
     {
         return new SluiceException(ErrorCode.NAME_TAKEN, "a " + kind.displayName() + " named '" + name + "' already exists",
-                java.util.List.of(new SluiceException.FieldError("name", "already taken")), null);
+                List.of(new SluiceException.FieldError("name", "already taken")), null);
     }
 
     /** Runs a write that may hit the (account, name) unique constraint, and reports it as a taken name. */
-    public static <T> T unique(ResourceKind kind, String name, java.util.function.Supplier<T> write)
+    public static <T> T unique(ResourceKind kind, String name, Supplier<T> write)
     {
         try {
             return write.get();

@@ -1,6 +1,7 @@
 package dev.sluice.control;
 
 import java.sql.SQLException;
+import java.util.function.Predicate;
 
 /** Recognises the metadata store's constraint errors so services can turn them into domain errors. */
 public final class StoreErrors
@@ -43,7 +44,7 @@ public final class StoreErrors
         return hasState(error, state::equals);
     }
 
-    private static boolean hasState(Throwable error, java.util.function.Predicate<String> state)
+    private static boolean hasState(Throwable error, Predicate<String> state)
     {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null && state.test(sql.getSQLState())) {

@@ -1,26 +1,26 @@
 package dev.sluice.data;
 
-import dev.sluice.core.secret.SecretBox;
-import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.core.net.WebhookTargets;
+import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.deliver.PushDeliverer;
 import dev.sluice.data.deliver.WebhookClient;
+import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.data.extract.SourceExtractor;
-import dev.sluice.data.lease.LeasedWork;
-import dev.sluice.stream.MessageSignals;
 import dev.sluice.data.lease.HeldLease;
+import dev.sluice.data.lease.LeasedWork;
 import dev.sluice.data.lease.WorkHealth;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
 import dev.sluice.store.consumer.Consumer;
-import dev.sluice.stream.MessageStore;
-import dev.sluice.stream.StreamMetrics;
-import dev.sluice.store.source.Source;
-import dev.sluice.store.source.SourceState;
-import dev.sluice.store.source.SourceStateDao;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import dev.sluice.store.lease.WorkerLoad;
+import dev.sluice.store.source.Source;
+import dev.sluice.store.source.SourceState;
+import dev.sluice.store.source.SourceStateDao;
+import dev.sluice.stream.MessageSignals;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.StreamMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -178,7 +179,7 @@ public final class DataPlane
             current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
             for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
                 MessageStore.Counts counts = messages.counts(consumer.id());
-                String kind = consumer.kind().name().toLowerCase(java.util.Locale.ROOT);
+                String kind = consumer.kind().name().toLowerCase(Locale.ROOT);
                 metrics.consumer(consumer.id(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
                 current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(consumer.id(), accountId, sourceId, kind));
             }

@@ -1,8 +1,8 @@
 package dev.sluice.data;
 
+import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.data.extract.ExtractorSettings;
-import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
 import org.jdbi.v3.core.Handle;

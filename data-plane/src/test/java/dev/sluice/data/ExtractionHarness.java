@@ -6,26 +6,31 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.secret.SecretBox;
+import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.data.extract.ExtractorSettings;
+import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.source.SourceAdmin;
 import dev.sluice.source.SourceConnection;
 import dev.sluice.store.Store;
-import dev.sluice.stream.StreamMetrics;
 import dev.sluice.store.account.AccountDao;
+import dev.sluice.store.backfill.Backfill;
+import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
+import dev.sluice.store.endpoint.HttpEndpoint;
+import dev.sluice.store.endpoint.HttpEndpointDao;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceDao;
+import dev.sluice.stream.StreamMetrics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
-import javax.sql.DataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 import static java.util.Objects.requireNonNull;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 public final class ExtractionHarness
         implements AutoCloseable
 {
-    public static final ObjectMapper JSON = dev.sluice.data.extract.pgoutput.ValueConverter.newObjectMapper();
+    public static final ObjectMapper JSON = ValueConverter.newObjectMapper();
     private static final String PASSWORD = "source-password";
 
     private final EmbeddedPostgres metadata;
@@ -146,7 +152,7 @@ public final class ExtractionHarness
     public long sourceLong(String sql)
     {
         try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -159,7 +165,7 @@ public final class ExtractionHarness
     public void sourceRows(String sql, RowConsumer each)
     {
         try (Connection connection = source.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement();
-                java.sql.ResultSet rs = statement.executeQuery(sql)) {
+                ResultSet rs = statement.executeQuery(sql)) {
             while (rs.next()) {
                 each.accept(rs);
             }
@@ -172,7 +178,7 @@ public final class ExtractionHarness
     /** Reads one row of a result. */
     public interface RowConsumer
     {
-        void accept(java.sql.ResultSet row)
+        void accept(ResultSet row)
                 throws SQLException;
     }
 
@@ -230,7 +236,7 @@ public final class ExtractionHarness
     {
         String id = ResourceKind.HTTP_ENDPOINT.newId();
         Instant now = Instant.now();
-        store.useHandle(handle -> handle.attach(dev.sluice.store.endpoint.HttpEndpointDao.class).insert(new dev.sluice.store.endpoint.HttpEndpoint(
+        store.useHandle(handle -> handle.attach(HttpEndpointDao.class).insert(new HttpEndpoint(
                 account, id, name, url, headers, Optional.empty(), List.of(), signingSecret.map(secrets::encrypt), List.of(), now, now)));
         return id;
     }
@@ -266,8 +272,8 @@ public final class ExtractionHarness
     {
         String id = ResourceKind.BACKFILL.newId();
         Instant now = Instant.now();
-        store.useHandle(handle -> handle.attach(dev.sluice.store.backfill.BackfillDao.class).insert(new dev.sluice.store.backfill.Backfill(account, id, consumerId,
-                dev.sluice.store.backfill.Backfill.State.PENDING, Optional.of(start), filter, List.of(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
+        store.useHandle(handle -> handle.attach(BackfillDao.class).insert(new Backfill(account, id, consumerId,
+                Backfill.State.PENDING, Optional.of(start), filter, List.of(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
                 now, now, Optional.empty())));
         return id;
     }
@@ -299,10 +305,10 @@ public final class ExtractionHarness
 
     public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor)
     {
-        return startWorker(leaseTtl, crashPoints, extractor, dev.sluice.data.deliver.PushSettings.defaults(true));
+        return startWorker(leaseTtl, crashPoints, extractor, PushSettings.defaults(true));
     }
 
-    public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor, dev.sluice.data.deliver.PushSettings push)
+    public DataPlane startWorker(Duration leaseTtl, Supplier<CrashPoints> crashPoints, ExtractorSettings extractor, PushSettings push)
     {
         return startWorker(new DataPlaneSettings(DataPlaneSettings.newWorkerId(), leaseTtl, leaseTtl.dividedBy(4), 2, leaseTtl.multipliedBy(2), extractor, push),
                 crashPoints);

@@ -4,6 +4,7 @@ import dev.sluice.sdk.invoker.ApiException;
 import dev.sluice.sdk.model.AckResult;
 import dev.sluice.sdk.model.Message;
 
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -50,7 +51,7 @@ public record AckFailure(Message message, Settlement settlement, Optional<AckRes
     @Override
     public String toString()
     {
-        return settlement.name().toLowerCase(java.util.Locale.ROOT) + " of message " + message.getId() + " failed: "
+        return settlement.name().toLowerCase(Locale.ROOT) + " of message " + message.getId() + " failed: "
                 + status.map(value -> "status " + value.getValue()).orElseGet(() -> error.orElseThrow().getMessage());
     }
 }

@@ -1,7 +1,6 @@
 package dev.sluice.sdk;
 
 import dev.sluice.sdk.invoker.ApiException;
-import dev.sluice.sdk.model.AckResult;
 import dev.sluice.sdk.model.Message;
 
 import java.time.Duration;

@@ -1,17 +1,17 @@
 package dev.sluice.sdk;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static java.util.Objects.requireNonNull;
 
@@ -152,7 +152,7 @@ public final class WebhookVerifier
         try {
             return Instant.ofEpochSecond(Long.parseLong(value));
         }
-        catch (NumberFormatException | java.time.DateTimeException e) {
+        catch (NumberFormatException | DateTimeException e) {
             throw new WebhookVerificationException(WebhookVerificationException.Reason.INVALID_TIMESTAMP,
                     "webhook-timestamp is not a number of seconds since the epoch: " + value);
         }

@@ -14,8 +14,6 @@ import dev.sluice.sdk.model.SourceCreate;
 import dev.sluice.sdk.model.TableSelection;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.SSLSession;
-
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -31,10 +29,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -188,7 +188,7 @@ class SluiceClientTest
     {
         SourceCreate source = new SourceCreate().name("orders-db").host("db.internal").database("shop").username("sluice").password("hunter2");
         ApiTokenCreated token = new ApiTokenCreated().id("tok_1").name("ci").secret("sk_live_secret");
-        Message message = new Message().id("m1").record(new java.util.LinkedHashMap<>(Map.of("note", "two\nlines")));
+        Message message = new Message().id("m1").record(new LinkedHashMap<>(Map.of("note", "two\nlines")));
 
         assertThat(source.toString())
                 .startsWith("SourceCreate{name=orders-db, host=db.internal, ")

@@ -1,6 +1,8 @@
 package dev.sluice.server;
 
 import io.dropwizard.core.cli.ServerCommand;
+import io.dropwizard.core.setup.Bootstrap;
+import net.sourceforge.argparse4j.inf.Namespace;
 
 /** Runs the management API against the configured metadata store. */
 final class ControlPlaneCommand
@@ -15,7 +17,7 @@ final class ControlPlaneCommand
     }
 
     @Override
-    protected void run(io.dropwizard.core.setup.Bootstrap<SluiceConfiguration> bootstrap, net.sourceforge.argparse4j.inf.Namespace namespace, SluiceConfiguration configuration)
+    protected void run(Bootstrap<SluiceConfiguration> bootstrap, Namespace namespace, SluiceConfiguration configuration)
             throws Exception
     {
         application.runOnly(SluiceApplication.Planes.CONTROL);

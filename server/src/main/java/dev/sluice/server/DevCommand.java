@@ -4,10 +4,14 @@ import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code sluice dev}: both planes and an embedded Postgres in one process, with secrets generated once
@@ -30,7 +34,7 @@ final class DevCommand
         super.configure(subparser);
         subparser.addArgument("--data-dir").dest("dataDir").setDefault(".sluice").help("where Postgres data and dev secrets are kept (default .sluice)");
         subparser.addArgument("--port").dest("port").type(Integer.class).setDefault(8080).help("HTTP port; 0 picks a free one (default 8080)");
-        subparser.addArgument("--demo").dest("demo").action(net.sourceforge.argparse4j.impl.Arguments.storeTrue())
+        subparser.addArgument("--demo").dest("demo").action(Arguments.storeTrue())
                 .help("also create a demo table with a row inserted every second, a source and a pull consumer for it");
     }
 
@@ -57,14 +61,14 @@ final class DevCommand
             http.setPort(namespace.getInt("port"));
             http.setBindHost("127.0.0.1");
         }
-        if (configuration.getLoggingFactory() instanceof io.dropwizard.logging.common.DefaultLoggingFactory logging) {
+        if (configuration.getLoggingFactory() instanceof DefaultLoggingFactory logging) {
             // a newcomer should see the banner, not Jetty's start-up chatter; warnings and errors still show
             logging.setLevel("WARN");
             logging.configure(bootstrap.getMetricRegistry(), bootstrap.getApplication().getName());
         }
         if (configuration.getServerFactory() instanceof SimpleServerFactory server
-                && server.getRequestLogFactory() instanceof io.dropwizard.request.logging.LogbackAccessRequestLogFactory requestLog) {
-            requestLog.setAppenders(java.util.List.of());
+                && server.getRequestLogFactory() instanceof LogbackAccessRequestLogFactory requestLog) {
+            requestLog.setAppenders(List.of());
         }
         application.enableDevMode(devMode);
         super.run(bootstrap, namespace, configuration);

@@ -15,6 +15,7 @@ import dev.sluice.store.account.AccountDao;
 import dev.sluice.store.token.Scope;
 import dev.sluice.store.token.TokenDao;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ final class DevMode
     /** Called once the HTTP server listens: prepares the dev account and demo database, then says how to use them. */
     void started(Server server, Store store, ControlPlane controlPlane)
     {
-        int port = ((org.eclipse.jetty.server.ServerConnector) server.getConnectors()[0]).getLocalPort();
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
         String baseUrl = "http://127.0.0.1:" + port;
         String token = devToken(store, controlPlane);
         prepareDemoDatabase(store);

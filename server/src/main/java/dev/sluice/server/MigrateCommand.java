@@ -7,6 +7,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
 import net.sourceforge.argparse4j.inf.Namespace;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /** Brings the metadata store's schema up to date and exits. */
 final class MigrateCommand
@@ -31,7 +32,7 @@ final class MigrateCommand
         }
         finally {
             dataSource.stop();
-            for (org.eclipse.jetty.util.component.LifeCycle managed : environment.lifecycle().getManagedObjects()) {
+            for (LifeCycle managed : environment.lifecycle().getManagedObjects()) {
                 managed.stop();
             }
         }

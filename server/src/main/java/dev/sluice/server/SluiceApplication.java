@@ -7,17 +7,19 @@ import dev.sluice.control.ratelimit.RateLimit;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.DataPlane;
 import dev.sluice.data.DataPlaneSettings;
-import dev.sluice.store.EmbeddedMetadataPostgres;
+import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.server.docs.ApiDocsServlet;
 import dev.sluice.server.http.ProblemErrorHandler;
 import dev.sluice.server.observability.AdminAccessFilter;
 import dev.sluice.server.observability.LeasedWorkHealthCheck;
 import dev.sluice.server.observability.MetadataStoreHealthCheck;
+import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
 import dev.sluice.stream.StreamMetrics;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -27,10 +29,23 @@ import io.dropwizard.views.common.ViewBundle;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.servlet.DispatcherType;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,9 +56,9 @@ import static java.util.Objects.requireNonNull;
 public class SluiceApplication
         extends Application<SluiceConfiguration>
 {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SluiceApplication.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SluiceApplication.class);
     /** How long a starting process waits for an unreachable metadata store before it gives up. */
-    private static final java.time.Duration METADATA_STORE_STARTUP_WAIT = java.time.Duration.ofMinutes(2);
+    private static final Duration METADATA_STORE_STARTUP_WAIT = Duration.ofMinutes(2);
 
     private DevMode devMode;
     private Planes planes = Planes.BOTH;
@@ -105,7 +120,7 @@ public class SluiceApplication
     @Override
     public void run(SluiceConfiguration configuration, Environment environment)
     {
-        if (configuration.getServerFactory() instanceof io.dropwizard.core.server.SimpleServerFactory server && server.getApplicationContextPath().equals("/application")) {
+        if (configuration.getServerFactory() instanceof SimpleServerFactory server && server.getApplicationContextPath().equals("/application")) {
             // Dropwizard's default prefix: Sluice's API lives at /v1 and its admin pages at /admin unless a configuration says otherwise
             server.setApplicationContextPath("/");
             server.setAdminContextPath("/admin");
@@ -124,16 +139,16 @@ public class SluiceApplication
         ManagedDataSource dataSource = metadataStore(configuration, environment, applicationName, planes.data() ? Pool.DATA_PLANE : Pool.CONTROL_PLANE);
         if (configuration.isMigrateOnStart()) {
             // through a connection of its own, without a data-plane pool's statement timeout: a migration may rightly take long
-            org.postgresql.ds.PGSimpleDataSource migration = new org.postgresql.ds.PGSimpleDataSource();
+            PGSimpleDataSource migration = new PGSimpleDataSource();
             migration.setURL(configuration.getDatabase().getUrl());
             migration.setUser(configuration.getDatabase().getUser());
-            migration.setPassword(java.util.Objects.requireNonNullElse(configuration.getDatabase().getPassword(), ""));
+            migration.setPassword(Objects.requireNonNullElse(configuration.getDatabase().getPassword(), ""));
             for (Map.Entry<String, String> property : configuration.getDatabase().getProperties().entrySet()) {
                 if (!property.getKey().equals("options")) {
                     try {
                         migration.setProperty(property.getKey(), property.getValue());
                     }
-                    catch (java.sql.SQLException e) {
+                    catch (SQLException e) {
                         throw new IllegalStateException("database.properties." + property.getKey() + ": " + e.getMessage(), e);
                     }
                 }
@@ -150,7 +165,7 @@ public class SluiceApplication
             environment.servlets().addServlet("api-docs", new ApiDocsServlet()).addMapping("/openapi.yaml", "/docs", "/docs/*");
             // ahead of the server's blanket refusal of TRACE and unknown methods, which answers 405 without Allow
             environment.servlets().addFilter("unsupported-methods", new UnsupportedMethodFilter(environment.getObjectMapper()))
-                    .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
+                    .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
             environment.lifecycle().manage(new Managed()
             {
                 @Override
@@ -173,7 +188,7 @@ public class SluiceApplication
             Store leaseStore = new Store(metadataStore(configuration, environment, applicationName, Pool.LEASES));
             DataPlane dataPlane = new DataPlane(store, leaseStore, SecretBox.fromBase64Key(settings.encryptionKey()),
                     factory.settings(workerId, configuration.getSourceConnectTimeout().toJavaDuration(), configuration.isAllowPrivateWebhookTargets()), metrics,
-                    () -> dev.sluice.data.extract.CrashPoints.NONE);
+                    () -> CrashPoints.NONE);
             environment.healthChecks().register("sources", LeasedWorkHealthCheck.sourceConnections(dataPlane, factory.getSourceFailingAlert().toJavaDuration()));
             environment.healthChecks().register("slot-lag", LeasedWorkHealthCheck.slotLag(dataPlane, factory.getSlotLagAlert().toBytes()));
             environment.healthChecks().register("push-delivery", LeasedWorkHealthCheck.pushDelivery(dataPlane, factory.getPushFailingAlert().toJavaDuration()));
@@ -204,7 +219,7 @@ public class SluiceApplication
         JvmMetrics.builder().register(registry);
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(registry)).addMapping("/prometheus");
         environment.admin().addFilter("admin-access", new AdminAccessFilter(settings.operatorToken()))
-                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         return new StreamMetrics(registry);
     }
 
@@ -295,6 +310,7 @@ public class SluiceApplication
         // one checked in the last second is taken as it is (a restart takes longer than that), so the data path, a
         // statement or two per borrow, does not pay a round trip more on every borrow
         factory.setCheckConnectionOnBorrow(true);
+        // qualified: the pool takes Dropwizard's Duration, the rest of this class java.time's
         factory.setValidationInterval(io.dropwizard.util.Duration.seconds(1));
         ManagedDataSource dataSource = factory.build(environment.metrics(), pool == Pool.LEASES ? "metadata-store-leases" : "metadata-store");
         DataSourceFactory database = factory;
@@ -307,15 +323,15 @@ public class SluiceApplication
             public void start()
                     throws Exception
             {
-                java.time.Instant deadline = java.time.Instant.now().plus(METADATA_STORE_STARTUP_WAIT);
+                Instant deadline = Instant.now().plus(METADATA_STORE_STARTUP_WAIT);
                 while (true) {
-                    awaitMetadataStore(database, java.time.Duration.between(java.time.Instant.now(), deadline));
+                    awaitMetadataStore(database, Duration.between(Instant.now(), deadline));
                     try {
                         dataSource.start();
                         return;
                     }
-                    catch (java.sql.SQLException e) {
-                        if (java.time.Instant.now().isAfter(deadline)) {
+                    catch (SQLException e) {
+                        if (Instant.now().isAfter(deadline)) {
                             throw e;
                         }
                         LOG.warn("the metadata store went away while the pool connected; waiting for it again: {}", e.getMessage());
@@ -340,36 +356,37 @@ public class SluiceApplication
         leases.setUrl(database.getUrl());
         leases.setUser(database.getUser());
         leases.setPassword(database.getPassword());
-        leases.setProperties(new java.util.LinkedHashMap<>(database.getProperties()));
+        leases.setProperties(new LinkedHashMap<>(database.getProperties()));
         leases.getProperties().remove("options");
         leases.setInitialSize(1);
         leases.setMinSize(1);
         leases.setMaxSize(2);
+        // qualified: the pool takes Dropwizard's Duration, the rest of this class java.time's
         leases.setMaxWaitForConnection(io.dropwizard.util.Duration.seconds(5));
         return leases;
     }
 
     /** Tries to connect until the metadata store answers or {@code limit} has passed. */
-    static void awaitMetadataStore(DataSourceFactory database, java.time.Duration limit)
+    static void awaitMetadataStore(DataSourceFactory database, Duration limit)
             throws InterruptedException
     {
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         properties.putAll(database.getProperties());
         properties.setProperty("user", database.getUser());
-        properties.setProperty("password", java.util.Objects.requireNonNullElse(database.getPassword(), ""));
-        java.time.Instant deadline = java.time.Instant.now().plus(limit);
-        java.time.Instant nextLog = java.time.Instant.EPOCH;
+        properties.setProperty("password", Objects.requireNonNullElse(database.getPassword(), ""));
+        Instant deadline = Instant.now().plus(limit);
+        Instant nextLog = Instant.EPOCH;
         while (true) {
-            try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(database.getUrl(), properties)) {
+            try (Connection ignored = DriverManager.getConnection(database.getUrl(), properties)) {
                 return;
             }
-            catch (java.sql.SQLException e) {
-                if (java.time.Instant.now().isAfter(deadline)) {
+            catch (SQLException e) {
+                if (Instant.now().isAfter(deadline)) {
                     throw new IllegalStateException("cannot reach the metadata store at " + database.getUrl() + " after " + limit.toSeconds() + " s: " + e.getMessage(), e);
                 }
-                if (java.time.Instant.now().isAfter(nextLog)) {
+                if (Instant.now().isAfter(nextLog)) {
                     LOG.warn("waiting for the metadata store at {}: {}", database.getUrl(), e.getMessage());
-                    nextLog = java.time.Instant.now().plusSeconds(10);
+                    nextLog = Instant.now().plusSeconds(10);
                 }
                 Thread.sleep(1000);
             }

@@ -5,8 +5,13 @@ import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,7 +30,7 @@ class BadInputIT
     void urisJettyRefusesAreProblemsToo()
     {
         Account account = SERVER.newAccount("uri");
-        for (String path : java.util.List.of("/v1/consumers//status", "/v1/%2e%2e/admin/tasks/gc", "/admin//prometheus")) {
+        for (String path : List.of("/v1/consumers//status", "/v1/%2e%2e/admin/tasks/gc", "/admin//prometheus")) {
             Reply reply = SERVER.request("GET", path, account.token(), null);
             assertThat(reply.status()).as(path).isEqualTo(400);
             assertThat(reply.contentType()).as(path).startsWith("application/problem+json");
@@ -239,22 +244,22 @@ class BadInputIT
     private static String rawExchange(Account account, String lengthHeader, String body)
     {
         URI uri = URI.create(SERVER.baseUrl());
-        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(30_000);
-            java.io.OutputStream out = socket.getOutputStream();
+            OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/http-endpoints HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + account.token()
-                    + "\r\nContent-Type: application/json\r\n" + lengthHeader + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + "\r\nContent-Type: application/json\r\n" + lengthHeader + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             try {
-                out.write(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(body.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
-            catch (java.io.IOException e) {
+            catch (IOException e) {
                 // the server may answer and close before the whole body is sent; the answer is what counts
             }
-            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
-        catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

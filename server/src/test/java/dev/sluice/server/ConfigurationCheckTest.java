@@ -50,7 +50,9 @@ class ConfigurationCheckTest
         configuration.getDataPlane().setTickInterval(Duration.seconds(1));
         configuration.getDataPlane().setRebalanceDelay(Duration.seconds(3));
         assertThat(ConfigurationCheck.problems(configuration, true)).isEmpty();
+        // qualified: the settings are Dropwizard Durations, what the data plane gets java.time's
         assertThat(configuration.getDataPlane().statementTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        // qualified: as above
         assertThat(configuration.getDataPlane().lockTimeout()).isEqualTo(java.time.Duration.ofSeconds(1));
     }
 

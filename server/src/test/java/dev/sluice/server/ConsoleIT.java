@@ -6,14 +6,17 @@ import dev.sluice.server.TestServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -397,7 +401,7 @@ class ConsoleIT
         await().atMost(Duration.ofSeconds(60)).until(() -> server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("backlog").asLong() == 12);
         JsonNode received = server.request("POST", "/v1/consumers/poisoned/receive", account.token(), "{\"batch_size\":12}").json().path("data");
         assertThat(received).hasSize(12);
-        List<String> ackIds = new java.util.ArrayList<>();
+        List<String> ackIds = new ArrayList<>();
         received.forEach(message -> ackIds.add("\"" + message.path("ack_id").asText() + "\""));
         server.request("POST", "/v1/consumers/poisoned/nack", account.token(), "{\"ack_ids\":[" + String.join(",", ackIds) + "]}");
         server.request("POST", "/v1/consumers/poisoned/receive", account.token(), "{\"batch_size\":12}");
@@ -422,7 +426,7 @@ class ConsoleIT
             browser.findElement(By.id("discard-all")).click();
             return true;
         });
-        org.openqa.selenium.Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent());
         assertThat(confirm.getText()).isEqualTo("Discard all 12 dead letters of poisoned? They are deleted for good and can no longer be redriven.");
         confirm.dismiss();
         assertThat(server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("dead_letters").asLong()).isEqualTo(12);
@@ -431,7 +435,7 @@ class ConsoleIT
             browser.findElement(By.cssSelector("#dead-letters button.discard")).click();
             return true;
         });
-        confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent());
         assertThat(confirm.getText()).startsWith("Discard dead letter #").contains("It is deleted for good");
         confirm.accept();
         await().atMost(Duration.ofSeconds(10)).until(() -> server.request("GET", "/v1/consumers/poisoned/status", account.token(), null).json().path("dead_letters").asLong() == 11);
@@ -480,7 +484,7 @@ class ConsoleIT
             browser.findElement(By.name("rotate")).click();
             return true;
         });
-        org.openqa.selenium.Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        Alert confirm = new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent());
         assertThat(confirm.getText()).contains("the current one keeps signing for 24 hours");
         confirm.accept();
         String second = new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> driver.findElements(By.id("signing-secret")).stream()
@@ -581,10 +585,10 @@ class ConsoleIT
             element.isEnabled();
             return false;
         }
-        catch (org.openqa.selenium.StaleElementReferenceException e) {
+        catch (StaleElementReferenceException e) {
             return true;
         }
-        catch (org.openqa.selenium.WebDriverException e) {
+        catch (WebDriverException e) {
             if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
                 return true;
             }

@@ -2,17 +2,25 @@ package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -65,10 +73,10 @@ class DevCommandIT
             HttpResponse<String> retried = http.send(create, HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(retried.body()).path("id").asText()).as("a retried create returns the first source").isEqualTo(sourceId);
             String slot = JSON.readTree(created.body()).path("slot_name").asText();
-            try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.path("port").asInt() + "/demo",
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + demo.path("port").asInt() + "/demo",
                     demo.path("username").asText(), demo.path("password").asText());
-                    java.sql.ResultSet slots = connection.createStatement().executeQuery("select slot_name from pg_replication_slots where slot_name like 'sluice_%'")) {
-                List<String> names = new java.util.ArrayList<>();
+                    ResultSet slots = connection.createStatement().executeQuery("select slot_name from pg_replication_slots where slot_name like 'sluice_%'")) {
+                List<String> names = new ArrayList<>();
                 while (slots.next()) {
                     names.add(slots.getString(1));
                 }
@@ -99,10 +107,10 @@ class DevCommandIT
             throws Exception
     {
         Path jar = Path.of("target", "sluice.jar").toAbsolutePath();
-        java.util.List<String> webhooks = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> webhooks = Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
-            webhooks.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            webhooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -149,7 +157,7 @@ class DevCommandIT
             throws IOException
     {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "dev", "--data-dir", dataDirectory.toString(), "--port", "0"));
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", jar.toString(), "dev", "--data-dir", dataDirectory.toString(), "--port", "0"));
         command.addAll(List.of(extra));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -200,7 +201,7 @@ class ObservabilityIT
             if (!sample.matches() || !sample.group(1).equals(name)) {
                 continue;
             }
-            Map<String, String> found = new java.util.HashMap<>();
+            Map<String, String> found = new HashMap<>();
             Matcher label = LABEL.matcher(sample.group(3) == null ? "" : sample.group(3));
             while (label.find()) {
                 found.put(label.group(1), label.group(2));

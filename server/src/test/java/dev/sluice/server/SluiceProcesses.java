@@ -1,5 +1,6 @@
 package dev.sluice.server;
 
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Sluice as separate processes of the packaged jar ({@code target/sluice.jar}), each with its output in a log file
@@ -116,7 +118,7 @@ public final class SluiceProcesses
         int port = freePort();
         start(config, "control-plane", port, operatorToken, "control-plane.log");
         String api = "http://127.0.0.1:" + port;
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
                 .until(() -> send("GET", api + "/v1/accounts", operatorToken, null).statusCode() == 200);
         return api;
     }

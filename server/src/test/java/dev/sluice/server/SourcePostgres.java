@@ -1,11 +1,16 @@
 package dev.sluice.server;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real Postgres playing a user's source database: password authentication for everyone but the
@@ -127,7 +132,7 @@ public final class SourcePostgres
     /** Drops a slot, ending the connection that streams from it first (retried while it is still active). */
     public void dropSlot(String slot)
     {
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
             superuser(DATABASE, "select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = '" + slot + "' and active_pid is not null");
             superuser(DATABASE, "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = '" + slot + "'");
             return true;
@@ -138,7 +143,7 @@ public final class SourcePostgres
     public String query(String sql)
     {
         try (Connection connection = postgres.dataSource("postgres", DATABASE).getConnection(); Statement statement = connection.createStatement();
-                java.sql.ResultSet result = statement.executeQuery(sql)) {
+                ResultSet result = statement.executeQuery(sql)) {
             return result.next() ? result.getString(1) : null;
         }
         catch (SQLException e) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -214,7 +215,7 @@ class SourcesIT
         return reply;
     }
 
-    private static java.util.List<String> failed(Reply reply)
+    private static List<String> failed(Reply reply)
     {
         return StreamSupport.stream(reply.json().path("checks").spliterator(), false)
                 .filter(check -> check.path("status").asText().equals("failed"))

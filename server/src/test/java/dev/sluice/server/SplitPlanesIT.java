@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -118,7 +119,7 @@ class SplitPlanesIT
         }
         catch (Throwable e) {
             // the processes' logs explain most failures
-            try (java.util.stream.Stream<Path> logs = Files.list(directory)) {
+            try (Stream<Path> logs = Files.list(directory)) {
                 for (Path log : logs.filter(file -> file.toString().endsWith(".log")).toList()) {
                     System.out.println("==== " + log.getFileName() + "\n" + Files.readString(log));
                 }

@@ -1,7 +1,7 @@
 package dev.sluice.server;
 
-import dev.sluice.server.TestServer.Account;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
 import org.junit.jupiter.api.Test;
 

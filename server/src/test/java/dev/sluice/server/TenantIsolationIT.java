@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class TenantIsolationIT
         for (String list : PUBLIC_VIEWS) {
             JsonNode data = SERVER.request("GET", list, owner.token(), null).json().path("data");
             for (JsonNode item : data) {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) item).remove("last_used_at");
+                ((ObjectNode) item).remove("last_used_at");
             }
             state.put(list, data.toString());
         }

@@ -1,5 +1,10 @@
 package dev.sluice.source;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Properties;
+
 import static java.util.Objects.requireNonNull;
 
 /** How to reach a source database, with its password in clear: never logged, never returned. */
@@ -29,13 +34,13 @@ public record SourceConnection(
     public String jdbcUrl()
     {
         String literalHost = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "jdbc:postgresql://" + literalHost + ":" + port + "/" + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8);
+        return "jdbc:postgresql://" + literalHost + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
     /** JDBC properties for a plain (non-replication) session; the password never leaves this object otherwise. */
-    public java.util.Properties jdbcProperties(String applicationName, java.time.Duration connectTimeout)
+    public Properties jdbcProperties(String applicationName, Duration connectTimeout)
     {
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         properties.setProperty("user", username);
         properties.setProperty("password", password);
         properties.setProperty("sslmode", sslMode);

@@ -2,11 +2,14 @@ package dev.sluice.store;
 
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
+import dev.sluice.store.endpoint.HttpEndpoint;
+import dev.sluice.store.endpoint.HttpEndpointDao;
 import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceDao;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.List;
 import java.util.Optional;
@@ -26,13 +29,13 @@ public interface DataPlaneDao
     Optional<Consumer> consumerAcrossAccounts(@Bind("id") String consumerId);
 
     @SqlQuery("select * from http_endpoints where id = :id")
-    @RegisterRowMapper(dev.sluice.store.endpoint.HttpEndpointDao.HttpEndpointMapper.class)
-    Optional<dev.sluice.store.endpoint.HttpEndpoint> endpointAcrossAccounts(@Bind("id") String endpointId);
+    @RegisterRowMapper(HttpEndpointDao.HttpEndpointMapper.class)
+    Optional<HttpEndpoint> endpointAcrossAccounts(@Bind("id") String endpointId);
 
-    @org.jdbi.v3.sqlobject.statement.SqlUpdate("update consumers set last_delivery_error = :error, last_delivery_error_at = now() where id = :id")
+    @SqlUpdate("update consumers set last_delivery_error = :error, last_delivery_error_at = now() where id = :id")
     void recordDeliveryError(@Bind("id") String consumerId, @Bind("error") String error);
 
-    @org.jdbi.v3.sqlobject.statement.SqlUpdate("update consumers set last_delivered_at = now() where id = :id")
+    @SqlUpdate("update consumers set last_delivered_at = now() where id = :id")
     void recordDelivered(@Bind("id") String consumerId);
 
     @SqlQuery("select * from consumers where source_id = :sourceId order by id")

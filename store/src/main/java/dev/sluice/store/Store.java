@@ -8,8 +8,8 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
@@ -17,11 +17,11 @@ import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
-import javax.sql.DataSource;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Map;
+import javax.sql.DataSource;
 
 import static java.util.Objects.requireNonNull;
 
@@ -63,13 +63,13 @@ public final class Store
         return jdbi.inTransaction(callback);
     }
 
-    public <X extends Exception> void useTransaction(org.jdbi.v3.core.HandleConsumer<X> consumer)
+    public <X extends Exception> void useTransaction(HandleConsumer<X> consumer)
             throws X
     {
         jdbi.useTransaction(consumer);
     }
 
-    public <X extends Exception> void useHandle(org.jdbi.v3.core.HandleConsumer<X> consumer)
+    public <X extends Exception> void useHandle(HandleConsumer<X> consumer)
             throws X
     {
         jdbi.useHandle(consumer);
@@ -103,7 +103,7 @@ public final class Store
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
             try (Liquibase migration = new Liquibase(changelog, new ClassLoaderResourceAccessor(Store.class.getClassLoader()), database)) {
                 // progress goes to the log, not straight to the console
-                liquibase.Scope.child(java.util.Map.of(liquibase.Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService()), () -> migration.update(""));
+                liquibase.Scope.child(Map.of(liquibase.Scope.Attr.ui.name(), new liquibase.ui.LoggerUIService()), () -> migration.update(""));
             }
         }
         catch (SQLException | LiquibaseException e) {

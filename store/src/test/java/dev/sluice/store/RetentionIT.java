@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +53,7 @@ class RetentionIT
         Retention.Purged purged = new Retention(store).purge();
 
         assertThat(purged.idempotencyKeys()).isEqualTo(25_000);
-        java.util.List<String> keys = store.withHandle(handle -> handle.createQuery("select key from idempotency_keys").mapTo(String.class).list());
+        List<String> keys = store.withHandle(handle -> handle.createQuery("select key from idempotency_keys").mapTo(String.class).list());
         assertThat(keys).containsExactly("recent");
         long kept = store.withHandle(handle -> handle.createQuery("select count(*) from delivery_stats").mapTo(Long.class).one());
         assertThat(kept).isBetween(7L * 24 * 60 - 1, 7L * 24 * 60 + 1);

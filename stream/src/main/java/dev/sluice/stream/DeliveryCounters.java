@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ public final class DeliveryCounters
 
     private record Key(String consumerId, Instant minute) {}
 
-    private static final Map<Store, DeliveryCounters> BY_STORE = new java.util.IdentityHashMap<>();
+    private static final Map<Store, DeliveryCounters> BY_STORE = new IdentityHashMap<>();
 
     /** The process's counters for this store (one flushing thread per store), created on first use. */
     public static synchronized DeliveryCounters of(Store store)

@@ -3,15 +3,18 @@ package dev.sluice.stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
+import dev.sluice.core.json.SluiceJson;
 import dev.sluice.store.consumer.Consumer;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Writes messages as JSON with their records copied verbatim from the store, so every number keeps its
@@ -19,7 +22,7 @@ import java.time.Instant;
  */
 public final class MessageJson
 {
-    private static final com.fasterxml.jackson.databind.ObjectMapper READER = dev.sluice.core.json.SluiceJson.mapper();
+    private static final ObjectMapper READER = SluiceJson.mapper();
     private static final JsonFactory FACTORY = READER.getFactory();
 
     private MessageJson() {}
@@ -46,11 +49,11 @@ public final class MessageJson
     public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId)
             throws IOException
     {
-        message(json, consumer, message, ackId, java.util.Optional.empty());
+        message(json, consumer, message, ackId, Optional.empty());
     }
 
     /** Writes a message; {@code transformed} is the consumer's transform's output, when it has one. */
-    public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId, java.util.Optional<JsonNode> transformed)
+    public static void message(JsonGenerator json, Consumer consumer, StoredMessage message, String ackId, Optional<JsonNode> transformed)
             throws IOException
     {
         json.writeStartObject();

@@ -2,7 +2,6 @@ package dev.sluice.stream;
 
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.stream.StreamMetrics;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 

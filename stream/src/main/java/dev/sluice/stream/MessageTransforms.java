@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.core.transform.TransformException;
 import dev.sluice.core.transform.Transforms;
 import dev.sluice.store.consumer.Consumer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

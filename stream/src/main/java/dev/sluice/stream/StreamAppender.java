@@ -7,9 +7,11 @@ import org.postgresql.copy.CopyIn;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -41,8 +43,8 @@ public final class StreamAppender
     {
         public Rejected
         {
-            java.util.Objects.requireNonNull(message, "message is null");
-            java.util.Objects.requireNonNull(reason, "reason is null");
+            Objects.requireNonNull(message, "message is null");
+            Objects.requireNonNull(reason, "reason is null");
         }
     }
 
@@ -138,7 +140,7 @@ public final class StreamAppender
             DeliveryCounters counters)
     {
         // numbered in change order: appends and dead letters interleave as their changes did
-        java.util.Comparator<NewMessage> byChange = java.util.Comparator.comparingLong(NewMessage::commitLsn).thenComparingInt(NewMessage::changeIndex);
+        Comparator<NewMessage> byChange = Comparator.comparingLong(NewMessage::commitLsn).thenComparingInt(NewMessage::changeIndex);
         List<Object> ordered = new ArrayList<>();
         int m = 0;
         int r = 0;

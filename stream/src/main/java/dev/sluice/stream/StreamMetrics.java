@@ -1,6 +1,5 @@
 package dev.sluice.stream;
 
-import dev.sluice.stream.NewMessage;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

@@ -4,9 +4,12 @@ import dev.sluice.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -101,7 +104,7 @@ public final class StreamRetention
                         select generation from stream_generations where generation < (select max(generation) from stream_generations) order by generation
                         """)
                 .mapTo(Integer.class).list());
-        List<Integer> dropped = new java.util.ArrayList<>();
+        List<Integer> dropped = new ArrayList<>();
         for (int generation : closed) {
             boolean gone = store.inTransaction(handle -> {
                 String partition = partition(generation);
@@ -138,14 +141,14 @@ public final class StreamRetention
     }
 
     /** What {@code step} returns, or {@code busy} when it gave up waiting for the log's locks: the next run tries again. */
-    private static <T> T busyOr(java.util.function.Supplier<T> step, T busy)
+    private static <T> T busyOr(Supplier<T> step, T busy)
     {
         try {
             return step.get();
         }
         catch (RuntimeException e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
+                if (cause instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
                     LOG.debug("stream log busy, generations are rotated or dropped on the next run: {}", sql.getMessage());
                     return busy;
                 }

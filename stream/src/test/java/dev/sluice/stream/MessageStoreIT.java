@@ -1,8 +1,10 @@
 package dev.sluice.stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.store.EmbeddedMetadataPostgres;
+import dev.sluice.store.Json;
 import dev.sluice.store.Store;
-import dev.sluice.stream.StreamMetrics;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +66,7 @@ class MessageStoreIT
         });
     }
 
-    private static void consumer(org.jdbi.v3.core.Handle handle, String id)
+    private static void consumer(Handle handle, String id)
     {
         handle.execute("""
                 insert into consumers (account_id, id, name, source_id, kind, tables, actions, batch_size, visibility_timeout_seconds, max_ack_pending,
@@ -91,7 +94,7 @@ class MessageStoreIT
 
     private static List<String> values(List<MessageStore.Delivery> deliveries)
     {
-        return deliveries.stream().map(delivery -> dev.sluice.store.Json.read(delivery.message().recordJson(), com.fasterxml.jackson.databind.JsonNode.class)
+        return deliveries.stream().map(delivery -> Json.read(delivery.message().recordJson(), JsonNode.class)
                 .path("v").asText()).toList();
     }
 
@@ -151,7 +154,7 @@ class MessageStoreIT
         migrated();
         store.useHandle(handle -> consumer(handle, "con_a"));
         append("con_a", "1", "first");
-        String[] backlog = IntStream.rangeClosed(2, 3001).mapToObj(i -> new String[] {Integer.toString(i), "m" + i}).flatMap(java.util.Arrays::stream)
+        String[] backlog = IntStream.rangeClosed(2, 3001).mapToObj(i -> new String[] {Integer.toString(i), "m" + i}).flatMap(Arrays::stream)
                 .toArray(String[]::new);
         append("con_a", backlog);
 

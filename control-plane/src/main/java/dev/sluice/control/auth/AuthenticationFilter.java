@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -114,10 +116,10 @@ public final class AuthenticationFilter
         }
         try {
             URI uri = new URI(origin.strip());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             return (scheme.equals("http") || scheme.equals("https")) && uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host.strip());
         }
-        catch (java.net.URISyntaxException e) {
+        catch (URISyntaxException e) {
             return false; // "null" and other opaque origins
         }
     }

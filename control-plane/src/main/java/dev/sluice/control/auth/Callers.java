@@ -5,6 +5,8 @@ import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.token.Scope;
 import org.slf4j.MDC;
 
+import java.util.Optional;
+
 /**
  * The caller of the request being served, and scope checks for resources: each method names the scope
  * its operation needs. Jersey serves a request's filters and resource method on one thread, so the
@@ -33,9 +35,9 @@ public final class Callers
     }
 
     /** The caller of the request this thread serves, if it authenticated. */
-    public static java.util.Optional<Caller> current()
+    public static Optional<Caller> current()
     {
-        return java.util.Optional.ofNullable(CURRENT.get());
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /** The console session the request came with; console pages only. */

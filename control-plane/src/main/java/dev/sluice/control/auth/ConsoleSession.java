@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.SluiceJson;
 import dev.sluice.core.secret.SecretBox;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +57,7 @@ public record ConsoleSession(String id, String token, String csrfToken, Instant 
         json.put("token", token);
         json.put("csrf", csrfToken);
         json.put("expires", expiresAt.getEpochSecond());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(box.encrypt(json.toString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(box.encrypt(json.toString()).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The session a cookie holds, if it was sealed with this key and has not expired. */
@@ -64,20 +67,20 @@ public record ConsoleSession(String id, String token, String csrfToken, Instant 
             return Optional.empty();
         }
         try {
-            String sealed = new String(Base64.getUrlDecoder().decode(cookie), java.nio.charset.StandardCharsets.UTF_8);
+            String sealed = new String(Base64.getUrlDecoder().decode(cookie), StandardCharsets.UTF_8);
             JsonNode json = JSON.readTree(box.decrypt(sealed));
             ConsoleSession session = new ConsoleSession(json.path("id").asText(), json.path("token").asText(), json.path("csrf").asText(),
                     Instant.ofEpochSecond(json.path("expires").asLong()));
             return session.expiresAt().isAfter(Instant.now()) && !session.id().isEmpty() ? Optional.of(session) : Optional.empty();
         }
-        catch (RuntimeException | java.io.IOException e) {
+        catch (RuntimeException | IOException e) {
             return Optional.empty();
         }
     }
 
     public boolean acceptsCsrfToken(String given)
     {
-        return given != null && java.security.MessageDigest.isEqual(csrfToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return given != null && MessageDigest.isEqual(csrfToken.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -11,8 +11,8 @@ import dev.sluice.control.source.SourceService;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.endpoint.HttpEndpoint;
-import dev.sluice.stream.MessageStore;
 import dev.sluice.store.source.Source;
+import dev.sluice.stream.MessageStore;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -31,6 +31,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -113,7 +114,7 @@ public final class ConsoleResource
                     + ") let it see no page of the console: log in with a token that has the read or manage scope."), secure);
         }
         String sealed = sessions.open(account.accountId(), token);
-        return Response.seeOther(java.net.URI.create("/console"))
+        return Response.seeOther(URI.create("/console"))
                 .cookie(cookie(sealed, (int) ConsoleSession.LIFETIME.toSeconds(), secure), loginCookie("", 0, secure))
                 .build();
     }
@@ -126,7 +127,7 @@ public final class ConsoleResource
         Pages.checkCsrf(form, csrfHeader);
         // the server forgets the session, so the cookie is worthless even if the browser (or anyone) kept a copy
         sessions.end(Callers.account().accountId(), Callers.session());
-        return Response.seeOther(java.net.URI.create("/console/login")).cookie(cookie("", 0, false)).build();
+        return Response.seeOther(URI.create("/console/login")).cookie(cookie("", 0, false)).build();
     }
 
     @GET

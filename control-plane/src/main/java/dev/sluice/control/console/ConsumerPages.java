@@ -11,6 +11,7 @@ import dev.sluice.core.error.SluiceException;
 import dev.sluice.store.Page;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.consumer.Consumer;
+import dev.sluice.store.consumer.ConsumerDao;
 import dev.sluice.stream.MessageStore;
 import dev.sluice.stream.StoredMessage;
 import jakarta.ws.rs.Consumes;
@@ -25,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -265,7 +267,7 @@ public final class ConsumerPages
     private Map<String, Object> live(Caller.AccountToken caller, Consumer consumer, String deadAfter)
     {
         MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
-        Optional<dev.sluice.store.consumer.ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.id());
+        Optional<ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.id());
         List<MessageStore.Minute> recent = messages.throughput(consumer.id(), CHART_MINUTES);
         ConsumerHealth verdict = ConsumerHealth.of(consumer, counts, health, recent);
         Map<String, Object> live = new LinkedHashMap<>();
@@ -299,9 +301,9 @@ public final class ConsumerPages
      * When a delivery last succeeded: the push worker's record, or for a pull consumer (which has none) the
      * latest minute its receivers were handed messages.
      */
-    private static String lastDelivered(Optional<dev.sluice.store.consumer.ConsumerDao.DeliveryHealth> health, List<MessageStore.Minute> recent)
+    private static String lastDelivered(Optional<ConsumerDao.DeliveryHealth> health, List<MessageStore.Minute> recent)
     {
-        Optional<java.time.OffsetDateTime> pushed = health.map(dev.sluice.store.consumer.ConsumerDao.DeliveryHealth::lastDeliveredAt);
+        Optional<OffsetDateTime> pushed = health.map(ConsumerDao.DeliveryHealth::lastDeliveredAt);
         if (pushed.isPresent()) {
             return Pages.time(pushed.get());
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -74,7 +75,7 @@ final class FormFields
     }
 
     /** Runs a part of the form that may refuse its value, keeping the error at its field and going on. */
-    <T> Optional<T> read(String field, java.util.function.Supplier<T> reader)
+    <T> Optional<T> read(String field, Supplier<T> reader)
     {
         try {
             return Optional.ofNullable(reader.get());

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -135,7 +136,7 @@ final class Pages
     {
         Map<String, Object> values = new LinkedHashMap<>();
         form.forEach((name, list) -> {
-            if (!name.equals(CSRF_FIELD) && !name.toLowerCase(java.util.Locale.ROOT).contains("password") && !name.toLowerCase(java.util.Locale.ROOT).contains("secret")) {
+            if (!name.equals(CSRF_FIELD) && !name.toLowerCase(Locale.ROOT).contains("password") && !name.toLowerCase(Locale.ROOT).contains("secret")) {
                 values.put(name, list.size() == 1 ? list.get(0) : list);
             }
         });

@@ -4,6 +4,7 @@ import dev.sluice.api.model.SourceCreate;
 import dev.sluice.api.model.SourceUpdate;
 import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
+import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.control.source.SourceTable;
 import dev.sluice.core.error.SluiceException;
@@ -39,9 +40,9 @@ public final class SourcePages
     private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     private final SourceService sources;
-    private final dev.sluice.control.consumer.ConsumerService consumers;
+    private final ConsumerService consumers;
 
-    public SourcePages(SourceService sources, dev.sluice.control.consumer.ConsumerService consumers)
+    public SourcePages(SourceService sources, ConsumerService consumers)
     {
         this.sources = requireNonNull(sources, "sources is null");
         this.consumers = requireNonNull(consumers, "consumers is null");

@@ -9,6 +9,7 @@ import dev.sluice.control.auth.Caller;
 import dev.sluice.control.auth.Callers;
 import dev.sluice.store.Page;
 import dev.sluice.store.backfill.Backfill;
+import dev.sluice.store.consumer.TableSelection;
 import jakarta.ws.rs.core.Response;
 
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class BackfillResource
                 Optional.ofNullable(request.getStart()).map(ConsumerResource::start),
                 Optional.ofNullable(request.getFilter()).map(String::strip).filter(text -> !text.isEmpty()),
                 Optional.ofNullable(request.getTables()).map(tables -> tables.stream()
-                        .map(table -> new dev.sluice.store.consumer.TableSelection(table.getSchema() == null ? "public" : table.getSchema(), table.getTable(), table.getGroupColumns()))
+                        .map(table -> new TableSelection(table.getSchema() == null ? "public" : table.getSchema(), table.getTable(), table.getGroupColumns()))
                         .toList()),
                 request);
         return Response.status(Response.Status.CREATED).entity(toDto(backfill)).build();

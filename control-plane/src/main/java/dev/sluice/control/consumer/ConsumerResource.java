@@ -19,8 +19,10 @@ import dev.sluice.store.Page;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
+import dev.sluice.stream.MessageStore;
 import jakarta.ws.rs.core.Response;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -127,7 +129,7 @@ public final class ConsumerResource
     public Response getConsumerStatus(String consumerId)
     {
         Caller.AccountToken caller = Callers.read();
-        dev.sluice.stream.MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
+        MessageStore.Counts counts = consumers.status(caller.accountId(), consumerId);
         ConsumerStatus body = new ConsumerStatus(counts.backlog(), counts.inFlight(), counts.deadLetters());
         body.setDeliveredLastMinute(counts.deliveredLastMinute());
         consumers.deliveryHealth(caller.accountId(), consumerId).ifPresent(health -> {
@@ -145,7 +147,7 @@ public final class ConsumerResource
                 .toList();
     }
 
-    private static List<String> actions(java.util.Collection<Action> actions)
+    private static List<String> actions(Collection<Action> actions)
     {
         return actions.stream().map(Action::toString).distinct().toList();
     }

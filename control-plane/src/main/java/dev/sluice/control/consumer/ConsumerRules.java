@@ -3,10 +3,10 @@ package dev.sluice.control.consumer;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.FilterException;
-import dev.sluice.store.consumer.StartPosition;
-import dev.sluice.store.consumer.TableSelection;
 import dev.sluice.core.transform.LuaTransform;
 import dev.sluice.core.transform.TransformException;
+import dev.sluice.store.consumer.StartPosition;
+import dev.sluice.store.consumer.TableSelection;
 
 import java.util.HashSet;
 import java.util.List;

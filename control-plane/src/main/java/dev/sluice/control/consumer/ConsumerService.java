@@ -2,6 +2,7 @@ package dev.sluice.control.consumer;
 
 import dev.sluice.control.Lookup;
 import dev.sluice.control.Names;
+import dev.sluice.control.StoreErrors;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.idempotency.Idempotency;
 import dev.sluice.control.source.SourceService;
@@ -14,7 +15,6 @@ import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.stream.MessageStore;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
@@ -23,6 +23,7 @@ import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 import dev.sluice.store.endpoint.HttpEndpoint;
 import dev.sluice.store.source.Source;
+import dev.sluice.stream.MessageStore;
 
 import java.time.Instant;
 import java.util.List;
@@ -183,7 +184,7 @@ public final class ConsumerService
                 return;
             }
             catch (RuntimeException e) {
-                if (!dev.sluice.control.StoreErrors.isTransient(e)) {
+                if (!StoreErrors.isTransient(e)) {
                     throw e;
                 }
                 if (attempt == 5) {

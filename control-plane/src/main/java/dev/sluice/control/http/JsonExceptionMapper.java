@@ -12,10 +12,14 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.sluice.api.model.FieldError;
 import dev.sluice.api.model.Problem;
 import dev.sluice.core.error.ErrorCode;
+import dev.sluice.core.error.SluiceException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +33,7 @@ public final class JsonExceptionMapper
     public Response toResponse(JsonProcessingException exception)
     {
         for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof dev.sluice.core.error.SluiceException sluice) {
+            if (cause instanceof SluiceException sluice) {
                 // e.g. the body grew past the size limit while it was being parsed
                 return new SluiceExceptionMapper().toResponse(sluice);
             }
@@ -102,7 +106,7 @@ public final class JsonExceptionMapper
         }
         if (type.isEnum()) {
             Object[] constants = type.getEnumConstants();
-            return "; expected one of " + java.util.Arrays.stream(constants).map(Object::toString).collect(Collectors.joining(", "));
+            return "; expected one of " + Arrays.stream(constants).map(Object::toString).collect(Collectors.joining(", "));
         }
         if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
             return "; expected an integer";
@@ -113,10 +117,10 @@ public final class JsonExceptionMapper
         if (type == String.class) {
             return "; expected a string";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "; expected an array";
         }
-        if (java.util.Map.class.isAssignableFrom(type)) {
+        if (Map.class.isAssignableFrom(type)) {
             return "; expected an object";
         }
         return "; expected " + (type.getPackageName().startsWith("dev.sluice.api.model") ? "an object" : type.getSimpleName());

@@ -1,14 +1,17 @@
 package dev.sluice.control.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.api.model.Problem;
 import dev.sluice.control.StoreErrors;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.EOFException;
 import java.util.UUID;
 
 /**
@@ -36,10 +39,10 @@ public final class UnexpectedExceptionMapper
             if (cause instanceof SluiceException sluice) {
                 return new SluiceExceptionMapper().toResponse(sluice);
             }
-            if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            if (cause instanceof JsonProcessingException json) {
                 return new JsonExceptionMapper().toResponse(json);
             }
-            if (cause instanceof org.eclipse.jetty.io.EofException || cause instanceof java.io.EOFException) {
+            if (cause instanceof EofException || cause instanceof EOFException) {
                 return Problems.response(Problems.problem(ErrorCode.MALFORMED_REQUEST, "request body ended early"));
             }
         }

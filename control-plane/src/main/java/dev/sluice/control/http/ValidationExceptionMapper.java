@@ -6,9 +6,15 @@ import dev.sluice.core.error.ErrorCode;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
@@ -86,19 +92,19 @@ public final class ValidationExceptionMapper
     /** The query, header or path parameter's HTTP name from the JAX-RS annotation on the (interface) method. */
     private static String httpName(Class<?> resource, Path.MethodNode method, int index)
     {
-        java.util.List<Class<?>> types = new java.util.ArrayList<>(java.util.List.of(resource));
-        types.addAll(java.util.List.of(resource.getInterfaces()));
+        List<Class<?>> types = new ArrayList<>(List.of(resource));
+        types.addAll(List.of(resource.getInterfaces()));
         for (Class<?> type : types) {
             try {
-                java.lang.reflect.Method candidate = type.getMethod(method.getName(), method.getParameterTypes().toArray(Class<?>[]::new));
-                for (java.lang.annotation.Annotation annotation : candidate.getParameterAnnotations()[index]) {
-                    if (annotation instanceof jakarta.ws.rs.QueryParam query) {
+                Method candidate = type.getMethod(method.getName(), method.getParameterTypes().toArray(Class<?>[]::new));
+                for (Annotation annotation : candidate.getParameterAnnotations()[index]) {
+                    if (annotation instanceof QueryParam query) {
                         return query.value();
                     }
-                    if (annotation instanceof jakarta.ws.rs.HeaderParam header) {
+                    if (annotation instanceof HeaderParam header) {
                         return header.value();
                     }
-                    if (annotation instanceof jakarta.ws.rs.PathParam path) {
+                    if (annotation instanceof PathParam path) {
                         return path.value();
                     }
                 }

@@ -1,13 +1,18 @@
 package dev.sluice.control.http;
 
+import dev.sluice.api.model.FieldError;
+import dev.sluice.api.model.Problem;
 import dev.sluice.core.error.ErrorCode;
-import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import org.glassfish.jersey.server.ParamException;
+
+import java.util.List;
 
 /** Routing and content-negotiation errors from Jersey (unknown path, wrong method, wrong media type). */
 public final class WebApplicationExceptionMapper
@@ -16,11 +21,11 @@ public final class WebApplicationExceptionMapper
     @Override
     public Response toResponse(WebApplicationException exception)
     {
-        if (exception instanceof org.glassfish.jersey.server.ParamException param) {
+        if (exception instanceof ParamException param) {
             String name = param.getParameterName();
-            dev.sluice.api.model.Problem problem = Problems.problem(ErrorCode.MALFORMED_REQUEST, name + ": invalid value");
+            Problem problem = Problems.problem(ErrorCode.MALFORMED_REQUEST, name + ": invalid value");
             problem.setField(name);
-            problem.setErrors(java.util.List.of(new dev.sluice.api.model.FieldError(name, "invalid value")));
+            problem.setErrors(List.of(new FieldError(name, "invalid value")));
             return Problems.response(problem);
         }
         if (exception instanceof NotFoundException) {
@@ -42,7 +47,7 @@ public final class WebApplicationExceptionMapper
         }
         ErrorCode code = status == 413 ? ErrorCode.PAYLOAD_TOO_LARGE : status == 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.MALFORMED_REQUEST;
         String message = exception.getMessage() == null ? code.title() : exception.getMessage();
-        dev.sluice.api.model.Problem problem = Problems.problem(code, message);
+        Problem problem = Problems.problem(code, message);
         problem.setStatus(status);
         return Problems.response(problem);
     }

@@ -2,6 +2,7 @@ package dev.sluice.control.source;
 
 import dev.sluice.source.SourceAdmin;
 import dev.sluice.source.SourceConnection;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

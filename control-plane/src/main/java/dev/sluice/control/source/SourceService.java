@@ -1,6 +1,5 @@
 package dev.sluice.control.source;
 
-import dev.sluice.source.SourceConnection;
 import dev.sluice.control.Lookup;
 import dev.sluice.control.Names;
 import dev.sluice.control.idempotency.Idempotency;
@@ -10,10 +9,11 @@ import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.secret.SecretBox;
+import dev.sluice.source.SourceAdmin;
+import dev.sluice.source.SourceConnection;
+import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
-import dev.sluice.source.SourceAdmin;
-import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
 import dev.sluice.store.consumer.Consumer;
@@ -26,13 +26,19 @@ import dev.sluice.store.source.Source;
 import dev.sluice.store.source.SourceDao;
 import dev.sluice.store.source.SourceState;
 import dev.sluice.store.source.SourceStateDao;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,10 +51,10 @@ public final class SourceService
     private final Store store;
     private final Idempotency idempotency;
     private final SecretBox secrets;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SourceService.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SourceService.class);
 
     private final SourceChecker checker;
-    private final java.time.Duration connectTimeout;
+    private final Duration connectTimeout;
 
     public SourceService(Store store, Idempotency idempotency, SecretBox secrets, SourceChecker checker)
     {
@@ -173,7 +179,7 @@ public final class SourceService
             List<SourceAdmin.Table> missing = admin.ensurePublished(tables.stream().map(table -> new SourceAdmin.Table(table.schema(), table.table())).toList());
             if (!missing.isEmpty()) {
                 throw SluiceException.invalid("tables", "publication " + source.publicationName() + " does not publish " + missing
-                        + "; run ALTER PUBLICATION " + source.publicationName() + " ADD TABLE " + missing.stream().map(SourceAdmin.Table::quoted).collect(java.util.stream.Collectors.joining(", "))
+                        + "; run ALTER PUBLICATION " + source.publicationName() + " ADD TABLE " + missing.stream().map(SourceAdmin.Table::quoted).collect(Collectors.joining(", "))
                         + ", or let Sluice manage the publication");
             }
             if (!admin.ensureSlot()) {
@@ -207,7 +213,7 @@ public final class SourceService
         if (!connection.manageSlot() && !connection.managePublication()) {
             return;
         }
-        try (org.slf4j.MDC.MDCCloseable named = org.slf4j.MDC.putCloseable("source", sourceId); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+        try (MDC.MDCCloseable named = MDC.putCloseable("source", sourceId); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             if (connection.manageSlot()) {
                 admin.dropSlot();
             }
@@ -247,7 +253,7 @@ public final class SourceService
         SourceConnection connection = connection(source);
         String state = store.onDemand(SourceStateDao.class).find(source.id()).map(SourceState::state).orElse("idle");
         Lsn position;
-        try (org.slf4j.MDC.MDCCloseable named = org.slf4j.MDC.putCloseable("source", source.id()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+        try (MDC.MDCCloseable named = MDC.putCloseable("source", source.id()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             SourceAdmin.SlotCondition slot = admin.slotCondition();
             if (slot == SourceAdmin.SlotCondition.USABLE && !state.equals("slot_lost")) {
                 throw new SluiceException(ErrorCode.INVALID_STATE, "replication slot " + source.slotName() + " of source '" + source.name()
@@ -273,7 +279,7 @@ public final class SourceService
             handle.attach(SourceStateDao.class).ensure(source.id());
             handle.attach(SourceStateDao.class).slotReset(source.id(), position);
             BackfillDao backfills = handle.attach(BackfillDao.class);
-            List<Backfill> created = new java.util.ArrayList<>();
+            List<Backfill> created = new ArrayList<>();
             for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(source.id())) {
                 if (!consumer.accountId().equals(accountId)) {
                     continue;

@@ -1,5 +1,7 @@
 package dev.sluice.core.error;
 
+import java.util.Locale;
+
 /**
  * Stable error codes returned in problem responses. The code, not the message, is the contract.
  */
@@ -47,6 +49,6 @@ public enum ErrorCode
 
     public String code()
     {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.json.SluiceJson;
 
 import java.math.BigDecimal;
@@ -323,12 +325,12 @@ final class JsonValues
     static JsonNode concatenate(JsonNode left, JsonNode right)
     {
         if (left.isObject() && right.isObject()) {
-            com.fasterxml.jackson.databind.node.ObjectNode merged = MAPPER.createObjectNode();
+            ObjectNode merged = MAPPER.createObjectNode();
             left.properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
             right.properties().forEach(field -> merged.set(field.getKey(), field.getValue()));
             return merged;
         }
-        com.fasterxml.jackson.databind.node.ArrayNode array = MAPPER.createArrayNode();
+        ArrayNode array = MAPPER.createArrayNode();
         for (JsonNode side : List.of(left, right)) {
             if (side.isArray()) {
                 side.forEach(array::add);

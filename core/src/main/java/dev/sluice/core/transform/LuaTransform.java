@@ -22,6 +22,7 @@ import org.luaj.vm2.lib.jse.JseBaseLib;
 
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,7 +101,7 @@ public final class LuaTransform
         return toJson(result.arg1(), 0);
     }
 
-    private <T> T run(java.util.function.Supplier<T> call)
+    private <T> T run(Supplier<T> call)
     {
         instructions = 0;
         try {

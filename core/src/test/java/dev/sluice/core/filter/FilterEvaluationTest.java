@@ -19,7 +19,6 @@ import java.util.UUID;
 
 import static dev.sluice.core.filter.TruthValue.FALSE;
 import static dev.sluice.core.filter.TruthValue.TRUE;
-import static dev.sluice.core.filter.TruthValue.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

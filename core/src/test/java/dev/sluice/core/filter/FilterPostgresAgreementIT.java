@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -350,7 +352,7 @@ class FilterPostgresAgreementIT
     static Stream<String> generatedFilters()
     {
         Random random = new Random(20261203);
-        return java.util.stream.IntStream.range(0, 250).mapToObj(index -> condition(random, 3));
+        return IntStream.range(0, 250).mapToObj(index -> condition(random, 3));
     }
 
     private static String condition(Random random, int depth)
@@ -542,7 +544,7 @@ class FilterPostgresAgreementIT
     }
 
     // an array as the data plane hands it to filters: a list of elements, nested for more dimensions
-    private static List<Object> array(java.sql.Array array)
+    private static List<Object> array(Array array)
             throws SQLException
     {
         return array == null ? null : list((Object[]) array.getArray());

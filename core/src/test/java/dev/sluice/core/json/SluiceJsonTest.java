@@ -15,6 +15,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -113,10 +115,10 @@ class SluiceJsonTest
         assertThatThrownBy(() -> mapper.readTree("{\"a\": 1} {\"b\": 2}")).isInstanceOf(JsonProcessingException.class);
     }
 
-    private static void onLargeStack(java.util.concurrent.Callable<Void> check)
+    private static void onLargeStack(Callable<Void> check)
             throws Exception
     {
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(null, () -> {
             try {
                 check.call();

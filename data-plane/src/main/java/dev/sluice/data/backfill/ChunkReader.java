@@ -6,19 +6,24 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.SqlFragment;
+import dev.sluice.data.extract.pgoutput.PgTypeCatalog;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.source.SourceAdmin;
 import dev.sluice.store.consumer.StartPosition;
+import dev.sluice.stream.MessageJson;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
  * Reads a table in keyset-paginated chunks, in primary-key order, with every value converted exactly as
@@ -56,7 +61,7 @@ public final class ChunkReader
         sql.append(" from ").append(SourceAdmin.quote(schema)).append('.').append(SourceAdmin.quote(table)).append(" t where true");
         List<Object> parameters = new ArrayList<>();
         if (cursor.isPresent()) {
-            ArrayNode last = (ArrayNode) dev.sluice.stream.MessageJson.read(cursor.get());
+            ArrayNode last = (ArrayNode) MessageJson.read(cursor.get());
             sql.append(" and (");
             for (int i = 0; i < primaryKey.size(); i++) {
                 sql.append(i == 0 ? "" : ", ").append("t.").append(SourceAdmin.quote(primaryKey.get(i)));
@@ -93,7 +98,7 @@ public final class ChunkReader
             for (Object parameter : parameters) {
                 if (parameter instanceof String text) {
                     // untyped, as a literal would be: Postgres resolves it against the column it meets
-                    statement.setObject(index++, text, java.sql.Types.OTHER);
+                    statement.setObject(index++, text, Types.OTHER);
                 }
                 else {
                     statement.setObject(index++, parameter);
@@ -124,10 +129,10 @@ public final class ChunkReader
     /** Values converted with the source's own types (domains as their base type), as the stream converts them. */
     private static ValueConverter values(Connection connection)
     {
-        return CONVERTERS.computeIfAbsent(connection, each -> new ValueConverter(new dev.sluice.data.extract.pgoutput.PgTypeCatalog(each)));
+        return CONVERTERS.computeIfAbsent(connection, each -> new ValueConverter(new PgTypeCatalog(each)));
     }
 
-    private static final Map<Connection, ValueConverter> CONVERTERS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private static final Map<Connection, ValueConverter> CONVERTERS = Collections.synchronizedMap(new WeakHashMap<>());
 
     public static long estimate(Connection connection, String schema, String table)
             throws SQLException

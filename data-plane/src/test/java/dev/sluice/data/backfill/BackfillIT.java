@@ -1,5 +1,8 @@
 package dev.sluice.data.backfill;
 
+import dev.sluice.core.filter.Filter;
+import dev.sluice.core.filter.FilterException;
+import dev.sluice.data.DataPlane;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
 import dev.sluice.data.extract.CrashPoints;
@@ -17,9 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static dev.sluice.data.ExtractionHarness.table;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -144,7 +149,7 @@ class BackfillIT
         harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(fromRow).startsWith("completed"));
         assertThat(harness.messages(consumer)).extracting(message -> message.record().path("id").asInt())
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(41, 50).boxed().toList());
+                .containsExactlyElementsOf(IntStream.rangeClosed(41, 50).boxed().toList());
 
         String replay = harness.createBackfill(consumer, BEGINNING, Optional.of("kind = 'odd' AND at <= 9"));
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.backfillState(replay).startsWith("completed"));
@@ -183,8 +188,8 @@ class BackfillIT
         harness.sourceSql("insert into victims values (1, 'a''b'), (2, '--x')");
         String consumer = harness.createConsumer(source, "victims", table("victims"), ACTIONS, Optional.empty());
         for (String hostile : List.of("1=1; DROP TABLE victims", "name = 'x' -- comment", "pg_sleep(10) IS NULL", "name = (select current_user)")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.sluice.core.filter.Filter.parse(hostile)).as(hostile)
-                    .isInstanceOf(dev.sluice.core.filter.FilterException.class);
+            assertThatThrownBy(() -> Filter.parse(hostile)).as(hostile)
+                    .isInstanceOf(FilterException.class);
         }
         String quoted = harness.createBackfill(consumer, BEGINNING, Optional.of("name = 'a''b' OR name = '--x'"));
         harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
@@ -200,14 +205,14 @@ class BackfillIT
         harness.sourceSql("insert into big select g, repeat('x', 50) from generate_series(1, 20000) g");
         String consumer = harness.createConsumer(source, "big", table("big"), ACTIONS, Optional.empty());
         String backfill = harness.createBackfill(consumer, BEGINNING, Optional.empty());
-        var first = harness.startWorker(Duration.ofSeconds(3), () -> CrashPoints.NONE);
+        DataPlane first = harness.startWorker(Duration.ofSeconds(3), () -> CrashPoints.NONE);
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.messages(consumer).size() >= 3000);
         harness.halt(first);
         assertThat(harness.backfillState(backfill)).startsWith("running");
         harness.startWorker(Duration.ofSeconds(3), () -> CrashPoints.NONE);
         await().atMost(Duration.ofSeconds(120)).until(() -> harness.backfillState(backfill).startsWith("completed"));
         List<Integer> ids = harness.messages(consumer).stream().map(message -> message.record().path("id").asInt()).toList();
-        assertThat(ids).as("every row once, in key order").containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 20000).boxed().toList());
+        assertThat(ids).as("every row once, in key order").containsExactlyElementsOf(IntStream.rangeClosed(1, 20000).boxed().toList());
     }
 
     private Map<String, String> finalTable()

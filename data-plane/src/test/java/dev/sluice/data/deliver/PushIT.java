@@ -3,18 +3,15 @@ package dev.sluice.data.deliver;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.data.DataPlane;
 import dev.sluice.data.ExtractionHarness;
-import dev.sluice.data.extract.CrashPoints;
-import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.data.deliver.WebhookTarget.Answer;
 import dev.sluice.data.deliver.WebhookTarget.Request;
+import dev.sluice.data.extract.CrashPoints;
+import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.data.lease.WorkHealth;
 import dev.sluice.stream.MessageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -261,7 +261,7 @@ class PushIT
             JsonNode data = request.json().path("data");
             assertThat(data.isArray()).isTrue();
             assertThat(data.size()).isBetween(1, 50);
-            return java.util.stream.StreamSupport.stream(data.spliterator(), false);
+            return StreamSupport.stream(data.spliterator(), false);
         }).toList();
         assertThat(delivered).extracting(message -> message.path("record").path("id").asInt()).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 200).boxed().toList());
     }

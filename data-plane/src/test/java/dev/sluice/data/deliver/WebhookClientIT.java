@@ -1,5 +1,6 @@
 package dev.sluice.data.deliver;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.data.deliver.WebhookTarget.Answer;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class WebhookClientIT
             throws IOException
     {
         try (WebhookTarget target = new WebhookTarget()) {
-            com.sun.net.httpserver.HttpServer redirector = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer redirector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             redirector.createContext("/", exchange -> {
                 exchange.getResponseHeaders().add("Location", target.url() + "/moved");
                 exchange.sendResponseHeaders(307, -1);

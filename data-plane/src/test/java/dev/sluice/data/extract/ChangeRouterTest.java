@@ -9,6 +9,7 @@ import dev.sluice.store.consumer.Consumer.FilterTransitions;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 import dev.sluice.stream.NewMessage;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -32,7 +33,7 @@ class ChangeRouterTest
         List<NewMessage> messages = router.route(List.of(change), List.of(consumer("status = 'paid'", FilterTransitions.NONE)));
 
         assertThat(messages).extracting(NewMessage::action, NewMessage::groupKey, NewMessage::recordJson)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("delete", "[105]", "{\"id\":105,\"status\":\"paid\"}"));
+                .containsExactly(Tuple.tuple("delete", "[105]", "{\"id\":105,\"status\":\"paid\"}"));
     }
 
     @Test
@@ -64,9 +65,9 @@ class ChangeRouterTest
         assertThat(router.route(List.of(leaving, entering, staying), List.of(follower)))
                 .extracting(NewMessage::action, NewMessage::recordJson)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("delete", "{\"id\":7,\"status\":\"paid\"}"),
-                        org.assertj.core.groups.Tuple.tuple("insert", "{\"id\":8,\"status\":\"paid\"}"),
-                        org.assertj.core.groups.Tuple.tuple("update", "{\"id\":9,\"status\":\"paid\"}"));
+                        Tuple.tuple("delete", "{\"id\":7,\"status\":\"paid\"}"),
+                        Tuple.tuple("insert", "{\"id\":8,\"status\":\"paid\"}"),
+                        Tuple.tuple("update", "{\"id\":9,\"status\":\"paid\"}"));
         assertThat(router.route(List.of(leaving, entering, staying), List.of(plain)))
                 .extracting(NewMessage::action)
                 .containsExactly("update", "update");
@@ -91,7 +92,7 @@ class ChangeRouterTest
 
         assertThat(router.route(List.of(change), List.of(consumer("note LIKE '%x%'", FilterTransitions.NONE))))
                 .extracting(NewMessage::action, NewMessage::unchangedColumnsJson)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("update", Optional.of("[\"note\"]")));
+                .containsExactly(Tuple.tuple("update", Optional.of("[\"note\"]")));
     }
 
     @Test

@@ -5,7 +5,9 @@ import dev.sluice.data.DataPlane;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
 import dev.sluice.data.testing.PostgresVersions;
+import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -108,16 +110,16 @@ class ExtractionCompatibilityIT
         harness.sourceSql("create table stock (warehouse text, sku int, qty int, primary key (warehouse, sku))");
         harness.sourceSql("insert into stock select 'w' || (g % 3), g, g from generate_series(1, 2500) g");
         String consumer = harness.createConsumer(source, "stock", table("stock"), ALL_ACTIONS, Optional.empty());
-        String backfill = harness.createBackfill(consumer, new dev.sluice.store.consumer.StartPosition(dev.sluice.store.consumer.StartPosition.At.BEGINNING, null, null),
+        String backfill = harness.createBackfill(consumer, new StartPosition(StartPosition.At.BEGINNING, null, null),
                 Optional.empty());
         harness.sourceSql("update stock set qty = -1 where sku = 2500");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> harness.backfillState(backfill).startsWith("completed"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> harness.backfillState(backfill).startsWith("completed"));
         harness.sourceSql("update stock set qty = -2 where sku = 1");
         // 2,502 messages, or 2,501 when the first update fell inside the chunk's window (its row's read is then left out)
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> harness.messages(consumer).stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> harness.messages(consumer).stream()
                 .anyMatch(message -> message.action().equals("update") && message.group().equals("[\"w1\",1]")));
         List<StreamedMessage> messages = harness.messages(consumer);
-        java.util.Map<String, StreamedMessage> last = new java.util.HashMap<>();
+        Map<String, StreamedMessage> last = new HashMap<>();
         messages.forEach(message -> last.put(message.group(), message));
         assertThat(last).hasSize(2500);
         assertThat(last.get("[\"w1\",1]").record().path("qty").asInt()).isEqualTo(-2);
@@ -152,9 +154,9 @@ class ExtractionCompatibilityIT
 
         List<StreamedMessage> messages = harness.awaitMessages(consumer, 3);
         assertThat(messages).extracting(StreamedMessage::action, StreamedMessage::group).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("insert", "[105]"),
-                org.assertj.core.groups.Tuple.tuple("delete", "[105]"),
-                org.assertj.core.groups.Tuple.tuple("insert", "[107]"));
+                Tuple.tuple("insert", "[105]"),
+                Tuple.tuple("delete", "[105]"),
+                Tuple.tuple("insert", "[107]"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static dev.sluice.data.ExtractionHarness.table;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,7 +154,7 @@ class ExtractionIT
         List<StreamedMessage> messages = harness.awaitMessages(consumer, 12000);
         assertThat(messages).hasSize(12000);
         assertThat(messages).extracting(message -> message.record().path("id").asInt())
-                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 12000).boxed().toList());
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 12000).boxed().toList());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.sluice.core.secret.SecretBox;
 import dev.sluice.server.RestartablePostgres;
 import dev.sluice.server.SluiceProcesses;
 import dev.sluice.server.SourcePostgres;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,15 +15,22 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -167,7 +175,7 @@ class FaultInjectionIT
                 await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                         .until(() -> histories.entrySet().stream().allMatch(history -> history.getValue().check(committedFor.get(history.getKey())).lost() == 0));
             }
-            catch (org.awaitility.core.ConditionTimeoutException e) {
+            catch (ConditionTimeoutException e) {
                 System.out.println("consumers did not catch up: " + e.getMessage());
             }
             live.close();
@@ -308,7 +316,7 @@ class FaultInjectionIT
         Worker first = leaseHolder();
         workers.remove(first);
         Worker second = workers.remove(random.nextInt(workers.size()));
-        Set<String> held = new java.util.HashSet<>(heldBy(first));
+        Set<String> held = new HashSet<>(heldBy(first));
         held.addAll(heldBy(second));
         Instant start = Instant.now();
         first.process().destroyForcibly();
@@ -353,7 +361,7 @@ class FaultInjectionIT
                 awaitDelivery(live, "another worker streams while the first is paused");
             }
         }
-        catch (org.awaitility.core.ConditionTimeoutException e) {
+        catch (ConditionTimeoutException e) {
             printMetadataSessions();
             throw e;
         }
@@ -362,7 +370,7 @@ class FaultInjectionIT
         }
         // a unit of another worker that moved meanwhile (a planned move for balance, due anyway) paused for that reason:
         // its consumers are not counted as left alone by the pause
-        Set<String> moved = new java.util.HashSet<>(held);
+        Set<String> moved = new HashSet<>(held);
         Map<String, String> holdersAtEnd = holders();
         holdersAtStart.forEach((unit, holder) -> {
             if (!holder.equals(holdersAtEnd.get(unit))) {
@@ -450,7 +458,7 @@ class FaultInjectionIT
     /** The measured consumers none of whose units is in {@code units}. */
     private Set<String> unaffectedBy(Set<String> units)
     {
-        Set<String> unaffected = new java.util.TreeSet<>();
+        Set<String> unaffected = new TreeSet<>();
         unitsOf.forEach((consumer, needs) -> {
             if (needs.stream().noneMatch(units::contains)) {
                 unaffected.add(consumer);
@@ -461,18 +469,18 @@ class FaultInjectionIT
 
     private List<String> metadataRows(String sql, String parameter)
     {
-        try (java.sql.Connection connection = metadata.dataSource("postgres", "postgres").getConnection();
-                java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = metadata.dataSource("postgres", "postgres").getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, parameter);
             List<String> rows = new ArrayList<>();
-            try (java.sql.ResultSet result = statement.executeQuery()) {
+            try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
                     rows.add(result.getString(1));
                 }
             }
             return rows;
         }
-        catch (java.sql.SQLException e) {
+        catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -622,15 +630,15 @@ class FaultInjectionIT
     /** What the metadata store's sessions are doing and which locks they wait for: why a lease could not be taken over. */
     private void printMetadataSessions()
     {
-        try (java.sql.Connection connection = metadata.dataSource("postgres", "postgres").getConnection();
-                java.sql.Statement statement = connection.createStatement()) {
+        try (Connection connection = metadata.dataSource("postgres", "postgres").getConnection();
+                Statement statement = connection.createStatement()) {
             for (String sql : List.of(
                     "select pid, application_name, client_port, state, wait_event_type, wait_event, now() - xact_start as in_transaction, pg_blocking_pids(pid) as blocked_by, left(query, 200) as query "
                             + "from pg_stat_activity where datname = 'postgres' and pid <> pg_backend_pid() order by xact_start nulls last",
                     "select l.pid, l.mode, l.granted, c.relname from pg_locks l left join pg_class c on c.oid = l.relation where c.relname in ('leases', 'source_state', 'group_heads', 'messages') order by l.pid",
                     "select unit, owner, epoch, expires_at, now() as now from leases")) {
                 System.out.println("---- " + sql);
-                try (java.sql.ResultSet rows = statement.executeQuery(sql)) {
+                try (ResultSet rows = statement.executeQuery(sql)) {
                     int columns = rows.getMetaData().getColumnCount();
                     while (rows.next()) {
                         StringBuilder line = new StringBuilder();
@@ -642,7 +650,7 @@ class FaultInjectionIT
                 }
             }
         }
-        catch (java.sql.SQLException e) {
+        catch (SQLException e) {
             System.out.println("cannot read the metadata store's sessions: " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.sluice.server.faults;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,9 +46,9 @@ public final class History
     private final List<Arrival> arrivals = new ArrayList<>();
 
     /** A message arrived now; its change was committed at {@code committedAt}. */
-    public synchronized void arrived(java.time.Instant committedAt)
+    public synchronized void arrived(Instant committedAt)
     {
-        arrivals.add(new Arrival(java.time.Instant.now(), committedAt));
+        arrivals.add(new Arrival(Instant.now(), committedAt));
     }
 
     public synchronized List<Arrival> arrivals()
@@ -60,7 +61,7 @@ public final class History
         return arrivals.isEmpty() ? Optional.empty() : Optional.of(arrivals.get(arrivals.size() - 1));
     }
 
-    public record Arrival(java.time.Instant at, java.time.Instant committedAt) {}
+    public record Arrival(Instant at, Instant committedAt) {}
 
     public synchronized void delivered(String key, String messageId, String action, long version)
     {

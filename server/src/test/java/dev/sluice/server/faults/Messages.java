@@ -2,6 +2,8 @@ package dev.sluice.server.faults;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Instant;
+
 /** How the fault suite reads a Sluice message: its key is table and id, its place in the key's history the row's version. */
 final class Messages
 {
@@ -15,6 +17,6 @@ final class Messages
     static void delivered(History history, JsonNode message)
     {
         history.delivered(key(message), message.path("id").asText(), message.path("action").asText(), message.path("record").path("version").asLong());
-        history.arrived(java.time.Instant.parse(message.path("metadata").path("commit_timestamp").asText()));
+        history.arrived(Instant.parse(message.path("metadata").path("commit_timestamp").asText()));
     }
 }

@@ -6,11 +6,14 @@ import dev.sluice.server.SluiceProcesses;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +40,7 @@ final class PullReader
     private final AtomicLong received = new AtomicLong();
     private final Map<String, AtomicLong> failures = new ConcurrentSkipListMap<>();
     /** When receives were answered 200, in order. */
-    private final java.util.concurrent.ConcurrentSkipListSet<java.time.Instant> answered = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final ConcurrentSkipListSet<Instant> answered = new ConcurrentSkipListSet<>();
 
     PullReader(SluiceProcesses http, String api, String consumer, String token, History history, int threads)
     {
@@ -71,9 +74,9 @@ final class PullReader
     }
 
     /** The first time the API answered a receive with 200 at or after {@code instant}. */
-    java.util.Optional<java.time.Instant> firstAnswerAfter(java.time.Instant instant)
+    Optional<Instant> firstAnswerAfter(Instant instant)
     {
-        return java.util.Optional.ofNullable(answered.ceiling(instant));
+        return Optional.ofNullable(answered.ceiling(instant));
     }
 
     private void run()
@@ -85,7 +88,7 @@ final class PullReader
                     failed(response);
                     continue;
                 }
-                answered.add(java.time.Instant.now());
+                answered.add(Instant.now());
                 JsonNode data = JSON.readTree(response.body()).path("data");
                 if (data.isEmpty()) {
                     continue;

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -114,7 +114,7 @@ class SlotLostIT
         source.execute(SourcePostgres.DATABASE, "insert into items values (" + (ROWS + 1) + ", 1, 'during the outage')");
 
         // the console shows the state and offers the reset, which is refused without the form's token
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String loginPage = browser.send(HttpRequest.newBuilder(URI.create(api + "/console/login")).build(), HttpResponse.BodyHandlers.ofString()).body();
         Matcher loginCsrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(loginPage);
         assertThat(loginCsrf.find()).isTrue();

@@ -6,6 +6,7 @@ import dev.sluice.store.consumer.TableSelection;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -56,7 +57,7 @@ public record Backfill(
 
         public String value()
         {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public interface BackfillDao
     default Backfill start(AccountId accountId, String consumerId, StartPosition start, Optional<String> filter, List<TableSelection> tables)
     {
         String id = ResourceKind.BACKFILL.newId();
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         insert(new Backfill(accountId, id, consumerId, Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), now, now, Optional.empty()));
         return findById(accountId, consumerId, id).orElseThrow();

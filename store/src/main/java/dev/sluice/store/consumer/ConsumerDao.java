@@ -5,6 +5,7 @@ import dev.sluice.core.id.AccountId;
 import dev.sluice.store.Json;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.customizer.Define;
@@ -13,6 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -84,11 +86,11 @@ public interface ConsumerDao
 
     /** When the consumer last delivered, and its last delivery error. */
     @SqlQuery("select last_delivered_at, last_delivery_error, last_delivery_error_at from consumers where account_id = :accountId and id = :id")
-    @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(DeliveryHealth.class)
+    @RegisterConstructorMapper(DeliveryHealth.class)
     Optional<DeliveryHealth> deliveryHealth(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 
     /** A consumer's delivery health, as its push worker last recorded it. */
-    record DeliveryHealth(java.time.OffsetDateTime lastDeliveredAt, String lastDeliveryError, java.time.OffsetDateTime lastDeliveryErrorAt) {}
+    record DeliveryHealth(OffsetDateTime lastDeliveredAt, String lastDeliveryError, OffsetDateTime lastDeliveryErrorAt) {}
 
     @SqlUpdate("delete from consumers where account_id = :accountId and id = :id")
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);

@@ -10,6 +10,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -131,7 +135,7 @@ class ValueConverterTest
         assertThat(json(TypeOids.TEXT_ARRAY, "{\"a b\",\"c\\\"d\",\"e\\\\f\",NULL,\"NULL\",żółć}"))
                 .isEqualTo("[\"a b\",\"c\\\"d\",\"e\\\\f\",null,\"NULL\",\"żółć\"]");
         assertThat(json(TypeOids.VARCHAR_ARRAY, "{x,\"\"}")).isEqualTo("[\"x\",\"\"]");
-        assertThat(converter.toJava(TypeOids.TEXT_ARRAY, "{a,b}")).as("filters compare arrays element by element").isEqualTo(java.util.List.of("a", "b"));
+        assertThat(converter.toJava(TypeOids.TEXT_ARRAY, "{a,b}")).as("filters compare arrays element by element").isEqualTo(List.of("a", "b"));
     }
 
     @Test
@@ -257,7 +261,7 @@ class ValueConverterTest
         int moodEnum = 16410;
         int moodArray = 16411;
         int positiveIntArray = 16401;
-        TypeCatalog catalog = oid -> java.util.Optional.ofNullable(java.util.Map.of(
+        TypeCatalog catalog = oid -> Optional.ofNullable(Map.of(
                 positiveInt, new TypeCatalog.UserType(positiveInt, TypeOids.INT4, 0),
                 moodEnum, new TypeCatalog.UserType(moodEnum, 0, 0),
                 moodArray, new TypeCatalog.UserType(moodArray, 0, moodEnum),
@@ -268,13 +272,13 @@ class ValueConverterTest
         assertThat(typed.toJava(positiveInt, "7")).isEqualTo(7L);
         assertThat(typed.toJson(moodArray, "{happy,NULL}").toString()).isEqualTo("[\"happy\",null]");
         assertThat(typed.toJson(positiveIntArray, "{1,2}").toString()).isEqualTo("[1,2]");
-        assertThat(typed.toJava(positiveIntArray, "{{1,2},{3,NULL}}")).isEqualTo(java.util.List.of(java.util.List.of(1L, 2L), java.util.Arrays.asList(3L, null)));
+        assertThat(typed.toJava(positiveIntArray, "{{1,2},{3,NULL}}")).isEqualTo(List.of(List.of(1L, 2L), Arrays.asList(3L, null)));
         assertThat(new ValueConverter().toJson(positiveInt, "7").toString()).as("without a catalog a domain is text").isEqualTo("\"7\"");
     }
 
     @Test
     void givesFiltersArraysAsListsOfTypedElements()
     {
-        assertThat(converter.toJava(TypeOids.BOOL_ARRAY, "{t,f,NULL}")).isEqualTo(java.util.Arrays.asList(true, false, null));
+        assertThat(converter.toJava(TypeOids.BOOL_ARRAY, "{t,f,NULL}")).isEqualTo(Arrays.asList(true, false, null));
     }
 }
