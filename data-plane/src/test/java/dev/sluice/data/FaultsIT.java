@@ -8,17 +8,21 @@ import dev.sluice.data.extract.ExtractorSettings;
 import dev.sluice.store.Store;
 import dev.sluice.store.lease.Lease;
 import dev.sluice.store.lease.LeaseDao;
+import dev.sluice.stream.DeliveryCounters;
+import dev.sluice.stream.MessageStore;
+import dev.sluice.stream.NewMessage;
+import dev.sluice.stream.StreamAppender;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import javax.sql.DataSource;
 
 import static dev.sluice.data.ExtractionHarness.table;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -275,7 +280,7 @@ class FaultsIT
                 insert into leases (unit, owner, epoch, expires_at) values (?, 'vm-stuck', 7, now() - interval '1 minute')
                 on conflict (unit) do update set owner = 'vm-stuck', epoch = 7, expires_at = now() - interval '1 minute'
                 """, unit));
-        try (org.jdbi.v3.core.Handle stuck = harness.store().jdbi().open()) {
+        try (Handle stuck = harness.store().jdbi().open()) {
             stuck.execute("set application_name = '" + DataPlane.applicationName("vm-stuck") + "'");
             stuck.begin();
             stuck.createQuery("select epoch from leases where unit = :unit for share").bind("unit", unit).mapTo(Long.class).one();
@@ -293,7 +298,7 @@ class FaultsIT
     void aConsumerThatFallsBehindPausesItsSourceInsteadOfFillingTheStore()
     {
         harness.startWorker(TTL, () -> CrashPoints.NONE,
-                new dev.sluice.data.extract.ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
+                new ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
         insertInTransactions(1, 40);
         // the source pauses: its extractor waits for the backlog to shrink (so it hands nothing more to store), and then its
         // writer waits for work, having stored everything handed to it before: what the stream holds now is all it gets
@@ -301,11 +306,11 @@ class FaultsIT
                 && ExtractionHarness.threadIn("sluice-writer-" + source, ArrayBlockingQueue.class.getName(), "take", true));
         assertThat(harness.messages(consumer).size()).isBetween(6, 19);
 
-        dev.sluice.stream.MessageStore messages = new dev.sluice.stream.MessageStore(harness.store(), harness.metrics());
+        MessageStore messages = new MessageStore(harness.store(), harness.metrics());
         int acked = 0;
         while (acked < 40) {
-            List<dev.sluice.stream.MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
-            messages.ack(consumer, batch.stream().map(dev.sluice.stream.MessageStore.Delivery::ackId).toList());
+            List<MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
+            messages.ack(consumer, batch.stream().map(MessageStore.Delivery::ackId).toList());
             acked += batch.size();
             int done = acked;
             await().atMost(Duration.ofSeconds(30)).until(() -> done == 40 || !harness.messages(consumer).isEmpty());
@@ -318,14 +323,14 @@ class FaultsIT
     {
         // Order within a group is sequence order: batches stored one after another through different pooled
         // connections must get growing numbers (a cached sequence would hand each connection its own range).
-        try (org.jdbi.v3.core.Handle first = harness.store().jdbi().open(); org.jdbi.v3.core.Handle second = harness.store().jdbi().open()) {
+        try (Handle first = harness.store().jdbi().open(); Handle second = harness.store().jdbi().open()) {
             first.execute("insert into source_state (source_id) values (?) on conflict do nothing", source);
             long lsn = 1;
-            for (org.jdbi.v3.core.Handle handle : List.of(first, second, first, second, first)) {
+            for (Handle handle : List.of(first, second, first, second, first)) {
                 long n = lsn;
-                handle.useTransaction(transaction -> dev.sluice.stream.StreamAppender.append(transaction, source,
-                        List.of(new dev.sluice.stream.NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
-                                Optional.empty(), Optional.empty(), n, java.time.Instant.now(), 0)), dev.sluice.stream.DeliveryCounters.of(harness.store())));
+                handle.useTransaction(transaction -> StreamAppender.append(transaction, source,
+                        List.of(new NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
+                                Optional.empty(), Optional.empty(), n, Instant.now(), 0)), DeliveryCounters.of(harness.store())));
                 lsn++;
             }
         }

@@ -20,20 +20,24 @@ import java.util.Optional;
  */
 public class DataPlaneFactory
 {
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     public static final Setting<java.time.Duration> STATEMENT_TIMEOUT = Setting.optionalPositiveDuration("dataPlane.statementTimeout", "⅔ of `leaseTtl`",
             "Postgres `statement_timeout` of a worker's metadata connections: a data transaction, which holds its lease's fence, gives up and is retried "
                     + "before the lease could expire under it. Shorter than `leaseTtl` (checked at start). Set as connection `options` (with "
                     + "`idle_in_transaction_session_timeout`); a `database.properties.options` of your own replaces them.");
 
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     public static final Setting<java.time.Duration> LOCK_TIMEOUT = Setting.optionalPositiveDuration("dataPlane.lockTimeout", "⅓ of `leaseTtl`",
             "Postgres `lock_timeout` of a worker's metadata connections; at most `statementTimeout` (checked at start).");
 
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     public static final Setting<java.time.Duration> SOURCE_FAILING_ALERT = Setting.duration("dataPlane.sourceFailingAlert", java.time.Duration.ofMinutes(2),
             "Health check `sources` fails while a source this worker streams has failed for longer.");
 
     public static final Setting<DataSize> SLOT_LAG_ALERT = Setting.of("dataPlane.slotLagAlert", DataSize.gibibytes(1), "`1GiB`", "set", size -> true,
             DataSize::toString, "Health check `slot-lag` fails while a source's slot holds more WAL than this beyond what Sluice confirmed.");
 
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     public static final Setting<java.time.Duration> PUSH_FAILING_ALERT = Setting.duration("dataPlane.pushFailingAlert", java.time.Duration.ofMinutes(15),
             "Health check `push-delivery` fails while every delivery of a push consumer has failed for longer.");
 
@@ -99,17 +103,20 @@ public class DataPlaneFactory
     }
 
     /** The statement timeout data-plane connections get: as configured, else two thirds of leaseTtl. */
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     java.time.Duration statementTimeout()
     {
         return statementTimeout != null ? statementTimeout.toJavaDuration() : leaseTtl.toJavaDuration().multipliedBy(2).dividedBy(3);
     }
 
     /** The lock timeout data-plane connections get: as configured, else a third of leaseTtl. */
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     java.time.Duration lockTimeout()
     {
         return lockTimeout != null ? lockTimeout.toJavaDuration() : leaseTtl.toJavaDuration().dividedBy(3);
     }
 
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     DataPlaneSettings settings(String workerId, java.time.Duration sourceConnectTimeout, boolean allowPrivateWebhookTargets)
     {
         return new DataPlaneSettings(workerId, leaseTtl.toJavaDuration(), tickInterval.toJavaDuration(), DataPlaneSettings.MAX_CLAIMS_PER_TICK,
@@ -121,11 +128,13 @@ public class DataPlaneFactory
     }
 
     /** A declared default as the configuration file writes it (so it prints as "15 seconds", not "15000 milliseconds"). */
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     static Duration fromJava(java.time.Duration duration)
     {
         return Duration.parse(Setting.durationText(duration));
     }
 
+    // qualified: Dropwizard's Duration is the configuration file's type here, java.time's the settings'
     static java.time.Duration toJava(Duration duration)
     {
         return duration == null ? null : duration.toJavaDuration();

@@ -1,11 +1,6 @@
 package dev.sluice.server;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.dropwizard.logging.common.AbstractAppenderFactory;
-import io.dropwizard.logging.common.AppenderFactory;
-import io.dropwizard.logging.common.DefaultLoggingFactory;
-import io.dropwizard.logging.common.LoggingFactory;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.data.Setting;
 import dev.sluice.data.deliver.PushSettings;
@@ -14,6 +9,10 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.AbstractAppenderFactory;
+import io.dropwizard.logging.common.AppenderFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.logging.common.LoggingFactory;
 import io.dropwizard.util.DataSize;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -95,6 +94,7 @@ public class SluiceConfiguration
 
     private DataSize maxRequestSize = MAX_REQUEST_SIZE.defaultValue();
 
+    // qualified: Dropwizard's Duration is the configuration file's type, java.time's the settings'
     private io.dropwizard.util.Duration sourceConnectTimeout = DataPlaneFactory.fromJava(ExtractorSettings.CONNECT_TIMEOUT.defaultValue());
 
     @Valid
@@ -281,12 +281,14 @@ public class SluiceConfiguration
     }
 
     @JsonProperty
+    // qualified: Dropwizard's Duration is the configuration file's type, java.time's the settings'
     public io.dropwizard.util.Duration getSourceConnectTimeout()
     {
         return sourceConnectTimeout;
     }
 
     @JsonProperty
+    // qualified: Dropwizard's Duration is the configuration file's type, java.time's the settings'
     public void setSourceConnectTimeout(io.dropwizard.util.Duration sourceConnectTimeout)
     {
         this.sourceConnectTimeout = sourceConnectTimeout;

@@ -1,6 +1,7 @@
 package dev.sluice.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.server.TestServer.Account;
 import dev.sluice.server.TestServer.Reply;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,7 +166,7 @@ class PullIT
         assertThat(overlaps.get()).as("no message held by two receivers at once").isZero();
         assertThat(acked.get()).isEqualTo(total);
         assertThat(seenPerKey).hasSize(keys);
-        List<String> expected = java.util.stream.IntStream.range(0, versions).mapToObj(version -> "v" + version).toList();
+        List<String> expected = IntStream.range(0, versions).mapToObj(version -> "v" + version).toList();
         seenPerKey.forEach((key, labels) -> assertThat(labels).as("key %d in order", key).containsExactlyElementsOf(expected));
     }
 
@@ -217,7 +219,7 @@ class PullIT
                   return { id = record.id, shout = string.upper(record.label), op = action, tbl = metadata.table_name }
                 end
                 """;
-        Fixture fixture = fixture("lua", ", \"transform\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(lua));
+        Fixture fixture = fixture("lua", ", \"transform\": " + TextNode.valueOf(lua));
         SOURCE.execute(SourcePostgres.DATABASE, "insert into " + fixture.table + " values (1, 'ok'), (2, 'bad'), (3, 'loop'), (4, 'fine'), (5, 'odd')");
 
         List<JsonNode> received = new ArrayList<>();

@@ -1,12 +1,12 @@
 package dev.sluice.data.extract;
 
-import dev.sluice.core.Lsn;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.FilterEvaluationException;
 import dev.sluice.core.filter.Row;
