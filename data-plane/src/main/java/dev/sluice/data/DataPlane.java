@@ -1,5 +1,7 @@
 package dev.sluice.data;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.deliver.PushDeliverer;
@@ -169,19 +171,19 @@ public final class DataPlane
                 continue;
             }
             String sourceId = unit.substring(EXTRACT_PREFIX.length());
-            Optional<Source> source = dao.sourceAcrossAccounts(sourceId);
+            Optional<Source> source = dao.sourceAcrossAccounts(new SourceId(sourceId));
             if (source.isEmpty()) {
                 continue;
             }
             String accountId = source.get().accountId().value();
-            String state = store.onDemand(SourceStateDao.class).find(sourceId).map(SourceState::state).orElse("idle");
-            metrics.source(sourceId, accountId, state);
-            current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
-            for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
-                MessageStore.Counts counts = messages.counts(consumer.id());
+            String state = store.onDemand(SourceStateDao.class).find(new SourceId(sourceId)).map(SourceState::state).orElse("idle");
+            metrics.source(new SourceId(sourceId), accountId, state);
+            current.put("source:" + sourceId, () -> metrics.forgetSource(new SourceId(sourceId), accountId));
+            for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(new SourceId(sourceId))) {
+                MessageStore.Counts counts = messages.counts(new ConsumerId(consumer.id()));
                 String kind = consumer.kind().name().toLowerCase(Locale.ROOT);
-                metrics.consumer(consumer.id(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
-                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(consumer.id(), accountId, sourceId, kind));
+                metrics.consumer(new ConsumerId(consumer.id()), accountId, new SourceId(sourceId), kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
+                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(new ConsumerId(consumer.id()), accountId, new SourceId(sourceId), kind));
             }
         }
         synchronized (reported) {

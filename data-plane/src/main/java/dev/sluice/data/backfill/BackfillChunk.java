@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.extract.Change;
 import dev.sluice.data.extract.ChangeRouter;
 import dev.sluice.data.extract.RoutedChanges;
@@ -91,12 +93,12 @@ public final class BackfillChunk
             StreamedTransactions streamed)
             throws SQLException
     {
-        Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId);
+        Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(new SourceId(sourceId));
         if (next.isEmpty()) {
             return Optional.empty();
         }
         Backfill backfill = next.get();
-        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(backfill.consumerId());
+        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(backfill.consumerId()));
         if (consumer.isEmpty()) {
             return Optional.empty();
         }
@@ -221,7 +223,7 @@ public final class BackfillChunk
         RoutedChanges routing = router.routeAll(reads, List.of(consumer));
         List<NewMessage> messages = routing.messages();
         // a row the consumer's filter could not judge goes to its dead letters, as a streamed change would
-        StreamAppender.append(handle, consumer.sourceId(), messages,
+        StreamAppender.append(handle, new SourceId(consumer.sourceId()), messages,
                 routing.failures().stream().map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList(), counters);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
         return messages;

@@ -1,6 +1,7 @@
 package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.lease.FailureTracker;
@@ -174,7 +175,7 @@ public final class PushDeliverer
     /** Receives runs for the free senders and hands them over; waits for a signal when there is nothing to send. */
     private void deliverOnce(ExecutorService senders)
     {
-        long version = signals.version(consumerId);
+        long version = signals.version(new ConsumerId(consumerId));
         if (!refreshConfiguration()) {
             await(version, IDLE_RECHECK);
             return;
@@ -187,10 +188,10 @@ public final class PushDeliverer
         Target currentTarget = target;
         Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
         Instant visibleUntil = Instant.now().plus(visibility);
-        List<MessageStore.Delivery> received = messages.receive(consumerId, free * current.batchSize(), visibility, current.maxDeliver(),
+        List<MessageStore.Delivery> received = messages.receive(new ConsumerId(consumerId), free * current.batchSize(), visibility, current.maxDeliver(),
                 current.maxAckPending(), Math.max(RUN, current.batchSize()), lease::fence);
         if (received.isEmpty()) {
-            Duration wait = messages.nextDue(consumerId)
+            Duration wait = messages.nextDue(new ConsumerId(consumerId))
                     .map(due -> Duration.between(Instant.now(), due))
                     .filter(untilDue -> untilDue.compareTo(IDLE_RECHECK) < 0)
                     .map(untilDue -> untilDue.isNegative() ? Duration.ofMillis(1) : untilDue)
@@ -226,7 +227,7 @@ public final class PushDeliverer
                 List<String> unsent = runs.subList(handed, runs.size()).stream().flatMap(List::stream).flatMap(List::stream)
                         .map(delivery -> delivery.delivery().ackId()).toList();
                 try {
-                    messages.release(consumerId, unsent, Duration.ZERO);
+                    messages.release(new ConsumerId(consumerId), unsent, Duration.ZERO);
                 }
                 catch (RuntimeException releaseFailure) {
                     // they come due again after their visibility timeout
@@ -296,7 +297,7 @@ public final class PushDeliverer
                 // back instead and comes again once this run's acks have landed
                 List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
                         .map(MessageTransforms.Transformed::delivery).toList();
-                messages.release(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
+                messages.release(new ConsumerId(consumerId), rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
                 return;
             }
             Optional<String> failure = attempt(consumer, target, run.get(i));
@@ -310,11 +311,11 @@ public final class PushDeliverer
                 failures.failed(failure.get());
                 // the run's earlier batches were answered and their acks are queued; the batches after the failed one were
                 // never sent, so their attempts do not count
-                messages.nack(consumerId, failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                messages.nack(new ConsumerId(consumerId), failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
                 if (!unsent.isEmpty()) {
-                    messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                    messages.release(new ConsumerId(consumerId), unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
                 }
-                store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, failure.get()));
+                store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(new ConsumerId(consumerId), failure.get()));
                 return;
             }
         }
@@ -367,7 +368,7 @@ public final class PushDeliverer
             return Optional.of(result.describe());
         }
         failures.succeeded();
-        DeliveryCounters.of(store).deliveredToEndpoint(consumerId);
+        DeliveryCounters.of(store).deliveredToEndpoint(new ConsumerId(consumerId));
         batch.forEach(delivery -> acks.add(delivery.ackId()));
         return Optional.empty();
     }
@@ -390,10 +391,10 @@ public final class PushDeliverer
             acks.drainTo(pending, ACK_BATCH - pending.size());
             if (!pending.isEmpty()) {
                 try {
-                    messages.ack(consumerId, pending);
+                    messages.ack(new ConsumerId(consumerId), pending);
                     pending.clear();
                     // the acked groups' next messages are due now: the receiver need not wait for new ones to arrive
-                    signals.signal(consumerId);
+                    signals.signal(new ConsumerId(consumerId));
                 }
                 catch (RuntimeException e) {
                     LOG.warn("acknowledging {} deliveries of consumer {} failed, retrying: {}", pending.size(), consumerId, e.getMessage());
@@ -411,7 +412,7 @@ public final class PushDeliverer
                 acks.drainTo(pending);
                 if (!pending.isEmpty()) {
                     try {
-                        messages.ack(consumerId, pending);
+                        messages.ack(new ConsumerId(consumerId), pending);
                     }
                     catch (RuntimeException e) {
                         LOG.warn("acknowledging {} deliveries of consumer {} failed: {}", pending.size(), consumerId, e.getMessage());
@@ -425,7 +426,7 @@ public final class PushDeliverer
     /** Reads the consumer and its endpoint on every receive (a rotated secret or a new URL applies at once); false when there is nothing to deliver to. */
     private boolean refreshConfiguration()
     {
-        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(consumerId);
+        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(consumerId));
         if (found.isEmpty() || found.get().kind() != Consumer.Kind.PUSH) {
             lease.markLost();
             return false;
@@ -482,7 +483,7 @@ public final class PushDeliverer
     private void await(long version, Duration timeout)
     {
         try {
-            signals.await(consumerId, version, timeout);
+            signals.await(new ConsumerId(consumerId), version, timeout);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

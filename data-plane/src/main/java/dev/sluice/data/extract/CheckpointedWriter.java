@@ -1,6 +1,8 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
@@ -125,17 +127,17 @@ final class CheckpointedWriter
             @Override
             public List<NewMessage> write(Handle handle)
             {
-                List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
+                List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(new SourceId(sourceId));
                 RoutedChanges routing = new ChangeRouter(primaryKeys).routeAll(copy, consumers);
                 List<NewMessage> routed = routing.messages();
                 // a row a consumer's filter could not judge goes to its dead letters, in its place in its key's order
                 List<StreamAppender.Rejected> rejected = routing.failures().stream()
                         .map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList();
-                long stored = StreamAppender.append(handle, sourceId, routed, rejected, DeliveryCounters.of(store)).total();
-                handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(failure.consumerId(), 1)));
+                long stored = StreamAppender.append(handle, new SourceId(sourceId), routed, rejected, DeliveryCounters.of(store)).total();
+                handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(new ConsumerId(failure.consumerId()), 1)));
                 if (end.isPresent()) {
                     // forward only, LSNs ordered as unsigned (SourceStateDao/advance.sql)
-                    handle.attach(SourceStateDao.class).advance(sourceId, end.get(), copy.size(), stored, lease.owner());
+                    handle.attach(SourceStateDao.class).advance(new SourceId(sourceId), end.get(), copy.size(), stored, lease.owner());
                 }
                 else {
                     // exactly once for a transaction stored in parts: a restart skips the changes of it stored already
@@ -244,7 +246,7 @@ final class CheckpointedWriter
             lease.fence(handle);
             return write.write(handle);
         });
-        metrics.changesRead(sourceId, write.changes());
+        metrics.changesRead(new SourceId(sourceId), write.changes());
         metrics.messagesStored(stored);
         write.committed();
         if (write.checkpoint().isPresent()) {

@@ -105,7 +105,7 @@ class ChangeRouterTest
 
         assertThat(routed.messages()).isEmpty();
         assertThat(routed.failures()).singleElement().satisfies(failure -> {
-            assertThat(failure.consumerId()).isEqualTo("con_1");
+            assertThat(failure.consumerId()).isEqualTo("con_00000000000000000000000001");
             assertThat(failure.message().action()).isEqualTo("insert");
             assertThat(failure.message().groupKey()).isEqualTo("[1]");
             assertThat(failure.reason()).isEqualTo("filter failed: invalid input syntax for type integer: \"abc\"");
@@ -140,7 +140,7 @@ class ChangeRouterTest
 
     private static Consumer consumer(String filter, FilterTransitions transitions)
     {
-        return new Consumer(AccountId.generate(), "con_1", "c", "src_1", Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
+        return new Consumer(AccountId.generate(), "con_00000000000000000000000001", "c", "src_00000000000000000000000001", Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
                 List.of("insert", "update", "delete"), Optional.of(filter), Optional.empty(), Optional.empty(), Optional.empty(), 1, 30, 1000, 10,
                 StartPosition.now(), 0, true, Instant.EPOCH, Instant.EPOCH, transitions);
     }
