@@ -265,7 +265,7 @@ class MessageStoreIT
         store.useHandle(handle -> consumer(handle, CON_A));
         append(CON_A, "1", "a1", "2", "b1");
         receive(CON_A, 10);
-        store.useHandle(handle -> handle.execute("delete from consumers where id = 'con_a'"));
+        store.useHandle(handle -> handle.execute("delete from consumers where id = 'con_0000000000000000000000000a'"));
         assertThat(count("select count(*) from stream_pending")).isZero();
         assertThat(count("select count(*) from stream_cursors")).isZero();
         assertThat(count("select count(*) from stream_log")).isEqualTo(2);
@@ -289,7 +289,7 @@ class MessageStoreIT
             handle.execute("""
                     insert into messages (consumer_id, group_key, action, table_schema, table_name, record, commit_lsn, commit_timestamp, change_index,
                                           deliver_count, ack_id)
-                    select 'con_a', '[' || (g % 3) || ']', 'update', 'public', 't', json_build_object('id', g % 3, 'v', g), 100 + g, now(), 0,
+                    select 'con_0000000000000000000000000a', '[' || (g % 3) || ']', 'update', 'public', 't', json_build_object('id', g % 3, 'v', g), 100 + g, now(), 0,
                            case when g = 1 then 1 else 0 end, case when g = 1 then '1-1-abc' end
                     from generate_series(1, 30) g
                     """);
@@ -300,7 +300,7 @@ class MessageStoreIT
             handle.execute("""
                     insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, commit_lsn, commit_timestamp,
                                               change_index, deliver_count, reason)
-                    values ('con_a', 0, '[9]', 'update', 'public', 't', '{"id": 9, "v": "dead"}', 50, now(), 0, 5, 'poison')
+                    values ('con_0000000000000000000000000a', 0, '[9]', 'update', 'public', 't', '{"id": 9, "v": "dead"}', 50, now(), 0, 5, 'poison')
                     """);
         });
 
