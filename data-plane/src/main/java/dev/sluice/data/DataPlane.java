@@ -170,20 +170,20 @@ public final class DataPlane
             if (!unit.startsWith(EXTRACT_PREFIX)) {
                 continue;
             }
-            String sourceId = unit.substring(EXTRACT_PREFIX.length());
-            Optional<Source> source = dao.sourceAcrossAccounts(new SourceId(sourceId));
+            SourceId sourceId = new SourceId(unit.substring(EXTRACT_PREFIX.length()));
+            Optional<Source> source = dao.sourceAcrossAccounts(sourceId);
             if (source.isEmpty()) {
                 continue;
             }
             String accountId = source.get().accountId().value();
-            String state = store.onDemand(SourceStateDao.class).find(new SourceId(sourceId)).map(SourceState::state).orElse("idle");
-            metrics.source(new SourceId(sourceId), accountId, state);
-            current.put("source:" + sourceId, () -> metrics.forgetSource(new SourceId(sourceId), accountId));
-            for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(new SourceId(sourceId))) {
+            String state = store.onDemand(SourceStateDao.class).find(sourceId).map(SourceState::state).orElse("idle");
+            metrics.source(sourceId, accountId, state);
+            current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
+            for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
                 MessageStore.Counts counts = messages.counts(new ConsumerId(consumer.id()));
                 String kind = consumer.kind().name().toLowerCase(Locale.ROOT);
-                metrics.consumer(new ConsumerId(consumer.id()), accountId, new SourceId(sourceId), kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
-                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(new ConsumerId(consumer.id()), accountId, new SourceId(sourceId), kind));
+                metrics.consumer(new ConsumerId(consumer.id()), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
+                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(new ConsumerId(consumer.id()), accountId, sourceId, kind));
             }
         }
         synchronized (reported) {
@@ -358,10 +358,10 @@ public final class DataPlane
     {
         LeasedWork work;
         if (lease.unit().startsWith(EXTRACT_PREFIX)) {
-            work = new SourceExtractor(store, secrets, lease, lease.unit().substring(EXTRACT_PREFIX.length()), settings.extractor(), crashPoints.get(), metrics);
+            work = new SourceExtractor(store, secrets, lease, new SourceId(lease.unit().substring(EXTRACT_PREFIX.length())), settings.extractor(), crashPoints.get(), metrics);
         }
         else if (lease.unit().startsWith(DELIVER_PREFIX)) {
-            work = new PushDeliverer(store, secrets, lease, lease.unit().substring(DELIVER_PREFIX.length()), settings.push(), signals, webhooks, metrics);
+            work = new PushDeliverer(store, secrets, lease, new ConsumerId(lease.unit().substring(DELIVER_PREFIX.length())), settings.push(), signals, webhooks, metrics);
         }
         else {
             LOG.warn("unknown unit {}; handing it back", lease.unit());

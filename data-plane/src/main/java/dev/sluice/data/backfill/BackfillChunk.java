@@ -89,11 +89,11 @@ public final class BackfillChunk
     }
 
     /** Reads the next chunk of the source's oldest runnable backfill and writes its high watermark, if there is one. */
-    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit,
+    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, SourceId sourceId, HeldLease lease, int limit,
             StreamedTransactions streamed)
             throws SQLException
     {
-        Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(new SourceId(sourceId));
+        Optional<Backfill> next = store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId);
         if (next.isEmpty()) {
             return Optional.empty();
         }

@@ -72,7 +72,7 @@ public final class PushDeliverer
     private final Store store;
     private final SecretBox secrets;
     private final HeldLease lease;
-    private final String consumerId;
+    private final ConsumerId consumerId;
     private final PushSettings settings;
     private final MessageSignals signals;
     private final WebhookClient client;
@@ -86,7 +86,7 @@ public final class PushDeliverer
     private Consumer consumer;
     private Target target;
 
-    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
+    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, ConsumerId consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
             StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
@@ -175,7 +175,7 @@ public final class PushDeliverer
     /** Receives runs for the free senders and hands them over; waits for a signal when there is nothing to send. */
     private void deliverOnce(ExecutorService senders)
     {
-        long version = signals.version(new ConsumerId(consumerId));
+        long version = signals.version(consumerId);
         if (!refreshConfiguration()) {
             await(version, IDLE_RECHECK);
             return;
@@ -188,10 +188,10 @@ public final class PushDeliverer
         Target currentTarget = target;
         Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
         Instant visibleUntil = Instant.now().plus(visibility);
-        List<MessageStore.Delivery> received = messages.receive(new ConsumerId(consumerId), free * current.batchSize(), visibility, current.maxDeliver(),
+        List<MessageStore.Delivery> received = messages.receive(consumerId, free * current.batchSize(), visibility, current.maxDeliver(),
                 current.maxAckPending(), Math.max(RUN, current.batchSize()), lease::fence);
         if (received.isEmpty()) {
-            Duration wait = messages.nextDue(new ConsumerId(consumerId))
+            Duration wait = messages.nextDue(consumerId)
                     .map(due -> Duration.between(Instant.now(), due))
                     .filter(untilDue -> untilDue.compareTo(IDLE_RECHECK) < 0)
                     .map(untilDue -> untilDue.isNegative() ? Duration.ofMillis(1) : untilDue)
@@ -227,7 +227,7 @@ public final class PushDeliverer
                 List<String> unsent = runs.subList(handed, runs.size()).stream().flatMap(List::stream).flatMap(List::stream)
                         .map(delivery -> delivery.delivery().ackId()).toList();
                 try {
-                    messages.release(new ConsumerId(consumerId), unsent, Duration.ZERO);
+                    messages.release(consumerId, unsent, Duration.ZERO);
                 }
                 catch (RuntimeException releaseFailure) {
                     // they come due again after their visibility timeout
@@ -297,7 +297,7 @@ public final class PushDeliverer
                 // back instead and comes again once this run's acks have landed
                 List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
                         .map(MessageTransforms.Transformed::delivery).toList();
-                messages.release(new ConsumerId(consumerId), rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
+                messages.release(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
                 return;
             }
             Optional<String> failure = attempt(consumer, target, run.get(i));
@@ -311,11 +311,11 @@ public final class PushDeliverer
                 failures.failed(failure.get());
                 // the run's earlier batches were answered and their acks are queued; the batches after the failed one were
                 // never sent, so their attempts do not count
-                messages.nack(new ConsumerId(consumerId), failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                messages.nack(consumerId, failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
                 if (!unsent.isEmpty()) {
-                    messages.release(new ConsumerId(consumerId), unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                    messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
                 }
-                store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(new ConsumerId(consumerId), failure.get()));
+                store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, failure.get()));
                 return;
             }
         }
@@ -368,7 +368,7 @@ public final class PushDeliverer
             return Optional.of(result.describe());
         }
         failures.succeeded();
-        DeliveryCounters.of(store).deliveredToEndpoint(new ConsumerId(consumerId));
+        DeliveryCounters.of(store).deliveredToEndpoint(consumerId);
         batch.forEach(delivery -> acks.add(delivery.ackId()));
         return Optional.empty();
     }
@@ -391,10 +391,10 @@ public final class PushDeliverer
             acks.drainTo(pending, ACK_BATCH - pending.size());
             if (!pending.isEmpty()) {
                 try {
-                    messages.ack(new ConsumerId(consumerId), pending);
+                    messages.ack(consumerId, pending);
                     pending.clear();
                     // the acked groups' next messages are due now: the receiver need not wait for new ones to arrive
-                    signals.signal(new ConsumerId(consumerId));
+                    signals.signal(consumerId);
                 }
                 catch (RuntimeException e) {
                     LOG.warn("acknowledging {} deliveries of consumer {} failed, retrying: {}", pending.size(), consumerId, e.getMessage());
@@ -412,7 +412,7 @@ public final class PushDeliverer
                 acks.drainTo(pending);
                 if (!pending.isEmpty()) {
                     try {
-                        messages.ack(new ConsumerId(consumerId), pending);
+                        messages.ack(consumerId, pending);
                     }
                     catch (RuntimeException e) {
                         LOG.warn("acknowledging {} deliveries of consumer {} failed: {}", pending.size(), consumerId, e.getMessage());
@@ -426,14 +426,14 @@ public final class PushDeliverer
     /** Reads the consumer and its endpoint on every receive (a rotated secret or a new URL applies at once); false when there is nothing to deliver to. */
     private boolean refreshConfiguration()
     {
-        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(consumerId));
+        Optional<Consumer> found = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(consumerId);
         if (found.isEmpty() || found.get().kind() != Consumer.Kind.PUSH) {
             lease.markLost();
             return false;
         }
         consumer = found.get();
         MDC.put("account", consumer.accountId().value());
-        MDC.put("consumer", consumerId);
+        MDC.put("consumer", consumerId.value());
         target = consumer.endpointId()
                 .flatMap(endpointId -> store.onDemand(DataPlaneDao.class).endpointAcrossAccounts(endpointId))
                 .map(endpoint -> target(consumer, endpoint))
@@ -483,7 +483,7 @@ public final class PushDeliverer
     private void await(long version, Duration timeout)
     {
         try {
-            signals.await(new ConsumerId(consumerId), version, timeout);
+            signals.await(consumerId, version, timeout);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -174,7 +174,7 @@ public final class ChangeRouter
             return;
         }
         if (oldVerdict.judgement() == Judgement.FAILED && consumer.filterTransitions() == FilterTransitions.DELETE_INSERT) {
-            failures.add(new FilterFailure(consumer.id(), message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1),
+            failures.add(new FilterFailure(consumerIds.computeIfAbsent(consumer.id(), ConsumerId::new), message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1),
                     "filter failed on the old row: " + oldVerdict.reason()));
             return;
         }
@@ -190,7 +190,7 @@ public final class ChangeRouter
                     out.add(message);
                 }
             }
-            case FAILED -> failures.add(new FilterFailure(consumer.id(), message, "filter failed: " + verdict.reason()));
+            case FAILED -> failures.add(new FilterFailure(message.consumerId(), message, "filter failed: " + verdict.reason()));
             case DOES_NOT_MATCH -> {
                 // filtered out
             }

@@ -1,7 +1,6 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.DataPlaneDao;
@@ -77,7 +76,7 @@ final class CheckpointedWriter
 
     private final Store store;
     private final HeldLease lease;
-    private final String sourceId;
+    private final SourceId sourceId;
     private final CrashPoints crashPoints;
     private final StreamMetrics metrics;
     private final BlockingQueue<Write> queue;
@@ -88,7 +87,7 @@ final class CheckpointedWriter
     private long submitted;
     private long completed;
 
-    CheckpointedWriter(Store store, HeldLease lease, String sourceId, CrashPoints crashPoints, StreamMetrics metrics, int depth)
+    CheckpointedWriter(Store store, HeldLease lease, SourceId sourceId, CrashPoints crashPoints, StreamMetrics metrics, int depth)
     {
         this.store = requireNonNull(store, "store is null");
         this.lease = requireNonNull(lease, "lease is null");
@@ -127,17 +126,17 @@ final class CheckpointedWriter
             @Override
             public List<NewMessage> write(Handle handle)
             {
-                List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(new SourceId(sourceId));
+                List<Consumer> consumers = handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId);
                 RoutedChanges routing = new ChangeRouter(primaryKeys).routeAll(copy, consumers);
                 List<NewMessage> routed = routing.messages();
                 // a row a consumer's filter could not judge goes to its dead letters, in its place in its key's order
                 List<StreamAppender.Rejected> rejected = routing.failures().stream()
                         .map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList();
-                long stored = StreamAppender.append(handle, new SourceId(sourceId), routed, rejected, DeliveryCounters.of(store)).total();
-                handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(new ConsumerId(failure.consumerId()), 1)));
+                long stored = StreamAppender.append(handle, sourceId, routed, rejected, DeliveryCounters.of(store)).total();
+                handle.afterCommit(() -> routing.failures().forEach(failure -> metrics.deadLettered(failure.consumerId(), 1)));
                 if (end.isPresent()) {
                     // forward only, LSNs ordered as unsigned (SourceStateDao/advance.sql)
-                    handle.attach(SourceStateDao.class).advance(new SourceId(sourceId), end.get(), copy.size(), stored, lease.owner());
+                    handle.attach(SourceStateDao.class).advance(sourceId, end.get(), copy.size(), stored, lease.owner());
                 }
                 else {
                     // exactly once for a transaction stored in parts: a restart skips the changes of it stored already
@@ -246,7 +245,7 @@ final class CheckpointedWriter
             lease.fence(handle);
             return write.write(handle);
         });
-        metrics.changesRead(new SourceId(sourceId), write.changes());
+        metrics.changesRead(sourceId, write.changes());
         metrics.messagesStored(stored);
         write.committed();
         if (write.checkpoint().isPresent()) {

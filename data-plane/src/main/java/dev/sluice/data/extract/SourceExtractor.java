@@ -89,7 +89,7 @@ public final class SourceExtractor
     private final Store store;
     private final SecretBox secrets;
     private final HeldLease lease;
-    private final String sourceId;
+    private final SourceId sourceId;
     private final ExtractorSettings settings;
     private final CrashPoints crashPoints;
     private final StreamMetrics metrics;
@@ -114,7 +114,7 @@ public final class SourceExtractor
     private BackfillChunk chunk;
     private Instant lastBackfillCheck = Instant.EPOCH;
 
-    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints,
+    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, SourceId sourceId, ExtractorSettings settings, CrashPoints crashPoints,
             StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
@@ -180,7 +180,7 @@ public final class SourceExtractor
                 }
                 failures.failed(e.getMessage());
                 try {
-                    store.useHandle(handle -> handle.attach(SourceStateDao.class).slotLost(new SourceId(sourceId), e.getMessage()));
+                    store.useHandle(handle -> handle.attach(SourceStateDao.class).slotLost(sourceId, e.getMessage()));
                 }
                 catch (RuntimeException stateNotStored) {
                     LOG.debug("cannot record the lost slot of source {}: {}", sourceId, stateNotStored.getMessage());
@@ -208,14 +208,14 @@ public final class SourceExtractor
     private void stream()
             throws SQLException, InterruptedException
     {
-        Optional<Source> found = store.onDemand(DataPlaneDao.class).sourceAcrossAccounts(new SourceId(sourceId));
+        Optional<Source> found = store.onDemand(DataPlaneDao.class).sourceAcrossAccounts(sourceId);
         if (found.isEmpty()) {
             lease.markLost();
             return;
         }
         Source source = found.get();
         MDC.put("account", source.accountId().value());
-        MDC.put("source", sourceId);
+        MDC.put("source", sourceId.value());
         SourceConnection connection = new SourceConnection(source.host(), source.port(), source.database(), source.username(),
                 secrets.decrypt(source.passwordEncrypted()), source.sslMode(), source.publicationName(), source.slotName(),
                 source.managePublication(), source.manageSlot());
@@ -223,8 +223,8 @@ public final class SourceExtractor
         // the catalog reads over the admin connection, which only this (the stream) thread uses
         tuples = new TupleConverter(new ValueConverter(new PgTypeCatalog(admin.connection())));
         admin.ensurePublished(List.of());
-        store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(new SourceId(sourceId)));
-        SourceState state = store.onDemand(SourceStateDao.class).find(new SourceId(sourceId)).orElseThrow();
+        store.useHandle(handle -> handle.attach(SourceStateDao.class).ensure(sourceId));
+        SourceState state = store.onDemand(SourceStateDao.class).find(sourceId).orElseThrow();
         checkpoint = state.checkpoint();
         store.useHandle(handle -> handle.createQuery("select partial_lsn, partial_index from source_state where source_id = :sourceId")
                 .bind("sourceId", sourceId).map((rs, ctx) -> {
@@ -240,7 +240,7 @@ public final class SourceExtractor
         stream = openStream(connection, source);
         writer = new CheckpointedWriter(store, lease, sourceId, crashPoints, metrics, PIPELINE_DEPTH);
         chunk = null;
-        store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(new SourceId(sourceId), "streaming", lease.owner()));
+        store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
         failures.succeeded();
         LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
         loop(source);
@@ -321,7 +321,7 @@ public final class SourceExtractor
             }
             if (!assembler.inTransaction() && batch.isEmpty() && chunk == null && Duration.between(lastBackfillCheck, Instant.now()).compareTo(BACKFILL_POLL) >= 0) {
                 lastBackfillCheck = Instant.now();
-                if (store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(new SourceId(sourceId)).isPresent()) {
+                if (store.onDemand(BackfillDao.class).nextForSourceAcrossAccounts(sourceId).isPresent()) {
                     // a chunk starts from the backfill's stored cursor: every chunk before it must have committed
                     writer.drain();
                     chunk = BackfillChunk.start(store, admin, sourceId, lease, settings.backfillChunkRows(), streamed).orElse(null);
@@ -414,7 +414,7 @@ public final class SourceExtractor
     private boolean backlogged()
     {
         return store.withHandle(handle -> {
-            return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(new SourceId(sourceId)).stream()
+            return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
                     .anyMatch(consumer -> StreamAppender.backlogAbove(handle, new ConsumerId(consumer.id()), settings.maxBacklog()));
         });
     }
@@ -541,7 +541,7 @@ public final class SourceExtractor
             throw new SQLException("source did not answer within " + LIVENESS_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e.getSQLState(), e);
         }
         slotLag = lag.map(OptionalLong::of).orElse(OptionalLong.empty());
-        lag.ifPresent(bytes -> metrics.slotLag(new SourceId(sourceId), bytes));
+        lag.ifPresent(bytes -> metrics.slotLag(sourceId, bytes));
         if (!report) {
             return;
         }
@@ -552,7 +552,7 @@ public final class SourceExtractor
         }
         Thread status = new Thread(() -> {
             try {
-                store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(new SourceId(sourceId), lag.orElse(null)));
+                store.useHandle(handle -> handle.attach(SourceStateDao.class).setSlotLag(sourceId, lag.orElse(null)));
             }
             catch (RuntimeException e) {
                 LOG.debug("cannot store the slot lag of source {}: {}", sourceId, e.getMessage());
@@ -568,7 +568,7 @@ public final class SourceExtractor
     private void recordFailure(String message)
     {
         try {
-            store.useHandle(handle -> handle.attach(SourceStateDao.class).fail(new SourceId(sourceId), message));
+            store.useHandle(handle -> handle.attach(SourceStateDao.class).fail(sourceId, message));
         }
         catch (RuntimeException e) {
             LOG.debug("cannot record the failure of source {}: {}", sourceId, e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.Consumer.FilterTransitions;
 import dev.sluice.store.consumer.StartPosition;
@@ -105,7 +106,7 @@ class ChangeRouterTest
 
         assertThat(routed.messages()).isEmpty();
         assertThat(routed.failures()).singleElement().satisfies(failure -> {
-            assertThat(failure.consumerId()).isEqualTo("con_00000000000000000000000001");
+            assertThat(failure.consumerId()).isEqualTo(new ConsumerId("con_00000000000000000000000001"));
             assertThat(failure.message().action()).isEqualTo("insert");
             assertThat(failure.message().groupKey()).isEqualTo("[1]");
             assertThat(failure.reason()).isEqualTo("filter failed: invalid input syntax for type integer: \"abc\"");
