@@ -1,5 +1,7 @@
 package dev.sluice.data;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.core.net.WebhookTargets;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.deliver.PushDeliverer;
@@ -168,7 +170,7 @@ public final class DataPlane
             if (!unit.startsWith(EXTRACT_PREFIX)) {
                 continue;
             }
-            String sourceId = unit.substring(EXTRACT_PREFIX.length());
+            SourceId sourceId = new SourceId(unit.substring(EXTRACT_PREFIX.length()));
             Optional<Source> source = dao.sourceAcrossAccounts(sourceId);
             if (source.isEmpty()) {
                 continue;
@@ -178,10 +180,10 @@ public final class DataPlane
             metrics.source(sourceId, accountId, state);
             current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
             for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
-                MessageStore.Counts counts = messages.counts(consumer.id());
+                MessageStore.Counts counts = messages.counts(new ConsumerId(consumer.id()));
                 String kind = consumer.kind().name().toLowerCase(Locale.ROOT);
-                metrics.consumer(consumer.id(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
-                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(consumer.id(), accountId, sourceId, kind));
+                metrics.consumer(new ConsumerId(consumer.id()), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
+                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(new ConsumerId(consumer.id()), accountId, sourceId, kind));
             }
         }
         synchronized (reported) {
@@ -356,10 +358,10 @@ public final class DataPlane
     {
         LeasedWork work;
         if (lease.unit().startsWith(EXTRACT_PREFIX)) {
-            work = new SourceExtractor(store, secrets, lease, lease.unit().substring(EXTRACT_PREFIX.length()), settings.extractor(), crashPoints.get(), metrics);
+            work = new SourceExtractor(store, secrets, lease, new SourceId(lease.unit().substring(EXTRACT_PREFIX.length())), settings.extractor(), crashPoints.get(), metrics);
         }
         else if (lease.unit().startsWith(DELIVER_PREFIX)) {
-            work = new PushDeliverer(store, secrets, lease, lease.unit().substring(DELIVER_PREFIX.length()), settings.push(), signals, webhooks, metrics);
+            work = new PushDeliverer(store, secrets, lease, new ConsumerId(lease.unit().substring(DELIVER_PREFIX.length())), settings.push(), signals, webhooks, metrics);
         }
         else {
             LOG.warn("unknown unit {}; handing it back", lease.unit());

@@ -1,5 +1,6 @@
 package dev.sluice.data;
 
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
 import dev.sluice.data.extract.ExtractorSettings;
@@ -141,7 +142,7 @@ class AvailabilityIT
     private boolean renewedAfter(List<String> sources, Instant moment)
     {
         return harness.store().withHandle(handle -> handle.createQuery("select bool_and(renewed_at > :moment) from leases where unit in (<units>)")
-                .bindList("units", sources.stream().map(Lease::extractUnit).toList())
+                .bindList("units", sources.stream().map(id -> Lease.extractUnit(new SourceId(id))).toList())
                 .bind("moment", moment)
                 .mapTo(Boolean.class).one());
     }
@@ -149,7 +150,7 @@ class AvailabilityIT
     private Map<String, String> owners(List<String> sources)
     {
         LeaseDao leases = harness.store().onDemand(LeaseDao.class);
-        return sources.stream().collect(Collectors.toMap(source -> source, source -> leases.holder(Lease.extractUnit(source))
+        return sources.stream().collect(Collectors.toMap(source -> source, source -> leases.holder(Lease.extractUnit(new SourceId(source)))
                 .map(lease -> lease.owner() + "@" + lease.epoch()).orElse("nobody")));
     }
 }

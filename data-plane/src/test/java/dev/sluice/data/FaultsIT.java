@@ -1,6 +1,8 @@
 package dev.sluice.data;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.ExtractionHarness.StreamedMessage;
 import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
@@ -309,8 +311,8 @@ class FaultsIT
         MessageStore messages = new MessageStore(harness.store(), harness.metrics());
         int acked = 0;
         while (acked < 40) {
-            List<MessageStore.Delivery> batch = messages.receive(consumer, 100, Duration.ofSeconds(30), 10, 1000);
-            messages.ack(consumer, batch.stream().map(MessageStore.Delivery::ackId).toList());
+            List<MessageStore.Delivery> batch = messages.receive(new ConsumerId(consumer), 100, Duration.ofSeconds(30), 10, 1000);
+            messages.ack(new ConsumerId(consumer), batch.stream().map(MessageStore.Delivery::ackId).toList());
             acked += batch.size();
             int done = acked;
             await().atMost(Duration.ofSeconds(30)).until(() -> done == 40 || !harness.messages(consumer).isEmpty());
@@ -328,8 +330,8 @@ class FaultsIT
             long lsn = 1;
             for (Handle handle : List.of(first, second, first, second, first)) {
                 long n = lsn;
-                handle.useTransaction(transaction -> StreamAppender.append(transaction, source,
-                        List.of(new NewMessage(consumer, "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
+                handle.useTransaction(transaction -> StreamAppender.append(transaction, new SourceId(source),
+                        List.of(new NewMessage(new ConsumerId(consumer), "[1]", "update", "public", "items", "{\"id\": 1, \"n\": " + n + "}",
                                 Optional.empty(), Optional.empty(), n, Instant.now(), 0)), DeliveryCounters.of(harness.store())));
                 lsn++;
             }
@@ -361,17 +363,17 @@ class FaultsIT
     private long epoch()
     {
         return harness.store().withHandle(handle -> handle.createQuery("select epoch from leases where unit = :unit")
-                .bind("unit", Lease.extractUnit(source)).mapTo(Long.class).one());
+                .bind("unit", Lease.extractUnit(new SourceId(source))).mapTo(Long.class).one());
     }
 
     private Optional<String> holderOwner()
     {
-        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(source)).map(Lease::owner);
+        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(new SourceId(source))).map(Lease::owner);
     }
 
     private Lease holder()
     {
-        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(source)).orElseThrow(() -> new AssertionError("nobody holds the source: "
+        return harness.store().onDemand(LeaseDao.class).holder(Lease.extractUnit(new SourceId(source))).orElseThrow(() -> new AssertionError("nobody holds the source: "
                 + harness.store().withHandle(handle -> handle.createQuery("select unit || ' ' || coalesce(owner, '-') || ' ' || epoch || ' ' || coalesce((expires_at - now())::text, '-') from leases").mapTo(String.class).list())));
     }
 

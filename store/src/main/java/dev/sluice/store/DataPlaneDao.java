@@ -1,5 +1,7 @@
 package dev.sluice.store;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
 import dev.sluice.store.endpoint.HttpEndpoint;
@@ -22,23 +24,23 @@ public interface DataPlaneDao
 {
     @SqlQuery("select * from sources where id = :id")
     @RegisterRowMapper(SourceDao.SourceMapper.class)
-    Optional<Source> sourceAcrossAccounts(@Bind("id") String sourceId);
+    Optional<Source> sourceAcrossAccounts(@Bind("id") SourceId sourceId);
 
     @SqlQuery("select * from consumers where id = :id")
     @RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
-    Optional<Consumer> consumerAcrossAccounts(@Bind("id") String consumerId);
+    Optional<Consumer> consumerAcrossAccounts(@Bind("id") ConsumerId consumerId);
 
     @SqlQuery("select * from http_endpoints where id = :id")
     @RegisterRowMapper(HttpEndpointDao.HttpEndpointMapper.class)
     Optional<HttpEndpoint> endpointAcrossAccounts(@Bind("id") String endpointId);
 
     @SqlUpdate("update consumers set last_delivery_error = :error, last_delivery_error_at = now() where id = :id")
-    void recordDeliveryError(@Bind("id") String consumerId, @Bind("error") String error);
+    void recordDeliveryError(@Bind("id") ConsumerId consumerId, @Bind("error") String error);
 
     @SqlUpdate("update consumers set last_delivered_at = now() where id = :id")
-    void recordDelivered(@Bind("id") String consumerId);
+    void recordDelivered(@Bind("id") ConsumerId consumerId);
 
     @SqlQuery("select * from consumers where source_id = :sourceId order by id")
     @RegisterRowMapper(ConsumerDao.ConsumerMapper.class)
-    List<Consumer> consumersOfSourceAcrossAccounts(@Bind("sourceId") String sourceId);
+    List<Consumer> consumersOfSourceAcrossAccounts(@Bind("sourceId") SourceId sourceId);
 }

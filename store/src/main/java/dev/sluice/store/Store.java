@@ -2,6 +2,8 @@ package dev.sluice.store;
 
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import liquibase.Liquibase;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -21,6 +23,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 import static java.util.Objects.requireNonNull;
@@ -42,6 +45,10 @@ public final class Store
                 .installPlugin(new SqlObjectPlugin())
                 .installPlugin(new PostgresPlugin())
                 .registerArgument(new AccountIdArgumentFactory())
+                .registerArgument(new ConsumerIdArgumentFactory())
+                .registerArgument(new SourceIdArgumentFactory())
+                .registerColumnMapper(ConsumerId.class, (resultSet, column, context) -> nullOr(resultSet.getString(column), ConsumerId::new))
+                .registerColumnMapper(SourceId.class, (resultSet, column, context) -> nullOr(resultSet.getString(column), SourceId::new))
                 .registerArgument(new LsnArgumentFactory())
                 // an LSN is stored as its 64 bits in a bigint, which SQL orders as signed: see SourceStateDao for comparing two
                 .registerColumnMapper(Lsn.class, (resultSet, column, context) -> Lsn.valueOf(resultSet.getLong(column)));
@@ -124,6 +131,41 @@ public final class Store
 
         @Override
         protected Argument build(AccountId value, ConfigRegistry config)
+        {
+            return (position, statement, context) -> statement.setString(position, value.value());
+        }
+    }
+
+    private static <T> T nullOr(String text, Function<String, T> id)
+    {
+        return text == null ? null : id.apply(text);
+    }
+
+    private static final class ConsumerIdArgumentFactory
+            extends AbstractArgumentFactory<ConsumerId>
+    {
+        ConsumerIdArgumentFactory()
+        {
+            super(Types.VARCHAR);
+        }
+
+        @Override
+        protected Argument build(ConsumerId value, ConfigRegistry config)
+        {
+            return (position, statement, context) -> statement.setString(position, value.value());
+        }
+    }
+
+    private static final class SourceIdArgumentFactory
+            extends AbstractArgumentFactory<SourceId>
+    {
+        SourceIdArgumentFactory()
+        {
+            super(Types.VARCHAR);
+        }
+
+        @Override
+        protected Argument build(SourceId value, ConfigRegistry config)
         {
             return (position, statement, context) -> statement.setString(position, value.value());
         }

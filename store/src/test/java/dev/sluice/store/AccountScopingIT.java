@@ -1,6 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.backfill.BackfillDao;
@@ -91,13 +92,13 @@ class AccountScopingIT
     void backfillsOfAnotherAccountAreInvisible()
     {
         BackfillDao backfills = store.onDemand(BackfillDao.class);
-        Backfill backfill = backfills.start(owner, consumer.id(), StartPosition.now(), Optional.empty(), consumer.tables());
+        Backfill backfill = backfills.start(owner, new ConsumerId(consumer.id()), StartPosition.now(), Optional.empty(), consumer.tables());
 
-        assertThat(backfills.findById(other, consumer.id(), backfill.id())).isEmpty();
-        assertThat(backfills.list(other, consumer.id(), "", 100)).isEmpty();
+        assertThat(backfills.findById(other, new ConsumerId(consumer.id()), backfill.id())).isEmpty();
+        assertThat(backfills.list(other, new ConsumerId(consumer.id()), "", 100)).isEmpty();
         assertThat(backfills.transition(other, backfill.id(), new String[] {"pending"}, "cancelled")).isZero();
 
-        assertThat(backfills.findById(owner, consumer.id(), backfill.id()).orElseThrow().state()).isEqualTo(Backfill.State.PENDING);
+        assertThat(backfills.findById(owner, new ConsumerId(consumer.id()), backfill.id()).orElseThrow().state()).isEqualTo(Backfill.State.PENDING);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -31,12 +33,12 @@ public final class DeliveryCounters
     private final Store store;
     private final Thread flusher;
     private Map<Key, long[]> counts = new HashMap<>();
-    private Map<String, Instant> lastDelivered = new HashMap<>();
+    private Map<ConsumerId, Instant> lastDelivered = new HashMap<>();
     private volatile boolean closed;
     private final Object flushing = new Object();
     private boolean failing;
 
-    private record Key(String consumerId, Instant minute) {}
+    private record Key(ConsumerId consumerId, Instant minute) {}
 
     private static final Map<Store, DeliveryCounters> BY_STORE = new IdentityHashMap<>();
 
@@ -54,28 +56,28 @@ public final class DeliveryCounters
         this.flusher.start();
     }
 
-    public void stored(String consumerId, long count)
+    public void stored(ConsumerId consumerId, long count)
     {
         add(consumerId, count, 0, 0);
     }
 
-    public void delivered(String consumerId, long count)
+    public void delivered(ConsumerId consumerId, long count)
     {
         add(consumerId, 0, count, 0);
     }
 
-    public void acked(String consumerId, long count)
+    public void acked(ConsumerId consumerId, long count)
     {
         add(consumerId, 0, 0, count);
     }
 
     /** A push delivery to the consumer's endpoint succeeded now. */
-    public synchronized void deliveredToEndpoint(String consumerId)
+    public synchronized void deliveredToEndpoint(ConsumerId consumerId)
     {
         lastDelivered.put(consumerId, Instant.now());
     }
 
-    private synchronized void add(String consumerId, long stored, long delivered, long acked)
+    private synchronized void add(ConsumerId consumerId, long stored, long delivered, long acked)
     {
         if (stored == 0 && delivered == 0 && acked == 0) {
             return;
@@ -98,7 +100,7 @@ public final class DeliveryCounters
     private void flushOnce()
     {
         Map<Key, long[]> pending;
-        Map<String, Instant> delivered;
+        Map<ConsumerId, Instant> delivered;
         synchronized (this) {
             if (counts.isEmpty() && lastDelivered.isEmpty()) {
                 return;
@@ -134,17 +136,17 @@ public final class DeliveryCounters
         }
     }
 
-    private void write(Map<Key, long[]> pending, Map<String, Instant> delivered)
+    private void write(Map<Key, long[]> pending, Map<ConsumerId, Instant> delivered)
     {
         List<Key> keys = new ArrayList<>(pending.keySet());
         // sorted, so two processes flushing at once lock the same rows in the same order
-        keys.sort((a, b) -> a.consumerId().equals(b.consumerId()) ? a.minute().compareTo(b.minute()) : a.consumerId().compareTo(b.consumerId()));
-        String[] consumers = keys.stream().map(Key::consumerId).toArray(String[]::new);
+        keys.sort((a, b) -> a.consumerId().equals(b.consumerId()) ? a.minute().compareTo(b.minute()) : a.consumerId().value().compareTo(b.consumerId().value()));
+        String[] consumers = keys.stream().map(key -> key.consumerId().value()).toArray(String[]::new);
         String[] minutes = keys.stream().map(key -> key.minute().toString()).toArray(String[]::new);
         Long[] stored = keys.stream().map(key -> pending.get(key)[0]).toArray(Long[]::new);
         Long[] deliveredCounts = keys.stream().map(key -> pending.get(key)[1]).toArray(Long[]::new);
         Long[] acked = keys.stream().map(key -> pending.get(key)[2]).toArray(Long[]::new);
-        List<String> deliveredConsumers = delivered.keySet().stream().sorted().toList();
+        List<ConsumerId> deliveredConsumers = delivered.keySet().stream().sorted(Comparator.comparing(ConsumerId::value)).toList();
         store.useTransaction(handle -> {
             if (!keys.isEmpty()) {
                 // only consumers that still exist: a count for one deleted meanwhile is dropped with it
@@ -166,7 +168,7 @@ public final class DeliveryCounters
                                 from unnest(cast(:ids as text[]), cast(cast(:ats as text[]) as timestamptz[])) as d(id, at)
                                 where c.id = d.id and (c.last_delivered_at is null or c.last_delivered_at < d.at)
                                 """)
-                        .bind("ids", deliveredConsumers.toArray(String[]::new))
+                        .bind("ids", deliveredConsumers.stream().map(ConsumerId::value).toArray(String[]::new))
                         .bind("ats", deliveredConsumers.stream().map(id -> delivered.get(id).toString()).toArray(String[]::new))
                         .execute();
             }

@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public final class MessageSignals
     private static final String CHANNEL = "sluice_messages";
 
     private final DataSource dataSource;
-    private final ConcurrentHashMap<String, AtomicLong> versions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ConsumerId, AtomicLong> versions = new ConcurrentHashMap<>();
     private final Thread listener;
     private volatile boolean closed;
 
@@ -45,13 +46,13 @@ public final class MessageSignals
     }
 
     /** The consumer's current version; a receiver reads it before looking for messages and waits for it to change. */
-    public long version(String consumerId)
+    public long version(ConsumerId consumerId)
     {
         return versions.computeIfAbsent(consumerId, id -> new AtomicLong()).get();
     }
 
     /** Waits until the consumer's version moves past {@code seen} or the time is up. */
-    public void await(String consumerId, long seen, Duration timeout)
+    public void await(ConsumerId consumerId, long seen, Duration timeout)
             throws InterruptedException
     {
         AtomicLong version = versions.computeIfAbsent(consumerId, id -> new AtomicLong());
@@ -68,7 +69,7 @@ public final class MessageSignals
     }
 
     /** Wakes the consumer's waiters (also used in-process, e.g. after a nack or redrive). */
-    public void signal(String consumerId)
+    public void signal(ConsumerId consumerId)
     {
         AtomicLong version = versions.computeIfAbsent(consumerId, id -> new AtomicLong());
         synchronized (version) {
@@ -90,7 +91,7 @@ public final class MessageSignals
                     PGNotification[] notifications = postgres.getNotifications(1000);
                     if (notifications != null) {
                         for (PGNotification notification : notifications) {
-                            signal(notification.getParameter());
+                            signal(new ConsumerId(notification.getParameter()));
                         }
                     }
                 }

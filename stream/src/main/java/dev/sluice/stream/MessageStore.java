@@ -1,5 +1,6 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
 import org.jdbi.v3.core.Handle;
@@ -50,7 +51,7 @@ public final class MessageStore
     private final Store store;
     private final StreamMetrics metrics;
     private final DeliveryCounters counters;
-    private final Map<String, Long> keys = new ConcurrentHashMap<>();
+    private final Map<ConsumerId, Long> keys = new ConcurrentHashMap<>();
 
     public MessageStore(Store store, StreamMetrics metrics)
     {
@@ -88,13 +89,13 @@ public final class MessageStore
      * Delivers up to {@code max} due group heads and makes them invisible for {@code visibility}. A head already
      * delivered {@code maxDeliver} times goes to the dead letters instead, and its group moves on.
      */
-    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
+    public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
     {
         return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, handle -> {});
     }
 
     /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
-    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, Consumer<Handle> guard)
+    public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, Consumer<Handle> guard)
     {
         return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, guard);
     }
@@ -104,7 +105,7 @@ public final class MessageStore
      * (a run the caller must process in order: acknowledging each only after the one before it, and giving
      * back what is left of the run when one fails). Deliveries are ordered by sequence number.
      */
-    public List<Delivery> receive(String consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup, Consumer<Handle> guard)
+    public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup, Consumer<Handle> guard)
     {
         long key = key(consumerId);
         String nonce = HexFormat.of().formatHex(randomBytes());
@@ -152,7 +153,7 @@ public final class MessageStore
     }
 
     /** The log rows of the given messages with their deliver counts, by sequence number. */
-    private static Map<Long, StoredMessage> payloads(Handle handle, String consumerId, long key, Map<Long, Integer> deliverCounts)
+    private static Map<Long, StoredMessage> payloads(Handle handle, ConsumerId consumerId, long key, Map<Long, Integer> deliverCounts)
     {
         Map<Long, StoredMessage> messages = new TreeMap<>();
         if (deliverCounts.isEmpty()) {
@@ -174,7 +175,7 @@ public final class MessageStore
      * ack id whose delivery timed out, was nacked or was delivered again since is {@link Outcome#EXPIRED}; one that
      * names no waiting message (acked already, or never issued) is {@link Outcome#UNKNOWN}.
      */
-    public Map<String, Outcome> ack(String consumerId, List<String> ackIds)
+    public Map<String, Outcome> ack(ConsumerId consumerId, List<String> ackIds)
     {
         long key = key(consumerId);
         List<AckId> parsed = AckId.parseAll(ackIds);
@@ -204,7 +205,7 @@ public final class MessageStore
     }
 
     /** Makes in-flight deliveries visible again after {@code delay}; their deliver counts stay raised. */
-    public Map<String, Outcome> nack(String consumerId, List<String> ackIds, Duration delay)
+    public Map<String, Outcome> nack(ConsumerId consumerId, List<String> ackIds, Duration delay)
     {
         return giveBack(consumerId, ackIds, delay, false);
     }
@@ -213,12 +214,12 @@ public final class MessageStore
      * Gives back deliveries that were received but never handed to anyone (the rest of a push run after a failed
      * request): visible again after {@code delay}, their deliver counts as before the receive.
      */
-    public Map<String, Outcome> release(String consumerId, List<String> ackIds, Duration delay)
+    public Map<String, Outcome> release(ConsumerId consumerId, List<String> ackIds, Duration delay)
     {
         return giveBack(consumerId, ackIds, delay, true);
     }
 
-    private Map<String, Outcome> giveBack(String consumerId, List<String> ackIds, Duration delay, boolean undelivered)
+    private Map<String, Outcome> giveBack(ConsumerId consumerId, List<String> ackIds, Duration delay, boolean undelivered)
     {
         long key = key(consumerId);
         List<AckId> parsed = AckId.parseAll(ackIds);
@@ -240,7 +241,7 @@ public final class MessageStore
     }
 
     /** When the consumer's next nacked or timed-out message comes due, if one waits in its window. */
-    public Optional<Instant> nextDue(String consumerId)
+    public Optional<Instant> nextDue(ConsumerId consumerId)
     {
         long key = key(consumerId);
         return store.withHandle(handle -> handle.createQuery("""
@@ -249,13 +250,13 @@ public final class MessageStore
                 .bind("k", key).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant));
     }
 
-    public Page<DeadLetter> deadLetters(String consumerId, long afterSeq, int limit)
+    public Page<DeadLetter> deadLetters(ConsumerId consumerId, long afterSeq, int limit)
     {
         List<DeadLetter> rows = store.withHandle(handle -> handle.createQuery("""
                         select * from dead_letters where consumer_id = :c and seq > :after order by seq limit :limit
                         """)
                 .bind("c", consumerId).bind("after", afterSeq).bind("limit", limit + 1)
-                .map((rs, ctx) -> new DeadLetter(new StoredMessage(rs.getString("consumer_id"), rs.getLong("seq"), rs.getString("group_key"),
+                .map((rs, ctx) -> new DeadLetter(new StoredMessage(new ConsumerId(rs.getString("consumer_id")), rs.getLong("seq"), rs.getString("group_key"),
                         rs.getString("action"), rs.getString("table_schema"), rs.getString("table_name"), rs.getString("record"),
                         Optional.ofNullable(rs.getString("changes")), Optional.ofNullable(rs.getString("unchanged_columns")), rs.getLong("commit_lsn"),
                         rs.getTimestamp("commit_timestamp").toInstant(), rs.getInt("change_index"), rs.getInt("deliver_count")),
@@ -268,7 +269,7 @@ public final class MessageStore
      * Puts dead letters back into the stream under their original sequence numbers, so each is delivered before
      * the later messages of its group that are not in flight. Empty {@code seqs} means all.
      */
-    public long redrive(String consumerId, Optional<List<Long>> seqs)
+    public long redrive(ConsumerId consumerId, Optional<List<Long>> seqs)
     {
         long key = key(consumerId);
         long moved = store.inTransaction(handle -> {
@@ -309,13 +310,13 @@ public final class MessageStore
         return moved;
     }
 
-    public long discard(String consumerId, Optional<List<Long>> seqs)
+    public long discard(ConsumerId consumerId, Optional<List<Long>> seqs)
     {
         return store.withHandle(handle -> (long) handle.createUpdate("delete from dead_letters where consumer_id = :c and (:all or seq = any(:seqs))")
                 .bind("c", consumerId).bind("all", seqs.isEmpty()).bind("seqs", seqs.orElse(List.of()).toArray(Long[]::new)).execute());
     }
 
-    public Counts counts(String consumerId)
+    public Counts counts(ConsumerId consumerId)
     {
         long key = key(consumerId);
         return store.withHandle(handle -> handle.createQuery("""
@@ -333,7 +334,7 @@ public final class MessageStore
     }
 
     /** The consumer's oldest waiting messages, without delivering them (the console's peek). */
-    public List<StoredMessage> peek(String consumerId, int limit)
+    public List<StoredMessage> peek(ConsumerId consumerId, int limit)
     {
         long key = key(consumerId);
         return store.withHandle(handle -> {
@@ -351,7 +352,7 @@ public final class MessageStore
     }
 
     /** The consumer's throughput per minute over the last {@code minutes} minutes, the current one included, oldest first; quiet minutes count zero. */
-    public List<Minute> throughput(String consumerId, int minutes)
+    public List<Minute> throughput(ConsumerId consumerId, int minutes)
     {
         return store.withHandle(handle -> handle.createQuery("""
                         select m.minute, coalesce(s.stored, 0) as stored, coalesce(s.delivered, 0) as delivered, coalesce(s.acked, 0) as acked
@@ -365,7 +366,7 @@ public final class MessageStore
     }
 
     /** Moves one delivered message to the dead letters with its reason (a transform that failed on it, say). */
-    public void deadLetter(String consumerId, long seq, String reason)
+    public void deadLetter(ConsumerId consumerId, long seq, String reason)
     {
         long key = key(consumerId);
         store.useTransaction(handle -> {
@@ -375,7 +376,7 @@ public final class MessageStore
     }
 
     /** Moves messages of the window to the dead letters and lets their groups go on. */
-    private void deadLetter(Handle handle, String consumerId, long key, List<Long> seqs, String reason)
+    private void deadLetter(Handle handle, ConsumerId consumerId, long key, List<Long> seqs, String reason)
     {
         List<String> groups = handle.createQuery("""
                         with gone as (delete from stream_pending where consumer_key = :k and seq = any(:seqs) returning seq, deliver_count)
@@ -479,7 +480,7 @@ public final class MessageStore
     }
 
     /** The consumer's compact stream key; it never changes, so it is looked up once. */
-    long key(String consumerId)
+    long key(ConsumerId consumerId)
     {
         Long key = keys.get(consumerId);
         if (key != null) {

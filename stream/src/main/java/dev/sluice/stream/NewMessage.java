@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -10,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * {@code changeIndex} identify the change it came from, so storing it twice is impossible.
  */
 public record NewMessage(
-        String consumerId,
+        ConsumerId consumerId,
         String groupKey,
         String action,
         String tableSchema,

@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -7,7 +9,7 @@ import static java.util.Objects.requireNonNull;
 
 /** A message in a consumer's stream. */
 public record StoredMessage(
-        String consumerId,
+        ConsumerId consumerId,
         long seq,
         String groupKey,
         String action,

@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import org.jdbi.v3.core.Handle;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -24,13 +26,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StreamAppender
 {
-    private static final Map<String, Long> KEYS = new ConcurrentHashMap<>();
+    private static final Map<ConsumerId, Long> KEYS = new ConcurrentHashMap<>();
     private static final int COPY_CHUNK = 1 << 16;
 
     private StreamAppender() {}
 
     /** What one append stored per consumer. */
-    public record Appended(Map<String, Long> perConsumer)
+    public record Appended(Map<ConsumerId, Long> perConsumer)
     {
         public long total()
         {
@@ -52,7 +54,7 @@ public final class StreamAppender
      * Appends {@code messages} in the given order and counts them as stored once the transaction commits.
      * Messages of consumers deleted meanwhile are dropped.
      */
-    public static Appended append(Handle handle, String sourceId, List<NewMessage> messages, DeliveryCounters counters)
+    public static Appended append(Handle handle, SourceId sourceId, List<NewMessage> messages, DeliveryCounters counters)
     {
         return append(handle, sourceId, messages, List.of(), counters);
     }
@@ -61,14 +63,14 @@ public final class StreamAppender
      * Appends {@code messages} and stores {@code rejected} as dead letters, numbered together in change order (both
      * lists are in change order), so a redriven dead letter comes back before its key's later messages.
      */
-    public static Appended append(Handle handle, String sourceId, List<NewMessage> messages, List<Rejected> rejected, DeliveryCounters counters)
+    public static Appended append(Handle handle, SourceId sourceId, List<NewMessage> messages, List<Rejected> rejected, DeliveryCounters counters)
     {
         if (messages.isEmpty() && rejected.isEmpty()) {
             return new Appended(Map.of());
         }
         List<NewMessage> all = new ArrayList<>(messages);
         rejected.forEach(each -> all.add(each.message()));
-        Map<String, Long> keys = keys(handle, all);
+        Map<ConsumerId, Long> keys = keys(handle, all);
         List<NewMessage> kept = messages.stream().filter(message -> keys.containsKey(message.consumerId())).toList();
         List<Rejected> keptRejected = rejected.stream().filter(each -> keys.containsKey(each.message().consumerId())).toList();
         if (kept.isEmpty() && keptRejected.isEmpty()) {
@@ -88,7 +90,7 @@ public final class StreamAppender
     /** The first of {@code count} sequence numbers taken from the source's counter, and the log's current generation. */
     private record Numbers(long first, int generation) {}
 
-    private static Numbers allocate(Handle handle, String sourceId, int count)
+    private static Numbers allocate(Handle handle, SourceId sourceId, int count)
     {
         return handle.createQuery("""
                         update source_state set stream_seq = stream_seq + :count where source_id = :sourceId
@@ -100,9 +102,9 @@ public final class StreamAppender
     }
 
     /** Copies messages into the log under the given numbers, moves their consumers' tails, and wakes their receivers at commit. */
-    private static Appended write(Handle handle, Map<String, Long> keys, List<NewMessage> kept, List<Long> seqs, int generation, DeliveryCounters counters)
+    private static Appended write(Handle handle, Map<ConsumerId, Long> keys, List<NewMessage> kept, List<Long> seqs, int generation, DeliveryCounters counters)
     {
-        Map<String, long[]> tails = new LinkedHashMap<>();
+        Map<ConsumerId, long[]> tails = new LinkedHashMap<>();
         StringBuilder rows = new StringBuilder(kept.size() * 400);
         for (int i = 0; i < kept.size(); i++) {
             NewMessage message = kept.get(i);
@@ -114,8 +116,8 @@ public final class StreamAppender
             tail[2]++;
         }
         copy(handle, rows);
-        List<String> consumers = new ArrayList<>(tails.keySet());
-        consumers.sort(String::compareTo);
+        List<ConsumerId> consumers = new ArrayList<>(tails.keySet());
+        consumers.sort(Comparator.comparing(ConsumerId::value));
         // the tails move, and receivers long-polling in any process wake when this commits (one round trip for both)
         handle.createQuery("""
                         with moved as (
@@ -129,14 +131,14 @@ public final class StreamAppender
                 .bind("keys", consumers.stream().map(id -> tails.get(id)[0]).toArray(Long[]::new))
                 .bind("lasts", consumers.stream().map(id -> tails.get(id)[1]).toArray(Long[]::new))
                 .bind("counts", consumers.stream().map(id -> tails.get(id)[2]).toArray(Long[]::new))
-                .bind("consumers", consumers.toArray(String[]::new)).mapTo(Long.class).one();
-        Map<String, Long> perConsumer = new LinkedHashMap<>();
+                .bind("consumers", consumers.stream().map(ConsumerId::value).toArray(String[]::new)).mapTo(Long.class).one();
+        Map<ConsumerId, Long> perConsumer = new LinkedHashMap<>();
         tails.forEach((id, tail) -> perConsumer.put(id, tail[2]));
         handle.afterCommit(() -> perConsumer.forEach(counters::stored));
         return new Appended(perConsumer);
     }
 
-    private static Appended appendWithRejected(Handle handle, String sourceId, Map<String, Long> keys, List<NewMessage> kept, List<Rejected> rejected,
+    private static Appended appendWithRejected(Handle handle, SourceId sourceId, Map<ConsumerId, Long> keys, List<NewMessage> kept, List<Rejected> rejected,
             DeliveryCounters counters)
     {
         // numbered in change order: appends and dead letters interleave as their changes did
@@ -182,7 +184,7 @@ public final class StreamAppender
                                  change_index, reason)
                         on conflict (consumer_id, seq) do nothing
                         """)
-                .bind("consumers", dead.stream().map(each -> each.message().consumerId()).toArray(String[]::new))
+                .bind("consumers", dead.stream().map(each -> each.message().consumerId().value()).toArray(String[]::new))
                 .bind("seqs", deadSeqs.toArray(Long[]::new))
                 .bind("groups", dead.stream().map(each -> each.message().groupKey()).toArray(String[]::new))
                 .bind("actions", dead.stream().map(each -> each.message().action()).toArray(String[]::new))
@@ -198,7 +200,7 @@ public final class StreamAppender
                 .execute();
         // the consumer's status shows the last one
         Map<String, String> lastReason = new LinkedHashMap<>();
-        dead.forEach(each -> lastReason.put(each.message().consumerId(), each.reason()));
+        dead.forEach(each -> lastReason.put(each.message().consumerId().value(), each.reason()));
         handle.createUpdate("""
                         update consumers c set last_delivery_error = r.reason, last_delivery_error_at = now()
                         from unnest(cast(:ids as text[]), cast(:reasons as text[])) as r(id, reason) where c.id = r.id
@@ -208,7 +210,7 @@ public final class StreamAppender
     }
 
     /** Whether the consumer has more than {@code limit} messages it has not received yet. */
-    public static boolean backlogAbove(Handle handle, String consumerId, long limit)
+    public static boolean backlogAbove(Handle handle, ConsumerId consumerId, long limit)
     {
         return handle.createQuery("""
                         select coalesce((select t.appended - c.taken from stream_tails t join stream_cursors c on c.consumer_key = t.consumer_key
@@ -217,10 +219,10 @@ public final class StreamAppender
                 .bind("id", consumerId).bind("limit", limit).mapTo(Boolean.class).one();
     }
 
-    private static Map<String, Long> keys(Handle handle, List<NewMessage> messages)
+    private static Map<ConsumerId, Long> keys(Handle handle, List<NewMessage> messages)
     {
-        Map<String, Long> keys = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
+        Map<ConsumerId, Long> keys = new LinkedHashMap<>();
+        List<ConsumerId> missing = new ArrayList<>();
         messages.stream().map(NewMessage::consumerId).distinct().forEach(id -> {
             Long key = KEYS.get(id);
             if (key == null) {
@@ -232,8 +234,8 @@ public final class StreamAppender
         });
         if (!missing.isEmpty()) {
             handle.createQuery("select id, stream_key from consumers where id = any(:ids)")
-                    .bind("ids", missing.toArray(String[]::new))
-                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("stream_key")))
+                    .bind("ids", missing.stream().map(ConsumerId::value).toArray(String[]::new))
+                    .map((rs, ctx) -> Map.entry(new ConsumerId(rs.getString("id")), rs.getLong("stream_key")))
                     .forEach(entry -> {
                         KEYS.put(entry.getKey(), entry.getValue());
                         keys.put(entry.getKey(), entry.getValue());

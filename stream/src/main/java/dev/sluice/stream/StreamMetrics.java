@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -91,76 +93,76 @@ public final class StreamMetrics
         return registry;
     }
 
-    public void changesRead(String sourceId, long count)
+    public void changesRead(SourceId sourceId, long count)
     {
-        changesRead.labelValues(sourceId).inc(count);
+        changesRead.labelValues(sourceId.value()).inc(count);
     }
 
     /** Counts stored messages per consumer; call it once their transaction committed. */
     public void messagesStored(List<NewMessage> messages)
     {
         Map<String, Long> perConsumer = new HashMap<>();
-        messages.forEach(message -> perConsumer.merge(message.consumerId(), 1L, Long::sum));
+        messages.forEach(message -> perConsumer.merge(message.consumerId().value(), 1L, Long::sum));
         perConsumer.forEach((consumerId, count) -> messagesStored.labelValues(consumerId).inc(count));
     }
 
-    public void delivered(String consumerId, long count, long redeliveries)
+    public void delivered(ConsumerId consumerId, long count, long redeliveries)
     {
-        delivered.labelValues(consumerId).inc(count);
-        retried.labelValues(consumerId).inc(redeliveries);
+        delivered.labelValues(consumerId.value()).inc(count);
+        retried.labelValues(consumerId.value()).inc(redeliveries);
     }
 
     /** Messages acknowledged, with the commit time of each on the source. */
-    public void acked(String consumerId, Collection<Instant> commitTimestamps)
+    public void acked(ConsumerId consumerId, Collection<Instant> commitTimestamps)
     {
-        acked.labelValues(consumerId).inc(commitTimestamps.size());
+        acked.labelValues(consumerId.value()).inc(commitTimestamps.size());
         Instant now = Instant.now();
-        DistributionDataPoint point = latency.labelValues(consumerId);
+        DistributionDataPoint point = latency.labelValues(consumerId.value());
         for (Instant committed : commitTimestamps) {
             point.observe(Math.max(0, Duration.between(committed, now).toNanos()) / 1e9);
         }
     }
 
-    public void deadLettered(String consumerId, long count)
+    public void deadLettered(ConsumerId consumerId, long count)
     {
-        deadLettered.labelValues(consumerId).inc(count);
+        deadLettered.labelValues(consumerId.value()).inc(count);
     }
 
-    public void slotLag(String sourceId, long bytes)
+    public void slotLag(SourceId sourceId, long bytes)
     {
-        slotLag.labelValues(sourceId).set(bytes);
+        slotLag.labelValues(sourceId.value()).set(bytes);
     }
 
-    public void source(String sourceId, String accountId, String state)
+    public void source(SourceId sourceId, String accountId, String state)
     {
-        sourceInfo.labelValues(sourceId, accountId).set(1);
+        sourceInfo.labelValues(sourceId.value(), accountId).set(1);
         for (String known : SOURCE_STATES) {
-            sourceState.labelValues(sourceId, known).set(known.equals(state) ? 1 : 0);
+            sourceState.labelValues(sourceId.value(), known).set(known.equals(state) ? 1 : 0);
         }
     }
 
-    public void consumer(String consumerId, String accountId, String sourceId, String kind, long backlogCount, long inFlightCount, long deadLetterCount)
+    public void consumer(ConsumerId consumerId, String accountId, SourceId sourceId, String kind, long backlogCount, long inFlightCount, long deadLetterCount)
     {
-        consumerInfo.labelValues(consumerId, accountId, sourceId, kind).set(1);
-        backlog.labelValues(consumerId).set(backlogCount);
-        inFlight.labelValues(consumerId).set(inFlightCount);
-        deadLetters.labelValues(consumerId).set(deadLetterCount);
+        consumerInfo.labelValues(consumerId.value(), accountId, sourceId.value(), kind).set(1);
+        backlog.labelValues(consumerId.value()).set(backlogCount);
+        inFlight.labelValues(consumerId.value()).set(inFlightCount);
+        deadLetters.labelValues(consumerId.value()).set(deadLetterCount);
     }
 
     /** Drops the gauges of a source this process no longer reports on (its lease moved, it was deleted). */
-    public void forgetSource(String sourceId, String accountId)
+    public void forgetSource(SourceId sourceId, String accountId)
     {
-        slotLag.remove(sourceId);
-        sourceInfo.remove(sourceId, accountId);
-        SOURCE_STATES.forEach(state -> sourceState.remove(sourceId, state));
+        slotLag.remove(sourceId.value());
+        sourceInfo.remove(sourceId.value(), accountId);
+        SOURCE_STATES.forEach(state -> sourceState.remove(sourceId.value(), state));
     }
 
-    public void forgetConsumer(String consumerId, String accountId, String sourceId, String kind)
+    public void forgetConsumer(ConsumerId consumerId, String accountId, SourceId sourceId, String kind)
     {
-        consumerInfo.remove(consumerId, accountId, sourceId, kind);
-        backlog.remove(consumerId);
-        inFlight.remove(consumerId);
-        deadLetters.remove(consumerId);
+        consumerInfo.remove(consumerId.value(), accountId, sourceId.value(), kind);
+        backlog.remove(consumerId.value());
+        inFlight.remove(consumerId.value());
+        deadLetters.remove(consumerId.value());
     }
 
     public void leaseHeld(String workerId, String unit, boolean held)

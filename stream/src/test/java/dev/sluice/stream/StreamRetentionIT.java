@@ -1,5 +1,7 @@
 package dev.sluice.stream;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
 import org.jdbi.v3.core.Handle;
@@ -26,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamRetentionIT
 {
+    private static final SourceId SOURCE = new SourceId("src_00000000000000000000000001");
     private static final Duration VISIBILITY = Duration.ofSeconds(30);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
@@ -50,9 +53,9 @@ class StreamRetentionIT
             handle.execute("""
                     insert into sources (account_id, id, name, host, port, database_name, username, password_encrypted, ssl_mode, publication_name,
                                          slot_name, manage_publication, manage_slot)
-                    values ('acc_1', 'src_1', 'source', 'localhost', 5432, 'db', 'user', 'x', 'disable', 'pub', 'slot', true, true)
+                    values ('acc_1', 'src_00000000000000000000000001', 'source', 'localhost', 5432, 'db', 'user', 'x', 'disable', 'pub', 'slot', true, true)
                     """);
-            handle.execute("insert into source_state (source_id) values ('src_1')");
+            handle.execute("insert into source_state (source_id) values ('src_00000000000000000000000001')");
         });
     }
 
@@ -74,7 +77,7 @@ class StreamRetentionIT
     @Test
     void aGenerationEveryConsumerAcknowledgedIsDroppedWhole()
     {
-        String consumer = consumer();
+        ConsumerId consumer = consumer();
         append(consumer, "1", "2");
         int closing = currentGeneration();
 
@@ -92,8 +95,8 @@ class StreamRetentionIT
     @Test
     void aGenerationAConsumerHasNotReadIsKept()
     {
-        String done = consumer();
-        String behind = consumer();
+        ConsumerId done = consumer();
+        ConsumerId behind = consumer();
         append(done, "1");
         append(behind, "1");
         int closing = currentGeneration();
@@ -108,7 +111,7 @@ class StreamRetentionIT
     @Test
     void aGenerationWithAMessageInAConsumersWindowIsKeptUntilItIsAcknowledged()
     {
-        String consumer = consumer();
+        ConsumerId consumer = consumer();
         append(consumer, "1", "2");
         int closing = currentGeneration();
         retention.run();
@@ -128,7 +131,7 @@ class StreamRetentionIT
     void aLogTooBusyToLockIsLeftForTheNextRun()
             throws Exception
     {
-        String consumer = consumer();
+        ConsumerId consumer = consumer();
         append(consumer, "1");
         int closing = currentGeneration();
         retention.run();
@@ -153,18 +156,18 @@ class StreamRetentionIT
         assertThat(next.dropped()).containsExactly(closing);
     }
 
-    private static String consumer()
+    private static ConsumerId consumer()
     {
-        String id = "con_" + SEQUENCE.incrementAndGet();
+        ConsumerId id = ConsumerId.generate();
         store.useHandle(handle -> handle.execute("""
                 insert into consumers (account_id, id, name, source_id, kind, tables, actions, batch_size, visibility_timeout_seconds, max_ack_pending,
                                        max_deliver, start_position, status)
-                values ('acc_1', ?, ?, 'src_1', 'pull', '[]', '{insert}', 10, 30, 1000, 3, '{}', 'active')
+                values ('acc_1', ?, ?, 'src_00000000000000000000000001', 'pull', '[]', '{insert}', 10, 30, 1000, 3, '{}', 'active')
                 """, id, id));
         return id;
     }
 
-    private static void append(String consumerId, String... keys)
+    private static void append(ConsumerId consumerId, String... keys)
     {
         List<NewMessage> batch = new ArrayList<>();
         int lsn = SEQUENCE.incrementAndGet();
@@ -172,15 +175,15 @@ class StreamRetentionIT
             batch.add(new NewMessage(consumerId, "[" + keys[index] + "]", "insert", "public", "t", "{\"id\": " + keys[index] + "}", Optional.empty(),
                     Optional.empty(), lsn, Instant.now(), index));
         }
-        store.useTransaction(handle -> StreamAppender.append(handle, "src_1", batch, DeliveryCounters.of(store)));
+        store.useTransaction(handle -> StreamAppender.append(handle, SOURCE, batch, DeliveryCounters.of(store)));
     }
 
-    private static List<MessageStore.Delivery> receive(String consumerId)
+    private static List<MessageStore.Delivery> receive(ConsumerId consumerId)
     {
         return messages.receive(consumerId, 10, VISIBILITY, 3, 1000);
     }
 
-    private static void ack(String consumerId, List<MessageStore.Delivery> deliveries)
+    private static void ack(ConsumerId consumerId, List<MessageStore.Delivery> deliveries)
     {
         Map<String, MessageStore.Outcome> outcomes = messages.ack(consumerId, deliveries.stream().map(MessageStore.Delivery::ackId).toList());
         assertThat(outcomes.values()).containsOnly(MessageStore.Outcome.OK);

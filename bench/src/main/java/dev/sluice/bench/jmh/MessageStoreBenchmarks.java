@@ -1,5 +1,7 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.Store;
 import dev.sluice.stream.DeliveryCounters;
@@ -43,6 +45,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class MessageStoreBenchmarks
 {
+    private static final ConsumerId CONSUMER = new ConsumerId("con_00000000000000000000000b0b");
+    private static final SourceId SOURCE = new SourceId("src_00000000000000000000000b0b");
+
     private static final int BATCH = 500;
 
     @Param({"200", "1600"})
@@ -67,9 +72,9 @@ public class MessageStoreBenchmarks
         handle.execute("""
                 insert into consumers (account_id, id, name, source_id, kind, tables, actions, batch_size, visibility_timeout_seconds, max_ack_pending,
                                        max_deliver, start_position, status)
-                values ('acc_bench', 'con_bench', 'bench', 'src_bench', 'pull', '[]', '{insert}', 1, 30, 1000, 10, '{}', 'active')
+                values ('acc_bench', 'con_00000000000000000000000b0b', 'bench', 'src_00000000000000000000000b0b', 'pull', '[]', '{insert}', 1, 30, 1000, 10, '{}', 'active')
                 """);
-        handle.execute("insert into source_state (source_id) values ('src_bench')");
+        handle.execute("insert into source_state (source_id) values ('src_00000000000000000000000b0b')");
         store = new Store(postgres.dataSource("postgres"));
         record = "{\"id\": 1, \"string_field\": \"row\", \"json_field\": {\"padding\": \"" + "x".repeat(Math.max(0, recordBytes - 60)) + "\"}}";
     }
@@ -89,10 +94,10 @@ public class MessageStoreBenchmarks
         long commitLsn = ++lsn;
         Instant now = Instant.now();
         for (int i = 0; i < BATCH; i++) {
-            messages.add(new NewMessage("con_bench", "[" + (commitLsn * BATCH + i) + "]", "insert", "public", "bench_records", record,
+            messages.add(new NewMessage(CONSUMER, "[" + (commitLsn * BATCH + i) + "]", "insert", "public", "bench_records", record,
                     Optional.empty(), Optional.empty(), commitLsn, now, i));
         }
-        StreamAppender.Appended appended = handle.inTransaction(transaction -> StreamAppender.append(transaction, "src_bench", messages, DeliveryCounters.of(store)));
+        StreamAppender.Appended appended = handle.inTransaction(transaction -> StreamAppender.append(transaction, SOURCE, messages, DeliveryCounters.of(store)));
         return (int) appended.total();
     }
 }

@@ -9,6 +9,7 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.endpoint.HttpEndpoint;
 import dev.sluice.store.source.Source;
@@ -146,7 +147,7 @@ public final class ConsoleResource
             List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
                 MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
                 ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.id()),
-                        messages.throughput(consumer.id(), ConsumerHealth.TREND_MINUTES));
+                        messages.throughput(new ConsumerId(consumer.id()), ConsumerHealth.TREND_MINUTES));
                 return Map.<String, Object>of("id", consumer.id(), "name", consumer.name(), "kind", kind(consumer),
                         "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
                         "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));

@@ -8,6 +8,7 @@ import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.message.DeliveryService;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.core.error.SluiceException;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.Page;
 import dev.sluice.store.backfill.Backfill;
 import dev.sluice.store.consumer.Consumer;
@@ -150,7 +151,7 @@ public final class ConsumerPages
     {
         Caller.AccountToken caller = Callers.read();
         Consumer consumer = consumers.get(caller.accountId(), id);
-        List<MessageStore.Minute> minutes = messages.throughput(consumer.id(), CHART_MINUTES);
+        List<MessageStore.Minute> minutes = messages.throughput(new ConsumerId(consumer.id()), CHART_MINUTES);
         return Response.ok(Map.of(
                 "minutes", minutes.stream().map(minute -> minute.minute().getEpochSecond()).toList(),
                 "stored", minutes.stream().map(MessageStore.Minute::stored).toList(),
@@ -268,7 +269,7 @@ public final class ConsumerPages
     {
         MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
         Optional<ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.id());
-        List<MessageStore.Minute> recent = messages.throughput(consumer.id(), CHART_MINUTES);
+        List<MessageStore.Minute> recent = messages.throughput(new ConsumerId(consumer.id()), CHART_MINUTES);
         ConsumerHealth verdict = ConsumerHealth.of(consumer, counts, health, recent);
         Map<String, Object> live = new LinkedHashMap<>();
         live.put("health", verdict.level());
@@ -280,7 +281,7 @@ public final class ConsumerPages
         live.put("lastDeliveredAt", lastDelivered(health, recent));
         live.put("lastError", health.map(h -> Optional.ofNullable(h.lastDeliveryError()).orElse("")).orElse(""));
         live.put("lastErrorAt", health.map(h -> Pages.time(h.lastDeliveryErrorAt())).orElse(""));
-        List<StoredMessage> peek = messages.peek(consumer.id(), PEEK);
+        List<StoredMessage> peek = messages.peek(new ConsumerId(consumer.id()), PEEK);
         live.put("peek", peek.stream().map(ConsumerPages::message).toList());
         live.put("empty", emptyState(counts, peek));
         Page<MessageStore.DeadLetter> dead = delivery.deadLetters(caller.accountId(), consumer.id(), deadAfter, PEEK);

@@ -12,6 +12,7 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
@@ -159,7 +160,7 @@ public final class ConsumerService
     public MessageStore.Counts status(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return messages.counts(consumer.id());
+        return messages.counts(new ConsumerId(consumer.id()));
     }
 
     public Optional<ConsumerDao.DeliveryHealth> deliveryHealth(AccountId accountId, String idOrName)

@@ -7,7 +7,9 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.source.SourceAdmin;
 import dev.sluice.source.SourceConnection;
@@ -161,7 +163,7 @@ public final class SourceService
                         + "; delete them first");
             }
             // removing the lease unit in the same transaction stops the worker that streams the source
-            handle.attach(LeaseDao.class).delete(Lease.extractUnit(source.id()));
+            handle.attach(LeaseDao.class).delete(Lease.extractUnit(new SourceId(source.id())));
             sources.delete(accountId, source.id());
             return source;
         });
@@ -231,8 +233,8 @@ public final class SourceService
     public Status status(AccountId accountId, String idOrName)
     {
         Source source = get(accountId, idOrName);
-        Optional<SourceState> state = store.onDemand(SourceStateDao.class).find(source.id());
-        Optional<String> worker = store.onDemand(LeaseDao.class).holder(Lease.extractUnit(source.id())).map(Lease::owner);
+        Optional<SourceState> state = store.onDemand(SourceStateDao.class).find(new SourceId(source.id()));
+        Optional<String> worker = store.onDemand(LeaseDao.class).holder(Lease.extractUnit(new SourceId(source.id()))).map(Lease::owner);
         String current = state.map(SourceState::state).orElse("idle");
         if (worker.isEmpty() && current.equals("streaming")) {
             current = "idle";
@@ -251,7 +253,7 @@ public final class SourceService
     {
         Source source = get(accountId, idOrName);
         SourceConnection connection = connection(source);
-        String state = store.onDemand(SourceStateDao.class).find(source.id()).map(SourceState::state).orElse("idle");
+        String state = store.onDemand(SourceStateDao.class).find(new SourceId(source.id())).map(SourceState::state).orElse("idle");
         Lsn position;
         try (MDC.MDCCloseable named = MDC.putCloseable("source", source.id()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             SourceAdmin.SlotCondition slot = admin.slotCondition();
@@ -276,15 +278,15 @@ public final class SourceService
                     + "': " + e.getMessage(), e);
         }
         List<Backfill> started = store.inTransaction(handle -> {
-            handle.attach(SourceStateDao.class).ensure(source.id());
-            handle.attach(SourceStateDao.class).slotReset(source.id(), position);
+            handle.attach(SourceStateDao.class).ensure(new SourceId(source.id()));
+            handle.attach(SourceStateDao.class).slotReset(new SourceId(source.id()), position);
             BackfillDao backfills = handle.attach(BackfillDao.class);
             List<Backfill> created = new ArrayList<>();
-            for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(source.id())) {
+            for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(new SourceId(source.id()))) {
                 if (!consumer.accountId().equals(accountId)) {
                     continue;
                 }
-                created.add(backfills.start(accountId, consumer.id(), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
+                created.add(backfills.start(accountId, new ConsumerId(consumer.id()), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
                         consumer.tables()));
             }
             return created;

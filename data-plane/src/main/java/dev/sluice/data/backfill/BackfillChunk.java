@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.extract.Change;
 import dev.sluice.data.extract.ChangeRouter;
 import dev.sluice.data.extract.RoutedChanges;
@@ -87,7 +89,7 @@ public final class BackfillChunk
     }
 
     /** Reads the next chunk of the source's oldest runnable backfill and writes its high watermark, if there is one. */
-    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, String sourceId, HeldLease lease, int limit,
+    public static Optional<BackfillChunk> start(Store store, SourceAdmin admin, SourceId sourceId, HeldLease lease, int limit,
             StreamedTransactions streamed)
             throws SQLException
     {
@@ -96,7 +98,7 @@ public final class BackfillChunk
             return Optional.empty();
         }
         Backfill backfill = next.get();
-        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(backfill.consumerId());
+        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(backfill.consumerId()));
         if (consumer.isEmpty()) {
             return Optional.empty();
         }
@@ -221,7 +223,7 @@ public final class BackfillChunk
         RoutedChanges routing = router.routeAll(reads, List.of(consumer));
         List<NewMessage> messages = routing.messages();
         // a row the consumer's filter could not judge goes to its dead letters, as a streamed change would
-        StreamAppender.append(handle, consumer.sourceId(), messages,
+        StreamAppender.append(handle, new SourceId(consumer.sourceId()), messages,
                 routing.failures().stream().map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList(), counters);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
         return messages;

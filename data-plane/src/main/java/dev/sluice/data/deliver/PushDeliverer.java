@@ -1,6 +1,7 @@
 package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.lease.FailureTracker;
@@ -71,7 +72,7 @@ public final class PushDeliverer
     private final Store store;
     private final SecretBox secrets;
     private final HeldLease lease;
-    private final String consumerId;
+    private final ConsumerId consumerId;
     private final PushSettings settings;
     private final MessageSignals signals;
     private final WebhookClient client;
@@ -85,7 +86,7 @@ public final class PushDeliverer
     private Consumer consumer;
     private Target target;
 
-    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, String consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
+    public PushDeliverer(Store store, SecretBox secrets, HeldLease lease, ConsumerId consumerId, PushSettings settings, MessageSignals signals, WebhookClient client,
             StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
@@ -432,7 +433,7 @@ public final class PushDeliverer
         }
         consumer = found.get();
         MDC.put("account", consumer.accountId().value());
-        MDC.put("consumer", consumerId);
+        MDC.put("consumer", consumerId.value());
         target = consumer.endpointId()
                 .flatMap(endpointId -> store.onDemand(DataPlaneDao.class).endpointAcrossAccounts(endpointId))
                 .map(endpoint -> target(consumer, endpoint))

@@ -1,6 +1,7 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.data.lease.HeldLease;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.Store;
@@ -75,7 +76,7 @@ final class CheckpointedWriter
 
     private final Store store;
     private final HeldLease lease;
-    private final String sourceId;
+    private final SourceId sourceId;
     private final CrashPoints crashPoints;
     private final StreamMetrics metrics;
     private final BlockingQueue<Write> queue;
@@ -86,7 +87,7 @@ final class CheckpointedWriter
     private long submitted;
     private long completed;
 
-    CheckpointedWriter(Store store, HeldLease lease, String sourceId, CrashPoints crashPoints, StreamMetrics metrics, int depth)
+    CheckpointedWriter(Store store, HeldLease lease, SourceId sourceId, CrashPoints crashPoints, StreamMetrics metrics, int depth)
     {
         this.store = requireNonNull(store, "store is null");
         this.lease = requireNonNull(lease, "lease is null");

@@ -1,5 +1,6 @@
 package dev.sluice.data.extract;
 
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.stream.NewMessage;
 
 import static java.util.Objects.requireNonNull;
@@ -10,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * consumer would have received, to be stored as one of its dead letters with {@code reason}, in
  * its place in its key's order, so that the failure is visible rather than silent.
  */
-public record FilterFailure(String consumerId, NewMessage message, String reason)
+public record FilterFailure(ConsumerId consumerId, NewMessage message, String reason)
 {
     public FilterFailure
     {

@@ -1,6 +1,8 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.backfill.BackfillChunk;
@@ -87,7 +89,7 @@ public final class SourceExtractor
     private final Store store;
     private final SecretBox secrets;
     private final HeldLease lease;
-    private final String sourceId;
+    private final SourceId sourceId;
     private final ExtractorSettings settings;
     private final CrashPoints crashPoints;
     private final StreamMetrics metrics;
@@ -112,7 +114,7 @@ public final class SourceExtractor
     private BackfillChunk chunk;
     private Instant lastBackfillCheck = Instant.EPOCH;
 
-    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, String sourceId, ExtractorSettings settings, CrashPoints crashPoints,
+    public SourceExtractor(Store store, SecretBox secrets, HeldLease lease, SourceId sourceId, ExtractorSettings settings, CrashPoints crashPoints,
             StreamMetrics metrics)
     {
         this.store = requireNonNull(store, "store is null");
@@ -213,7 +215,7 @@ public final class SourceExtractor
         }
         Source source = found.get();
         MDC.put("account", source.accountId().value());
-        MDC.put("source", sourceId);
+        MDC.put("source", sourceId.value());
         SourceConnection connection = new SourceConnection(source.host(), source.port(), source.database(), source.username(),
                 secrets.decrypt(source.passwordEncrypted()), source.sslMode(), source.publicationName(), source.slotName(),
                 source.managePublication(), source.manageSlot());
@@ -413,7 +415,7 @@ public final class SourceExtractor
     {
         return store.withHandle(handle -> {
             return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
-                    .anyMatch(consumer -> StreamAppender.backlogAbove(handle, consumer.id(), settings.maxBacklog()));
+                    .anyMatch(consumer -> StreamAppender.backlogAbove(handle, new ConsumerId(consumer.id()), settings.maxBacklog()));
         });
     }
 

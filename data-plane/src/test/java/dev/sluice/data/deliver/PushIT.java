@@ -1,6 +1,7 @@
 package dev.sluice.data.deliver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.data.DataPlane;
 import dev.sluice.data.ExtractionHarness;
 import dev.sluice.data.deliver.WebhookTarget.Answer;
@@ -199,11 +200,11 @@ class PushIT
 
         await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.rangeClosed(1, 10).allMatch(id -> transformedLabels(id).contains("v1")));
         MessageStore messages = new MessageStore(harness.store(), harness.metrics());
-        await().atMost(Duration.ofSeconds(10)).until(() -> messages.counts(consumer).backlog() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages.counts(new ConsumerId(consumer)).backlog() == 0);
         for (int id = 1; id <= 10; id++) {
             assertThat(transformedLabels(id)).as("key %d", id).containsExactly("v0", "v1");
         }
-        assertThat(messages.deadLetters(consumer, 0, 10).items()).singleElement().satisfies(deadLetter -> {
+        assertThat(messages.deadLetters(new ConsumerId(consumer), 0, 10).items()).singleElement().satisfies(deadLetter -> {
             assertThat(deadLetter.message().recordJson()).contains("poison");
             assertThat(deadLetter.reason()).startsWith("the transform failed unexpectedly: java.lang.ArrayIndexOutOfBoundsException");
         });
@@ -211,7 +212,7 @@ class PushIT
         // later changes still flow, and nothing is left in flight
         harness.sourceSql("insert into orders select g, 'v2' from generate_series(11, 20) g");
         await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.rangeClosed(11, 20).allMatch(id -> transformedLabels(id).equals(List.of("v2"))));
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages.counts(consumer)).satisfies(counts -> {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages.counts(new ConsumerId(consumer))).satisfies(counts -> {
             assertThat(counts.backlog()).isZero();
             assertThat(counts.inFlight()).isZero();
             assertThat(counts.deadLetters()).isEqualTo(1);
@@ -237,8 +238,8 @@ class PushIT
         Request request = target.requests().get(0);
         assertThat(request.json().path("transformed").asInt()).isEqualTo(1);
         assertThat(request.json().path("record").path("amount").decimalValue().toPlainString()).isEqualTo(amount);
-        await().atMost(Duration.ofSeconds(10)).until(() -> new MessageStore(harness.store(), harness.metrics()).counts(consumer).backlog() == 0);
-        assertThat(new MessageStore(harness.store(), harness.metrics()).counts(consumer).deadLetters()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> new MessageStore(harness.store(), harness.metrics()).counts(new ConsumerId(consumer)).backlog() == 0);
+        assertThat(new MessageStore(harness.store(), harness.metrics()).counts(new ConsumerId(consumer)).deadLetters()).isZero();
     }
 
     // what the transform made of each message of the key that reached the target, in order

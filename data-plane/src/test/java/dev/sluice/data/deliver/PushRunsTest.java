@@ -1,5 +1,6 @@
 package dev.sluice.data.deliver;
 
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.stream.MessageStore;
 import dev.sluice.stream.MessageTransforms;
 import dev.sluice.stream.StoredMessage;
@@ -68,7 +69,7 @@ class PushRunsTest
     private static MessageTransforms.Transformed message(String group, String text)
     {
         seq++;
-        StoredMessage message = new StoredMessage("con_1", seq, group, "update", "public", "t", text, Optional.empty(), Optional.empty(), 1, Instant.EPOCH,
+        StoredMessage message = new StoredMessage(new ConsumerId("con_00000000000000000000000001"), seq, group, "update", "public", "t", text, Optional.empty(), Optional.empty(), 1, Instant.EPOCH,
                 (int) seq, 1);
         return new MessageTransforms.Transformed(new MessageStore.Delivery(message, seq + "-1-n"), Optional.empty());
     }

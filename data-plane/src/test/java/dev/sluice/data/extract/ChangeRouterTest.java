@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.Consumer.FilterTransitions;
 import dev.sluice.store.consumer.StartPosition;
@@ -105,7 +106,7 @@ class ChangeRouterTest
 
         assertThat(routed.messages()).isEmpty();
         assertThat(routed.failures()).singleElement().satisfies(failure -> {
-            assertThat(failure.consumerId()).isEqualTo("con_1");
+            assertThat(failure.consumerId()).isEqualTo(new ConsumerId("con_00000000000000000000000001"));
             assertThat(failure.message().action()).isEqualTo("insert");
             assertThat(failure.message().groupKey()).isEqualTo("[1]");
             assertThat(failure.reason()).isEqualTo("filter failed: invalid input syntax for type integer: \"abc\"");
@@ -140,7 +141,7 @@ class ChangeRouterTest
 
     private static Consumer consumer(String filter, FilterTransitions transitions)
     {
-        return new Consumer(AccountId.generate(), "con_1", "c", "src_1", Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
+        return new Consumer(AccountId.generate(), "con_00000000000000000000000001", "c", "src_00000000000000000000000001", Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
                 List.of("insert", "update", "delete"), Optional.of(filter), Optional.empty(), Optional.empty(), Optional.empty(), 1, 30, 1000, 10,
                 StartPosition.now(), 0, true, Instant.EPOCH, Instant.EPOCH, transitions);
     }

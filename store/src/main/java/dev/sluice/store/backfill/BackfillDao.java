@@ -2,7 +2,9 @@ package dev.sluice.store.backfill;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.Json;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
@@ -27,16 +29,16 @@ public interface BackfillDao
 {
     default void insert(Backfill backfill)
     {
-        insertRow(backfill.accountId(), backfill.id(), backfill.consumerId(), backfill.state().value(),
+        insertRow(backfill.accountId(), backfill.id(), new ConsumerId(backfill.consumerId()), backfill.state().value(),
                 backfill.start().map(Json::write).orElse(null), backfill.filter().orElse(null), Json.write(backfill.tables()));
     }
 
     /** Stores a new pending backfill of a consumer and returns it as stored. */
-    default Backfill start(AccountId accountId, String consumerId, StartPosition start, Optional<String> filter, List<TableSelection> tables)
+    default Backfill start(AccountId accountId, ConsumerId consumerId, StartPosition start, Optional<String> filter, List<TableSelection> tables)
     {
         String id = ResourceKind.BACKFILL.newId();
         Instant now = Instant.now();
-        insert(new Backfill(accountId, id, consumerId, Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
+        insert(new Backfill(accountId, id, consumerId.value(), Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), now, now, Optional.empty()));
         return findById(accountId, consumerId, id).orElseThrow();
     }
@@ -45,14 +47,14 @@ public interface BackfillDao
             insert into backfills (account_id, id, consumer_id, state, start_position, filter, tables)
             values (:accountId, :id, :consumerId, :state, cast(:start as jsonb), :filter, cast(:tables as jsonb))
             """)
-    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("consumerId") String consumerId,
+    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("consumerId") ConsumerId consumerId,
             @Bind("state") String state, @Bind("start") String start, @Bind("filter") String filter, @Bind("tables") String tables);
 
     @SqlQuery("select * from backfills where account_id = :accountId and consumer_id = :consumerId and id = :id")
-    Optional<Backfill> findById(@Bind("accountId") AccountId accountId, @Bind("consumerId") String consumerId, @Bind("id") String id);
+    Optional<Backfill> findById(@Bind("accountId") AccountId accountId, @Bind("consumerId") ConsumerId consumerId, @Bind("id") String id);
 
     @SqlQuery("select * from backfills where account_id = :accountId and consumer_id = :consumerId and id > :after order by id limit :limit")
-    List<Backfill> list(@Bind("accountId") AccountId accountId, @Bind("consumerId") String consumerId, @Bind("after") String after, @Bind("limit") int limit);
+    List<Backfill> list(@Bind("accountId") AccountId accountId, @Bind("consumerId") ConsumerId consumerId, @Bind("after") String after, @Bind("limit") int limit);
 
     /** Moves a backfill from one state to another; returns 0 when it was no longer in {@code from} (an array: {@code = any}). */
     @SqlUpdate("""
@@ -71,7 +73,7 @@ public interface BackfillDao
             where c.source_id = :sourceId and c.status = 'active' and b.state in ('pending', 'running')
             order by b.id limit 1
             """)
-    Optional<Backfill> nextForSourceAcrossAccounts(@Bind("sourceId") String sourceId);
+    Optional<Backfill> nextForSourceAcrossAccounts(@Bind("sourceId") SourceId sourceId);
 
     /**
      * Records a chunk's progress; fenced by the caller's transaction. Returns 0 when the backfill was paused or cancelled

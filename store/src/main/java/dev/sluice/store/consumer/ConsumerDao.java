@@ -2,6 +2,7 @@ package dev.sluice.store.consumer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.Json;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -31,7 +32,7 @@ public interface ConsumerDao
 
     default void insert(Consumer consumer)
     {
-        insertRow(consumer.accountId(), consumer.id(), consumer.name(), consumer.sourceId(), consumer.kind().name().toLowerCase(Locale.ROOT),
+        insertRow(consumer.accountId(), consumer.id(), consumer.name(), new SourceId(consumer.sourceId()), consumer.kind().name().toLowerCase(Locale.ROOT),
                 Json.write(consumer.tables()), consumer.actions().toArray(String[]::new), consumer.filter().orElse(null),
                 consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
                 consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
@@ -48,7 +49,7 @@ public interface ConsumerDao
             values (:accountId, :id, :name, :sourceId, :kind, cast(:tables as jsonb), :actions, :filter, :transform, :endpointId, :path, :batchSize,
                     :visibilityTimeoutSeconds, :maxAckPending, :maxDeliver, cast(:start as jsonb), :startLsn, :status)
             """)
-    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("sourceId") String sourceId,
+    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("sourceId") SourceId sourceId,
             @Bind("kind") String kind, @Bind("tables") String tables, @Bind("actions") String[] actions, @Bind("filter") String filter,
             @Bind("transform") String transform, @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
             @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,

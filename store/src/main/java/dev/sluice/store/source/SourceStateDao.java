@@ -1,6 +1,7 @@
 package dev.sluice.store.source;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.SourceId;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -27,10 +28,10 @@ import java.util.Optional;
 public interface SourceStateDao
 {
     @SqlUpdate("insert into source_state (source_id) values (:sourceId) on conflict do nothing")
-    void ensure(@Bind("sourceId") String sourceId);
+    void ensure(@Bind("sourceId") SourceId sourceId);
 
     @SqlQuery("select * from source_state where source_id = :sourceId")
-    Optional<SourceState> find(@Bind("sourceId") String sourceId);
+    Optional<SourceState> find(@Bind("sourceId") SourceId sourceId);
 
     /**
      * Moves the checkpoint forward (never back, in the unsigned order of LSNs), ends a transaction stored in parts and
@@ -38,20 +39,20 @@ public interface SourceStateDao
      */
     @UseClasspathSqlLocator(stripComments = false)
     @SqlUpdate
-    int advance(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
+    int advance(@Bind("sourceId") SourceId sourceId, @Bind("lsn") Lsn lsn, @Bind("changes") long changes, @Bind("messages") long messages,
             @Bind("worker") String worker);
 
     @SqlUpdate("update source_state set state = :state, worker = :worker, updated_at = now() where source_id = :sourceId")
-    int setState(@Bind("sourceId") String sourceId, @Bind("state") String state, @Bind("worker") String worker);
+    int setState(@Bind("sourceId") SourceId sourceId, @Bind("state") String state, @Bind("worker") String worker);
 
     @SqlUpdate("update source_state set slot_lag_bytes = :lag, updated_at = now() where source_id = :sourceId")
-    int setSlotLag(@Bind("sourceId") String sourceId, @Bind("lag") Long lag);
+    int setSlotLag(@Bind("sourceId") SourceId sourceId, @Bind("lag") Long lag);
 
     @SqlUpdate("""
             update source_state set state = 'failed', last_error = :error, last_error_at = now(), updated_at = now()
             where source_id = :sourceId
             """)
-    int fail(@Bind("sourceId") String sourceId, @Bind("error") String error);
+    int fail(@Bind("sourceId") SourceId sourceId, @Bind("error") String error);
 
     /** The slot cannot stream what the checkpoint needs: the source waits for a reset, keeping when it was first seen. */
     @SqlUpdate("""
@@ -59,12 +60,12 @@ public interface SourceStateDao
                    state = 'slot_lost', last_error = :error, updated_at = now()
             where source_id = :sourceId
             """)
-    int slotLost(@Bind("sourceId") String sourceId, @Bind("error") String error);
+    int slotLost(@Bind("sourceId") SourceId sourceId, @Bind("error") String error);
 
     /** A new slot streams from {@code lsn}: the checkpoint moves there (never back) and the source may stream again. */
     @UseClasspathSqlLocator(stripComments = false)
     @SqlUpdate
-    int slotReset(@Bind("sourceId") String sourceId, @Bind("lsn") Lsn lsn);
+    int slotReset(@Bind("sourceId") SourceId sourceId, @Bind("lsn") Lsn lsn);
 
     /** Maps a {@code source_state} row. */
     final class SourceStateMapper

@@ -1,7 +1,9 @@
 package dev.sluice.store.consumer;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
@@ -60,7 +62,7 @@ class ConsumerDaoIT
 
         assertThat(read).usingRecursiveComparison().ignoringFields("createdAt", "updatedAt").isEqualTo(written);
         assertThat(consumers.findByName(account, "paid-orders")).contains(read);
-        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(written.id())).contains(read);
+        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(written.id()))).contains(read);
     }
 
     @Test
@@ -95,14 +97,14 @@ class ConsumerDaoIT
         assertThat(fresh.lastDeliveredAt()).isNull();
         assertThat(fresh.lastDeliveryError()).isNull();
 
-        dataPlane.recordDeliveryError(consumer.id(), "503 Service Unavailable");
-        dataPlane.recordDelivered(consumer.id());
+        dataPlane.recordDeliveryError(new ConsumerId(consumer.id()), "503 Service Unavailable");
+        dataPlane.recordDelivered(new ConsumerId(consumer.id()));
 
         ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
         assertThat(health.lastDeliveryError()).isEqualTo("503 Service Unavailable");
         assertThat(health.lastDeliveryErrorAt()).isNotNull();
         assertThat(health.lastDeliveredAt()).isNotNull();
-        assertThat(dataPlane.consumersOfSourceAcrossAccounts(source.id())).extracting(Consumer::id).containsExactly(consumer.id());
+        assertThat(dataPlane.consumersOfSourceAcrossAccounts(new SourceId(source.id()))).extracting(Consumer::id).containsExactly(consumer.id());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.sluice.store.lease;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
@@ -175,9 +177,9 @@ class LeaseDaoIT
         leases.createExtractUnitsAcrossAccounts();
         leases.createDeliverUnitsAcrossAccounts();
 
-        assertThat(unitExists(Lease.extractUnit(source.id()))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(push.id()))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(pull.id()))).isFalse();
+        assertThat(unitExists(Lease.extractUnit(new SourceId(source.id())))).isTrue();
+        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(push.id())))).isTrue();
+        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(pull.id())))).isFalse();
 
         store.onDemand(ConsumerDao.class).delete(account, push.id());
         store.onDemand(ConsumerDao.class).delete(account, pull.id());
@@ -185,8 +187,8 @@ class LeaseDaoIT
         leases.deleteUnneededDeliverUnitsAcrossAccounts();
         leases.deleteUnneededExtractUnitsAcrossAccounts();
 
-        assertThat(unitExists(Lease.extractUnit(source.id()))).isFalse();
-        assertThat(unitExists(Lease.deliverUnit(push.id()))).isFalse();
+        assertThat(unitExists(Lease.extractUnit(new SourceId(source.id())))).isFalse();
+        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(push.id())))).isFalse();
     }
 
     @Test

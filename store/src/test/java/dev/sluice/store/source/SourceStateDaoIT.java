@@ -2,6 +2,7 @@ package dev.sluice.store.source;
 
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
 import dev.sluice.store.StoreRows;
@@ -23,7 +24,7 @@ class SourceStateDaoIT
     private static SourceStateDao states;
 
     private AccountId account;
-    private String sourceId;
+    private SourceId sourceId;
 
     @BeforeAll
     static void connect(Store store)
@@ -37,7 +38,7 @@ class SourceStateDaoIT
     {
         StoreRows rows = new StoreRows(store);
         account = rows.account();
-        sourceId = rows.source(account).id();
+        sourceId = new SourceId(rows.source(account).id());
         states.ensure(sourceId);
     }
 
@@ -50,7 +51,7 @@ class SourceStateDaoIT
         SourceState state = state();
         assertThat(state.checkpoint()).isEqualTo(Lsn.valueOf(100));
 
-        String other = new StoreRows(store).source(account).id();
+        SourceId other = new SourceId(new StoreRows(store).source(account).id());
         states.ensure(other);
         SourceState fresh = states.find(other).orElseThrow();
         assertThat(fresh.state()).isEqualTo("idle");
@@ -154,7 +155,7 @@ class SourceStateDaoIT
     @Test
     void stateGoesWithItsSource()
     {
-        assertThat(store.onDemand(SourceDao.class).delete(account, sourceId)).isEqualTo(1);
+        assertThat(store.onDemand(SourceDao.class).delete(account, sourceId.value())).isEqualTo(1);
 
         assertThat(states.find(sourceId)).isEmpty();
         assertThat(states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1")).isZero();
