@@ -302,9 +302,10 @@ class FaultsIT
         harness.startWorker(TTL, () -> CrashPoints.NONE,
                 new ExtractorSettings(2000, Duration.ofMillis(20), Duration.ofMillis(5), Duration.ofSeconds(5), 5, Duration.ZERO));
         insertInTransactions(1, 40);
-        // the source pauses: its extractor waits for the backlog to shrink (so it hands nothing more to store), and then its
+        // the source pauses: its extractor sleeps until the backlog shrinks (asleep, not merely checking; so it hands nothing more to
+        // store), and then its
         // writer waits for work, having stored everything handed to it before: what the stream holds now is all it gets
-        await().atMost(Duration.ofSeconds(30)).until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, "dev.sluice.data.extract.SourceExtractor", "waitWhileBacklogged", false)
+        await().atMost(Duration.ofSeconds(30)).until(() -> ExtractionHarness.threadIn("sluice-extract-" + source, "dev.sluice.data.extract.SourceExtractor", "waitWhileBacklogged", true)
                 && ExtractionHarness.threadIn("sluice-writer-" + source, ArrayBlockingQueue.class.getName(), "take", true));
         assertThat(harness.messages(consumer).size()).isBetween(6, 19);
 
