@@ -1,9 +1,7 @@
 package dev.sluice.store;
 
 import dev.sluice.core.Lsn;
-import dev.sluice.core.id.AccountId;
-import dev.sluice.core.id.ConsumerId;
-import dev.sluice.core.id.SourceId;
+import dev.sluice.core.id.ResourceId;
 import liquibase.Liquibase;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -16,13 +14,20 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.argument.AbstractArgumentFactory;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.generic.GenericTypes;
+import org.jdbi.v3.core.mapper.ColumnMapper;
+import org.jdbi.v3.core.mapper.ColumnMapperFactory;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -44,11 +49,9 @@ public final class Store
         this.jdbi = Jdbi.create(dataSource)
                 .installPlugin(new SqlObjectPlugin())
                 .installPlugin(new PostgresPlugin())
-                .registerArgument(new AccountIdArgumentFactory())
-                .registerArgument(new ConsumerIdArgumentFactory())
-                .registerArgument(new SourceIdArgumentFactory())
-                .registerColumnMapper(ConsumerId.class, (resultSet, column, context) -> nullOr(resultSet.getString(column), ConsumerId::new))
-                .registerColumnMapper(SourceId.class, (resultSet, column, context) -> nullOr(resultSet.getString(column), SourceId::new))
+                // every typed id (AccountId, SourceId, ConsumerId, BackfillId, ...) is stored as its text
+                .registerArgument(new ResourceIdArgumentFactory())
+                .registerColumnMapper(new ResourceIdColumnMapperFactory())
                 .registerArgument(new LsnArgumentFactory())
                 // an LSN is stored as its 64 bits in a bigint, which SQL orders as signed: see SourceStateDao for comparing two
                 .registerColumnMapper(Lsn.class, (resultSet, column, context) -> Lsn.valueOf(resultSet.getLong(column)));
@@ -121,54 +124,66 @@ public final class Store
         }
     }
 
-    private static final class AccountIdArgumentFactory
-            extends AbstractArgumentFactory<AccountId>
+    /** Binds any {@link ResourceId} as its text. */
+    private static final class ResourceIdArgumentFactory
+            extends AbstractArgumentFactory<ResourceId>
     {
-        AccountIdArgumentFactory()
+        ResourceIdArgumentFactory()
         {
             super(Types.VARCHAR);
         }
 
         @Override
-        protected Argument build(AccountId value, ConfigRegistry config)
+        protected Argument build(ResourceId value, ConfigRegistry config)
         {
             return (position, statement, context) -> statement.setString(position, value.value());
+        }
+    }
+
+    /** Reads a text column as whichever {@link ResourceId} record is asked for, through its constructor (which checks the text); null stays null. */
+    private static final class ResourceIdColumnMapperFactory
+            implements ColumnMapperFactory
+    {
+        @Override
+        public Optional<ColumnMapper<?>> build(Type type, ConfigRegistry config)
+        {
+            Class<?> idType = GenericTypes.getErasedType(type);
+            if (!idType.isRecord() || !ResourceId.class.isAssignableFrom(idType)) {
+                return Optional.empty();
+            }
+            Function<String, ?> parse = parser(idType);
+            return Optional.of((resultSet, column, context) -> nullOr(resultSet.getString(column), parse));
+        }
+
+        private static Function<String, ?> parser(Class<?> idType)
+        {
+            Constructor<?> constructor;
+            try {
+                constructor = idType.getConstructor(String.class);
+            }
+            catch (NoSuchMethodException e) {
+                throw new IllegalStateException(idType.getSimpleName() + " has no constructor from its text", e);
+            }
+            return text -> {
+                try {
+                    return constructor.newInstance(text);
+                }
+                catch (InvocationTargetException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+                catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
         }
     }
 
     private static <T> T nullOr(String text, Function<String, T> id)
     {
         return text == null ? null : id.apply(text);
-    }
-
-    private static final class ConsumerIdArgumentFactory
-            extends AbstractArgumentFactory<ConsumerId>
-    {
-        ConsumerIdArgumentFactory()
-        {
-            super(Types.VARCHAR);
-        }
-
-        @Override
-        protected Argument build(ConsumerId value, ConfigRegistry config)
-        {
-            return (position, statement, context) -> statement.setString(position, value.value());
-        }
-    }
-
-    private static final class SourceIdArgumentFactory
-            extends AbstractArgumentFactory<SourceId>
-    {
-        SourceIdArgumentFactory()
-        {
-            super(Types.VARCHAR);
-        }
-
-        @Override
-        protected Argument build(SourceId value, ConfigRegistry config)
-        {
-            return (position, statement, context) -> statement.setString(position, value.value());
-        }
     }
 
     /** Binds an {@link Lsn} as its 64 bits in a bigint (above 2^63 a negative number). */

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
  * The tenant. Every tenant-scoped service and DAO method takes one as its first parameter.
  */
 public record AccountId(String value)
+        implements ResourceId
 {
     public AccountId
     {

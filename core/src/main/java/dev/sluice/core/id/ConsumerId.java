@@ -1,12 +1,17 @@
 package dev.sluice.core.id;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import static java.util.Objects.requireNonNull;
 
 /**
- * A consumer's id (con_...); prints as its text.
+ * A consumer's id (con_...); prints as its text, and is its text in JSON (stored results keep the shape they had when the id was a string).
  */
 public record ConsumerId(String value)
+        implements ResourceId
 {
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public ConsumerId
     {
         requireNonNull(value, "value is null");
@@ -18,6 +23,13 @@ public record ConsumerId(String value)
     public static ConsumerId generate()
     {
         return new ConsumerId(ResourceKind.CONSUMER.newId());
+    }
+
+    @JsonValue
+    @Override
+    public String value()
+    {
+        return value;
     }
 
     @Override
