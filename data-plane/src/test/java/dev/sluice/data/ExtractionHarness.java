@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.BackfillId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.core.secret.SecretBox;
 import dev.sluice.data.deliver.PushSettings;
 import dev.sluice.data.extract.CrashPoints;
@@ -205,17 +208,17 @@ public final class ExtractionHarness
         catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        String id = ResourceKind.SOURCE.newId();
+        SourceId id = SourceId.generate();
         Instant now = Instant.now();
         store.useHandle(handle -> handle.attach(SourceDao.class).insert(new Source(account, id, name, connection.host(), connection.port(), connection.database(),
                 connection.username(), secrets.encrypt(PASSWORD), "disable", connection.publicationName(), connection.slotName(), true, true, now, now)));
-        return id;
+        return id.value();
     }
 
     /** Creates a consumer as the control plane does: its tables published, starting at the source's current WAL position. */
     public String createConsumer(String sourceId, String name, List<TableSelection> tables, List<String> actions, Optional<String> filter)
     {
-        Source source = store.onDemand(SourceDao.class).findById(account, sourceId).orElseThrow();
+        Source source = store.onDemand(SourceDao.class).findById(account, new SourceId(sourceId)).orElseThrow();
         Lsn start;
         try (SourceAdmin admin = SourceAdmin.connect(connection(source.name()), Duration.ofSeconds(5))) {
             admin.ensurePublished(tables.stream().map(table -> new SourceAdmin.Table(table.schema(), table.table())).toList());
@@ -224,11 +227,11 @@ public final class ExtractionHarness
         catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        String id = ResourceKind.CONSUMER.newId();
+        ConsumerId id = ConsumerId.generate();
         Instant now = Instant.now();
-        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, sourceId, Consumer.Kind.PULL, tables, actions, filter,
+        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, source.id(), Consumer.Kind.PULL, tables, actions, filter,
                 Optional.empty(), Optional.empty(), Optional.empty(), 1, 30, 1000, 10, StartPosition.now(), start.asLong(), true, now, now)));
-        return id;
+        return id.value();
     }
 
     /** Creates an HTTP endpoint with an optional signing secret. */
@@ -250,7 +253,7 @@ public final class ExtractionHarness
     /** Creates a push consumer of one table with a Lua transform, as the control plane does. */
     public String createPushConsumer(String sourceId, String name, String table, String endpointId, int batchSize, int maxDeliver, Optional<String> transform)
     {
-        Source source = store.onDemand(SourceDao.class).findById(account, sourceId).orElseThrow();
+        Source source = store.onDemand(SourceDao.class).findById(account, new SourceId(sourceId)).orElseThrow();
         Lsn start;
         try (SourceAdmin admin = SourceAdmin.connect(connection(source.name()), Duration.ofSeconds(5))) {
             admin.ensurePublished(List.of(new SourceAdmin.Table("public", table)));
@@ -259,23 +262,23 @@ public final class ExtractionHarness
         catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        String id = ResourceKind.CONSUMER.newId();
+        ConsumerId id = ConsumerId.generate();
         Instant now = Instant.now();
-        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, sourceId, Consumer.Kind.PUSH, table(table),
+        store.useHandle(handle -> handle.attach(ConsumerDao.class).insert(new Consumer(account, id, name, source.id(), Consumer.Kind.PUSH, table(table),
                 List.of("insert", "update", "delete"), Optional.empty(), transform, Optional.of(endpointId), Optional.of("/hook"), batchSize, 30, 1000,
                 maxDeliver, StartPosition.now(), start.asLong(), true, now, now)));
-        return id;
+        return id.value();
     }
 
     /** Starts a backfill of the consumer's tables, as the API does for a rewind or replay. */
     public String createBackfill(String consumerId, StartPosition start, Optional<String> filter)
     {
-        String id = ResourceKind.BACKFILL.newId();
+        BackfillId id = BackfillId.generate();
         Instant now = Instant.now();
-        store.useHandle(handle -> handle.attach(BackfillDao.class).insert(new Backfill(account, id, consumerId,
+        store.useHandle(handle -> handle.attach(BackfillDao.class).insert(new Backfill(account, id, new ConsumerId(consumerId),
                 Backfill.State.PENDING, Optional.of(start), filter, List.of(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
                 now, now, Optional.empty())));
-        return id;
+        return id.value();
     }
 
     public String backfillState(String backfillId)

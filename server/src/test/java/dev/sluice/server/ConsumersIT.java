@@ -153,6 +153,31 @@ class ConsumersIT
         assertThat(resumeCancelled.status()).isEqualTo(409);
         assertThat(resumeCancelled.json().path("code").asText()).isEqualTo("invalid_state");
         assertThat(SERVER.request("GET", "/v1/consumers/" + consumer + "/backfills", account.token(), null).json().path("data").size()).isEqualTo(1);
+        // text that is no backfill id names no backfill
+        Reply notAnId = SERVER.request("GET", "/v1/consumers/" + consumer + "/backfills/" + consumer, account.token(), null);
+        assertThat(notAnId.status()).as(notAnId.body()).isEqualTo(404);
+        assertThat(notAnId.json().path("code").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void aRetriedCreateReturnsTheStoredConsumerAndBackfill()
+    {
+        Account account = SERVER.newAccount("retry");
+        String source = createSource(account);
+        String body = consumer(source, "{\"table\":\"customers\"}", ", \"status\": \"paused\"");
+        Reply created = SERVER.request("POST", "/v1/consumers", account.token(), body, "consumer-1");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Reply retried = SERVER.request("POST", "/v1/consumers", account.token(), body, "consumer-1");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+        assertThat(retried.json().path("id").asText()).isEqualTo(created.json().path("id").asText());
+        assertThat(retried.json().path("source_id").asText()).isEqualTo(source);
+
+        String consumer = created.json().path("id").asText();
+        Reply backfill = SERVER.request("POST", "/v1/consumers/" + consumer + "/backfills", account.token(), "{}", "backfill-1");
+        assertThat(backfill.status()).as(backfill.body()).isEqualTo(201);
+        Reply backfillRetried = SERVER.request("POST", "/v1/consumers/" + consumer + "/backfills", account.token(), "{}", "backfill-1");
+        assertThat(backfillRetried.json().path("id").asText()).isEqualTo(backfill.json().path("id").asText());
+        assertThat(backfillRetried.json().path("consumer_id").asText()).isEqualTo(consumer);
     }
 
     static String createSource(Account account)

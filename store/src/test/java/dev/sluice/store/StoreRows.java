@@ -1,7 +1,9 @@
 package dev.sluice.store;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.account.AccountDao;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao;
@@ -35,7 +37,7 @@ public final class StoreRows
 
     public Source source(AccountId account)
     {
-        String id = ResourceKind.SOURCE.newId();
+        SourceId id = SourceId.generate();
         Instant now = Instant.now();
         Source source = new Source(account, id, "source-" + id, "db.example.com", 5432, "shop", "sluice", "encrypted-password",
                 "require", "sluice_pub", "sluice_slot", true, true, now, now);
@@ -43,14 +45,14 @@ public final class StoreRows
         return source;
     }
 
-    public Consumer pullConsumer(AccountId account, String sourceId)
+    public Consumer pullConsumer(AccountId account, SourceId sourceId)
     {
         Consumer consumer = consumer(account, sourceId, Consumer.Kind.PULL, Optional.empty());
         store.onDemand(ConsumerDao.class).insert(consumer);
         return consumer;
     }
 
-    public Consumer pushConsumer(AccountId account, String sourceId)
+    public Consumer pushConsumer(AccountId account, SourceId sourceId)
     {
         // an endpoint row for the consumer to point at; the endpoint's own columns are not what these tests are about
         String endpointId = ResourceKind.HTTP_ENDPOINT.newId();
@@ -63,20 +65,20 @@ public final class StoreRows
         return consumer;
     }
 
-    /** A pull consumer named {@code name}, otherwise as {@link #consumer(AccountId, String, Consumer.Kind, Optional)}; not stored. */
-    public static Consumer consumer(AccountId account, String sourceId, String name)
+    /** A pull consumer named {@code name}, otherwise as {@link #consumer(AccountId, SourceId, Consumer.Kind, Optional)}; not stored. */
+    public static Consumer consumer(AccountId account, SourceId sourceId, String name)
     {
-        return consumer(account, ResourceKind.CONSUMER.newId(), name, sourceId, Consumer.Kind.PULL, Optional.empty());
+        return consumer(account, ConsumerId.generate(), name, sourceId, Consumer.Kind.PULL, Optional.empty());
     }
 
     /** A consumer of {@code public.orders} with every optional field unset; not stored. */
-    public static Consumer consumer(AccountId account, String sourceId, Consumer.Kind kind, Optional<String> endpointId)
+    public static Consumer consumer(AccountId account, SourceId sourceId, Consumer.Kind kind, Optional<String> endpointId)
     {
-        String id = ResourceKind.CONSUMER.newId();
+        ConsumerId id = ConsumerId.generate();
         return consumer(account, id, "consumer-" + id, sourceId, kind, endpointId);
     }
 
-    private static Consumer consumer(AccountId account, String id, String name, String sourceId, Consumer.Kind kind, Optional<String> endpointId)
+    private static Consumer consumer(AccountId account, ConsumerId id, String name, SourceId sourceId, Consumer.Kind kind, Optional<String> endpointId)
     {
         Instant now = Instant.now();
         return new Consumer(account, id, name, sourceId, kind, List.of(new TableSelection("public", "orders", List.of())),

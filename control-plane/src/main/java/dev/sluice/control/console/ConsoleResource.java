@@ -9,7 +9,6 @@ import dev.sluice.control.consumer.ConsumerService;
 import dev.sluice.control.endpoint.HttpEndpointService;
 import dev.sluice.control.source.SourceService;
 import dev.sluice.core.error.SluiceException;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.endpoint.HttpEndpoint;
 import dev.sluice.store.source.Source;
@@ -138,18 +137,18 @@ public final class ConsoleResource
             Caller.AccountToken caller = Callers.read();
             List<Source> sourceList = sources.list(caller.accountId(), "", LIST_LIMIT).items();
             Map<String, String> sourceNames = new LinkedHashMap<>();
-            sourceList.forEach(source -> sourceNames.put(source.id(), source.name()));
+            sourceList.forEach(source -> sourceNames.put(source.id().value(), source.name()));
             List<Map<String, Object>> sourceRows = sourceList.stream().map(source -> {
-                SourceService.Status status = sources.status(caller.accountId(), source.id());
-                return Map.<String, Object>of("id", source.id(), "name", source.name(), "address", source.host() + ":" + source.port() + "/" + source.database(),
+                SourceService.Status status = sources.status(caller.accountId(), source.id().value());
+                return Map.<String, Object>of("id", source.id().value(), "name", source.name(), "address", source.host() + ":" + source.port() + "/" + source.database(),
                         "state", status.state(), "lag", status.slotLagBytes().map(Formats::bytes).orElse("—"));
             }).toList();
             List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
-                MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id());
-                ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.id()),
-                        messages.throughput(new ConsumerId(consumer.id()), ConsumerHealth.TREND_MINUTES));
-                return Map.<String, Object>of("id", consumer.id(), "name", consumer.name(), "kind", kind(consumer),
-                        "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.sourceId(), consumer.sourceId()),
+                MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.consumerId().value());
+                ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.consumerId().value()),
+                        messages.throughput(consumer.consumerId(), ConsumerHealth.TREND_MINUTES));
+                return Map.<String, Object>of("id", consumer.consumerId().value(), "name", consumer.name(), "kind", kind(consumer),
+                        "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.source().value(), consumer.source().value()),
                         "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));
             }).toList();
             List<Map<String, Object>> endpointRows = endpoints.list(caller.accountId(), "", LIST_LIMIT).items().stream()

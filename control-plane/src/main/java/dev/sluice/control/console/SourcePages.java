@@ -89,9 +89,9 @@ public final class SourcePages
         return Pages.guard(() -> {
             Caller.AccountToken caller = Callers.read();
             Source source = sources.get(caller.accountId(), id);
-            SourceService.Status status = sources.status(caller.accountId(), source.id());
+            SourceService.Status status = sources.status(caller.accountId(), source.id().value());
             Map<String, Object> model = new LinkedHashMap<>();
-            model.put("id", source.id());
+            model.put("id", source.id().value());
             model.put("name", source.name());
             model.put("address", source.host() + ":" + source.port() + "/" + source.database() + " as " + source.username());
             model.put("publication", source.publicationName());
@@ -103,11 +103,11 @@ public final class SourcePages
             model.put("messagesStored", Long.toString(status.messagesStored()));
             model.put("lastError", status.lastError().orElse(""));
             model.put("lastErrorAt", status.lastErrorAt().map(Pages::time).orElse(""));
-            List<Consumer> ofSource = consumers.list(caller.accountId(), "", 200).items().stream().filter(consumer -> consumer.sourceId().equals(source.id())).toList();
+            List<Consumer> ofSource = consumers.list(caller.accountId(), "", 200).items().stream().filter(consumer -> consumer.source().equals(source.id())).toList();
             model.put("consumerCount", Integer.toString(ofSource.size()));
             model.put("consumerNames", ofSource.isEmpty() ? "none" : ofSource.stream().map(Consumer::name).collect(Collectors.joining(", ")));
             try {
-                model.put("tables", sources.tables(caller.accountId(), source.id()).stream().map(table -> table(table, ofSource)).toList());
+                model.put("tables", sources.tables(source).stream().map(table -> table(table, ofSource)).toList());
                 model.put("tablesError", "");
             }
             catch (SluiceException e) {
@@ -149,7 +149,7 @@ public final class SourcePages
                         username.filter(value -> !value.equals(source.username())),
                         Optional.ofNullable(form.getFirst("password")).filter(password -> !password.isEmpty()),
                         Pages.field(form, "sslMode").filter(mode -> !mode.equals(source.sslMode())));
-                sources.update(caller.accountId(), source.id(), changes);
+                sources.update(caller.accountId(), source.id().value(), changes);
                 return Pages.redirect("/console/sources/" + source.id());
             },
             (source, e) -> {
@@ -169,7 +169,7 @@ public final class SourcePages
             Pages.checkCsrf(form, csrfHeader);
             Caller.AccountToken caller = Callers.manage();
             Source source = sources.get(caller.accountId(), id);
-            sources.resetSlot(caller.accountId(), source.id());
+            sources.resetSlot(caller.accountId(), source.id().value());
             return Pages.redirect("/console/sources/" + source.id());
         });
     }

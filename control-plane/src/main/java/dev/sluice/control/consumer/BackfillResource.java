@@ -81,7 +81,7 @@ public final class BackfillResource
 
     public static dev.sluice.api.model.Backfill toDto(Backfill backfill)
     {
-        dev.sluice.api.model.Backfill dto = new dev.sluice.api.model.Backfill(backfill.id(), backfill.consumerId(),
+        dev.sluice.api.model.Backfill dto = new dev.sluice.api.model.Backfill(backfill.id().value(), backfill.consumerId().value(),
                 dev.sluice.api.model.Backfill.StateEnum.fromValue(backfill.state().value()), backfill.rowsRead(),
                 Dtos.time(backfill.createdAt()), Dtos.time(backfill.updatedAt()));
         dto.setStart(backfill.start().map(ConsumerResource::toDto).orElse(null));

@@ -4,7 +4,7 @@ import dev.sluice.control.idempotency.Idempotency;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
-import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.BackfillId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
@@ -57,22 +57,24 @@ public final class BackfillService
                 throw SluiceException.invalid("tables[" + i + "]", "consumer '" + consumer.name() + "' does not read " + table.qualifiedName());
             }
         }
-        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.id(), request, Backfill.class,
-                handle -> handle.attach(BackfillDao.class).start(accountId, new ConsumerId(consumer.id()),
+        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.consumerId(), request, Backfill.class,
+                handle -> handle.attach(BackfillDao.class).start(accountId, consumer.consumerId(),
                         start.orElse(new StartPosition(StartPosition.At.BEGINNING, null, null)), filter, selected));
     }
 
     public Backfill get(AccountId accountId, String consumerIdOrName, String backfillId)
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
-        return store.onDemand(BackfillDao.class).findById(accountId, new ConsumerId(consumer.id()), backfillId)
+        // text that is no backfill id names no backfill
+        return Optional.of(backfillId).filter(ResourceKind.BACKFILL::isId)
+                .flatMap(id -> store.onDemand(BackfillDao.class).findById(accountId, consumer.consumerId(), new BackfillId(id)))
                 .orElseThrow(() -> SluiceException.notFound(ResourceKind.BACKFILL.displayName(), backfillId));
     }
 
     public Page<Backfill> list(AccountId accountId, String consumerIdOrName, String after, int limit)
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
-        return Page.of(store.onDemand(BackfillDao.class).list(accountId, new ConsumerId(consumer.id()), after, limit + 1), limit, Backfill::id);
+        return Page.of(store.onDemand(BackfillDao.class).list(accountId, consumer.consumerId(), after, limit + 1), limit, backfill -> backfill.id().value());
     }
 
     public Backfill pause(AccountId accountId, String consumerIdOrName, String backfillId)

@@ -12,6 +12,7 @@ import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.BackfillId;
 import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.store.Page;
@@ -75,7 +76,7 @@ public final class ConsumerService
         checkAgainstCatalog(accountId, source, tables, filter, Optional.of(start));
         Lsn startLsn = sources.publish(accountId, source, tables);
         return idempotency.create(accountId.value(), idempotencyKey, "createConsumer", request, Consumer.class, handle -> {
-            String id = ResourceKind.CONSUMER.newId();
+            ConsumerId id = ConsumerId.generate();
             Instant now = Instant.now();
             Consumer consumer = new Consumer(accountId, id, name, source.id(), kind, tables, input.actions().orElse(DEFAULT_ACTIONS),
                     input.filter(), input.transform(), endpointId, kind == Consumer.Kind.PUSH ? input.path() : Optional.empty(),
@@ -89,7 +90,7 @@ public final class ConsumerService
             });
             if (start.at() != StartPosition.At.NOW) {
                 // starting at the beginning or at a row is a backfill of the consumer's tables, merged with its live changes
-                handle.attach(BackfillDao.class).insert(new Backfill(accountId, ResourceKind.BACKFILL.newId(), id, Backfill.State.PENDING, Optional.of(start),
+                handle.attach(BackfillDao.class).insert(new Backfill(accountId, BackfillId.generate(), id, Backfill.State.PENDING, Optional.of(start),
                         Optional.empty(), tables, 0, Optional.empty(), Optional.empty(), Optional.empty(), now, now, Optional.empty()));
             }
             return consumers.findById(accountId, id).orElseThrow();
@@ -99,12 +100,12 @@ public final class ConsumerService
     public Consumer get(AccountId accountId, String idOrName)
     {
         ConsumerDao consumers = store.onDemand(ConsumerDao.class);
-        return Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, id), name -> consumers.findByName(accountId, name));
+        return Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, new ConsumerId(id)), name -> consumers.findByName(accountId, name));
     }
 
     public Page<Consumer> list(AccountId accountId, String after, int limit)
     {
-        return Page.of(store.onDemand(ConsumerDao.class).list(accountId, after, limit + 1), limit, Consumer::id);
+        return Page.of(store.onDemand(ConsumerDao.class).list(accountId, after, limit + 1), limit, consumer -> consumer.consumerId().value());
     }
 
     /**
@@ -136,11 +137,11 @@ public final class ConsumerService
             path = changes.path().or(current::path);
         }
         if (changes.tables().isPresent() || newFilter.isPresent()) {
-            Source source = sources.get(accountId, current.sourceId());
+            Source source = sources.get(accountId, current.source());
             checkAgainstCatalog(accountId, source, tables, ConsumerRules.checkFilter("filter", filterText), Optional.empty());
             sources.publish(accountId, source, tables);
         }
-        Consumer updated = new Consumer(accountId, current.id(), changes.name().orElse(current.name()), current.sourceId(), current.kind(), tables,
+        Consumer updated = new Consumer(accountId, current.consumerId(), changes.name().orElse(current.name()), current.source(), current.kind(), tables,
                 changes.actions().orElse(current.actions()), filterText, transformText, endpointId, path,
                 changes.batchSize().orElse(current.batchSize()), changes.visibilityTimeoutSeconds().orElse(current.visibilityTimeoutSeconds()),
                 changes.maxAckPending().orElse(current.maxAckPending()), changes.maxDeliver().orElse(current.maxDeliver()), current.start(),
@@ -152,7 +153,7 @@ public final class ConsumerService
             if (rows == 0) {
                 throw SluiceException.notFound(ResourceKind.CONSUMER.displayName(), idOrName);
             }
-            return consumers.findById(accountId, current.id()).orElseThrow();
+            return consumers.findById(accountId, current.consumerId()).orElseThrow();
         });
     }
 
@@ -160,13 +161,13 @@ public final class ConsumerService
     public MessageStore.Counts status(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return messages.counts(new ConsumerId(consumer.id()));
+        return messages.counts(consumer.consumerId());
     }
 
     public Optional<ConsumerDao.DeliveryHealth> deliveryHealth(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.id());
+        return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.consumerId());
     }
 
     /**
@@ -179,8 +180,8 @@ public final class ConsumerService
             try {
                 store.useTransaction(handle -> {
                     ConsumerDao consumers = handle.attach(ConsumerDao.class);
-                    Consumer consumer = Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, id), name -> consumers.findByName(accountId, name));
-                    consumers.delete(accountId, consumer.id());
+                    Consumer consumer = Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, new ConsumerId(id)), name -> consumers.findByName(accountId, name));
+                    consumers.delete(accountId, consumer.consumerId());
                 });
                 return;
             }
@@ -247,7 +248,7 @@ public final class ConsumerService
     {
         List<SourceTable> catalog;
         try {
-            catalog = sources.tables(accountId, source.id());
+            catalog = sources.tables(source);
         }
         catch (SluiceException e) {
             if (e.code() == ErrorCode.SOURCE_UNAVAILABLE) {

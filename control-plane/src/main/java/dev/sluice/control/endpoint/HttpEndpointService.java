@@ -169,7 +169,7 @@ public final class HttpEndpointService
         store.useTransaction(handle -> {
             HttpEndpointDao endpoints = handle.attach(HttpEndpointDao.class);
             HttpEndpoint endpoint = Lookup.find(ResourceKind.HTTP_ENDPOINT, idOrName, id -> endpoints.findById(accountId, id), name -> endpoints.findByName(accountId, name));
-            List<String> users = handle.attach(ConsumerDao.class).namesUsing(accountId, "endpoint_id", endpoint.id());
+            List<String> users = handle.attach(ConsumerDao.class).namesPushingTo(accountId, endpoint.id());
             if (!users.isEmpty()) {
                 throw new SluiceException(ErrorCode.IN_USE, "HTTP endpoint '" + endpoint.name() + "' is used by consumers " + String.join(", ", users)
                         + "; delete them or point them at another endpoint first");

@@ -41,7 +41,7 @@ public final class DeadLetterResource
     {
         Caller.AccountToken caller = Callers.read();
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        Page<MessageStore.DeadLetter> page = delivery.deadLetters(caller.accountId(), consumer.id(), Lookup.after(after), Lookup.limit(limit));
+        Page<MessageStore.DeadLetter> page = delivery.deadLetters(caller.accountId(), consumer.consumerId().value(), Lookup.after(after), Lookup.limit(limit));
         String body = MessageJson.document(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");
@@ -67,7 +67,7 @@ public final class DeadLetterResource
     {
         Caller.AccountToken caller = Callers.manage();
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.id(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
     }
 
     @Override
@@ -75,7 +75,7 @@ public final class DeadLetterResource
     {
         Caller.AccountToken caller = Callers.manage();
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.id(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
     }
 
     private static Optional<List<String>> ids(DeadLetterSelection selection)

@@ -131,7 +131,7 @@ public final class SourceResource
 
     static dev.sluice.api.model.Source toDto(Source source)
     {
-        return new dev.sluice.api.model.Source(source.id(), source.name(), source.host(), source.port(), source.database(), source.username(),
+        return new dev.sluice.api.model.Source(source.id().value(), source.name(), source.host(), source.port(), source.database(), source.username(),
                 SslMode.fromValue(source.sslMode()), source.publicationName(), source.slotName(), source.managePublication(), source.manageSlot(),
                 Dtos.time(source.createdAt()), Dtos.time(source.updatedAt()));
     }

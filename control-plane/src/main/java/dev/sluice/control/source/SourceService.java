@@ -7,7 +7,6 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.error.ErrorCode;
 import dev.sluice.core.error.SluiceException;
 import dev.sluice.core.id.AccountId;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.core.secret.SecretBox;
@@ -78,8 +77,8 @@ public final class SourceService
         if (store.onDemand(SourceDao.class).findByName(accountId, input.name()).isPresent()) {
             throw Names.taken(ResourceKind.SOURCE, input.name());
         }
-        String id = ResourceKind.SOURCE.newId();
-        String defaultName = "sluice_" + id.substring(id.indexOf('_') + 1);
+        SourceId id = SourceId.generate();
+        String defaultName = "sluice_" + id.value().substring(id.value().indexOf('_') + 1);
         SourceConnection connection = new SourceConnection(input.host(), input.port(), input.database(), input.username(), input.password(), input.sslMode(),
                 input.publicationName().orElse(defaultName), input.slotName().orElse(defaultName), input.managePublication(), input.manageSlot());
         CheckResult result = checker.check(connection);
@@ -118,12 +117,19 @@ public final class SourceService
     public Source get(AccountId accountId, String idOrName)
     {
         SourceDao sources = store.onDemand(SourceDao.class);
-        return Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, id), name -> sources.findByName(accountId, name));
+        return Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, new SourceId(id)), name -> sources.findByName(accountId, name));
+    }
+
+    /** The account's source with this id; not found as {@link #get(AccountId, String)} is. */
+    public Source get(AccountId accountId, SourceId id)
+    {
+        return store.onDemand(SourceDao.class).findById(accountId, id)
+                .orElseThrow(() -> SluiceException.notFound(ResourceKind.SOURCE.displayName(), id.value()));
     }
 
     public Page<Source> list(AccountId accountId, String after, int limit)
     {
-        return Page.of(store.onDemand(SourceDao.class).list(accountId, after, limit + 1), limit, Source::id);
+        return Page.of(store.onDemand(SourceDao.class).list(accountId, after, limit + 1), limit, source -> source.id().value());
     }
 
     /** Changes name or connection settings; changed connection settings are checked before they are saved. */
@@ -156,14 +162,14 @@ public final class SourceService
     {
         Source deleted = store.inTransaction(handle -> {
             SourceDao sources = handle.attach(SourceDao.class);
-            Source source = Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, id), name -> sources.findByName(accountId, name));
-            List<String> users = handle.attach(ConsumerDao.class).namesUsing(accountId, "source_id", source.id());
+            Source source = Lookup.find(ResourceKind.SOURCE, idOrName, id -> sources.findById(accountId, new SourceId(id)), name -> sources.findByName(accountId, name));
+            List<String> users = handle.attach(ConsumerDao.class).namesReading(accountId, source.id());
             if (!users.isEmpty()) {
                 throw new SluiceException(ErrorCode.IN_USE, "source '" + source.name() + "' is used by consumers " + String.join(", ", users)
                         + "; delete them first");
             }
             // removing the lease unit in the same transaction stops the worker that streams the source
-            handle.attach(LeaseDao.class).delete(Lease.extractUnit(new SourceId(source.id())));
+            handle.attach(LeaseDao.class).delete(Lease.extractUnit(source.id()));
             sources.delete(accountId, source.id());
             return source;
         });
@@ -210,12 +216,12 @@ public final class SourceService
      * Drops the slot and publication Sluice manages, so the source stops keeping WAL for it; a source that cannot
      * be reached is logged, not refused.
      */
-    private void releaseReplication(String sourceId, SourceConnection connection)
+    private void releaseReplication(SourceId sourceId, SourceConnection connection)
     {
         if (!connection.manageSlot() && !connection.managePublication()) {
             return;
         }
-        try (MDC.MDCCloseable named = MDC.putCloseable("source", sourceId); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+        try (MDC.MDCCloseable named = MDC.putCloseable("source", sourceId.value()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             if (connection.manageSlot()) {
                 admin.dropSlot();
             }
@@ -233,8 +239,8 @@ public final class SourceService
     public Status status(AccountId accountId, String idOrName)
     {
         Source source = get(accountId, idOrName);
-        Optional<SourceState> state = store.onDemand(SourceStateDao.class).find(new SourceId(source.id()));
-        Optional<String> worker = store.onDemand(LeaseDao.class).holder(Lease.extractUnit(new SourceId(source.id()))).map(Lease::owner);
+        Optional<SourceState> state = store.onDemand(SourceStateDao.class).find(source.id());
+        Optional<String> worker = store.onDemand(LeaseDao.class).holder(Lease.extractUnit(source.id())).map(Lease::owner);
         String current = state.map(SourceState::state).orElse("idle");
         if (worker.isEmpty() && current.equals("streaming")) {
             current = "idle";
@@ -253,9 +259,9 @@ public final class SourceService
     {
         Source source = get(accountId, idOrName);
         SourceConnection connection = connection(source);
-        String state = store.onDemand(SourceStateDao.class).find(new SourceId(source.id())).map(SourceState::state).orElse("idle");
+        String state = store.onDemand(SourceStateDao.class).find(source.id()).map(SourceState::state).orElse("idle");
         Lsn position;
-        try (MDC.MDCCloseable named = MDC.putCloseable("source", source.id()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
+        try (MDC.MDCCloseable named = MDC.putCloseable("source", source.id().value()); SourceAdmin admin = SourceAdmin.connect(connection, connectTimeout)) {
             SourceAdmin.SlotCondition slot = admin.slotCondition();
             if (slot == SourceAdmin.SlotCondition.USABLE && !state.equals("slot_lost")) {
                 throw new SluiceException(ErrorCode.INVALID_STATE, "replication slot " + source.slotName() + " of source '" + source.name()
@@ -278,15 +284,15 @@ public final class SourceService
                     + "': " + e.getMessage(), e);
         }
         List<Backfill> started = store.inTransaction(handle -> {
-            handle.attach(SourceStateDao.class).ensure(new SourceId(source.id()));
-            handle.attach(SourceStateDao.class).slotReset(new SourceId(source.id()), position);
+            handle.attach(SourceStateDao.class).ensure(source.id());
+            handle.attach(SourceStateDao.class).slotReset(source.id(), position);
             BackfillDao backfills = handle.attach(BackfillDao.class);
             List<Backfill> created = new ArrayList<>();
-            for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(new SourceId(source.id()))) {
+            for (Consumer consumer : handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(source.id())) {
                 if (!consumer.accountId().equals(accountId)) {
                     continue;
                 }
-                created.add(backfills.start(accountId, new ConsumerId(consumer.id()), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
+                created.add(backfills.start(accountId, consumer.consumerId(), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
                         consumer.tables()));
             }
             return created;
@@ -308,7 +314,12 @@ public final class SourceService
 
     public List<SourceTable> tables(AccountId accountId, String idOrName)
     {
-        Source source = get(accountId, idOrName);
+        return tables(get(accountId, idOrName));
+    }
+
+    /** The tables the source's publication could publish, with their columns and keys, read from the source. */
+    public List<SourceTable> tables(Source source)
+    {
         SourceConnection connection = connection(source);
         try (Connection jdbc = checker.connect(connection)) {
             return SourceIntrospection.tables(jdbc, source.publicationName());

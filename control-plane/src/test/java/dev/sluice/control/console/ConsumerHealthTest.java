@@ -1,7 +1,9 @@
 package dev.sluice.control.console;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.ResourceKind;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.ConsumerDao.DeliveryHealth;
 import dev.sluice.store.consumer.StartPosition;
@@ -64,7 +66,7 @@ class ConsumerHealthTest
 
     private static Consumer consumer(boolean active)
     {
-        return new Consumer(new AccountId(ResourceKind.ACCOUNT.newId()), ResourceKind.CONSUMER.newId(), "orders", ResourceKind.SOURCE.newId(), Consumer.Kind.PUSH,
+        return new Consumer(AccountId.generate(), ConsumerId.generate(), "orders", SourceId.generate(), Consumer.Kind.PUSH,
                 List.of(new TableSelection("public", "orders", null)), List.of("insert"), Optional.empty(), Optional.empty(), Optional.of(ResourceKind.HTTP_ENDPOINT.newId()),
                 Optional.empty(), 1, 30, 1000, 10, StartPosition.now(), 0, active, Instant.EPOCH, Instant.EPOCH);
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.data.extract.Change;
 import dev.sluice.data.extract.ChangeRouter;
@@ -98,7 +97,7 @@ public final class BackfillChunk
             return Optional.empty();
         }
         Backfill backfill = next.get();
-        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(backfill.consumerId()));
+        Optional<Consumer> consumer = store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(backfill.consumerId());
         if (consumer.isEmpty()) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.core.Lsn;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ConsumerId;
+import dev.sluice.core.id.SourceId;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.Consumer.FilterTransitions;
 import dev.sluice.store.consumer.StartPosition;
@@ -141,7 +142,7 @@ class ChangeRouterTest
 
     private static Consumer consumer(String filter, FilterTransitions transitions)
     {
-        return new Consumer(AccountId.generate(), "con_00000000000000000000000001", "c", "src_00000000000000000000000001", Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
+        return new Consumer(AccountId.generate(), new ConsumerId("con_00000000000000000000000001"), "c", new SourceId("src_00000000000000000000000001"), Consumer.Kind.PULL, List.of(new TableSelection("public", "t", List.of())),
                 List.of("insert", "update", "delete"), Optional.of(filter), Optional.empty(), Optional.empty(), Optional.empty(), 1, 30, 1000, 10,
                 StartPosition.now(), 0, true, Instant.EPOCH, Instant.EPOCH, transitions);
     }

@@ -1,6 +1,8 @@
 package dev.sluice.store.backfill;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.BackfillId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.consumer.StartPosition;
 import dev.sluice.store.consumer.TableSelection;
 
@@ -14,8 +16,8 @@ import static java.util.Objects.requireNonNull;
 /** A read of a consumer's tables (rewind or replay), with its progress. */
 public record Backfill(
         AccountId accountId,
-        String id,
-        String consumerId,
+        BackfillId id,
+        ConsumerId consumerId,
         State state,
         Optional<StartPosition> start,
         Optional<String> filter,

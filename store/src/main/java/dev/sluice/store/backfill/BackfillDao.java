@@ -2,8 +2,8 @@ package dev.sluice.store.backfill;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.BackfillId;
 import dev.sluice.core.id.ConsumerId;
-import dev.sluice.core.id.ResourceKind;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.store.Json;
 import dev.sluice.store.consumer.StartPosition;
@@ -29,16 +29,16 @@ public interface BackfillDao
 {
     default void insert(Backfill backfill)
     {
-        insertRow(backfill.accountId(), backfill.id(), new ConsumerId(backfill.consumerId()), backfill.state().value(),
+        insertRow(backfill.accountId(), backfill.id(), backfill.consumerId(), backfill.state().value(),
                 backfill.start().map(Json::write).orElse(null), backfill.filter().orElse(null), Json.write(backfill.tables()));
     }
 
     /** Stores a new pending backfill of a consumer and returns it as stored. */
     default Backfill start(AccountId accountId, ConsumerId consumerId, StartPosition start, Optional<String> filter, List<TableSelection> tables)
     {
-        String id = ResourceKind.BACKFILL.newId();
+        BackfillId id = BackfillId.generate();
         Instant now = Instant.now();
-        insert(new Backfill(accountId, id, consumerId.value(), Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
+        insert(new Backfill(accountId, id, consumerId, Backfill.State.PENDING, Optional.of(start), filter, tables, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), now, now, Optional.empty()));
         return findById(accountId, consumerId, id).orElseThrow();
     }
@@ -47,11 +47,11 @@ public interface BackfillDao
             insert into backfills (account_id, id, consumer_id, state, start_position, filter, tables)
             values (:accountId, :id, :consumerId, :state, cast(:start as jsonb), :filter, cast(:tables as jsonb))
             """)
-    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("consumerId") ConsumerId consumerId,
+    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") BackfillId id, @Bind("consumerId") ConsumerId consumerId,
             @Bind("state") String state, @Bind("start") String start, @Bind("filter") String filter, @Bind("tables") String tables);
 
     @SqlQuery("select * from backfills where account_id = :accountId and consumer_id = :consumerId and id = :id")
-    Optional<Backfill> findById(@Bind("accountId") AccountId accountId, @Bind("consumerId") ConsumerId consumerId, @Bind("id") String id);
+    Optional<Backfill> findById(@Bind("accountId") AccountId accountId, @Bind("consumerId") ConsumerId consumerId, @Bind("id") BackfillId id);
 
     @SqlQuery("select * from backfills where account_id = :accountId and consumer_id = :consumerId and id > :after order by id limit :limit")
     List<Backfill> list(@Bind("accountId") AccountId accountId, @Bind("consumerId") ConsumerId consumerId, @Bind("after") String after, @Bind("limit") int limit);
@@ -62,7 +62,7 @@ public interface BackfillDao
                    completed_at = case when :to in ('completed', 'cancelled', 'failed') then now() else completed_at end
             where account_id = :accountId and id = :id and state = any(:from)
             """)
-    int transition(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("from") String[] from, @Bind("to") String to);
+    int transition(@Bind("accountId") AccountId accountId, @Bind("id") BackfillId id, @Bind("from") String[] from, @Bind("to") String to);
 
     /**
      * The next backfill a source's worker should read: pending or running, of an active consumer of the source, oldest
@@ -84,13 +84,13 @@ public interface BackfillDao
                    rows_estimated = coalesce(:estimated, rows_estimated), updated_at = now()
             where id = :id and state in ('pending', 'running')
             """)
-    int progress(@Bind("id") String id, @Bind("cursor") String cursor, @Bind("rows") long rows, @Bind("estimated") Long estimated);
+    int progress(@Bind("id") BackfillId id, @Bind("cursor") String cursor, @Bind("rows") long rows, @Bind("estimated") Long estimated);
 
     @SqlUpdate("update backfills set state = 'completed', completed_at = now(), updated_at = now() where id = :id and state in ('pending', 'running')")
-    int complete(@Bind("id") String id);
+    int complete(@Bind("id") BackfillId id);
 
     @SqlUpdate("update backfills set state = 'failed', error = :error, completed_at = now(), updated_at = now() where id = :id and state in ('pending', 'running')")
-    int fail(@Bind("id") String id, @Bind("error") String error);
+    int fail(@Bind("id") BackfillId id, @Bind("error") String error);
 
     /** Maps a {@code backfills} row. */
     final class BackfillMapper
@@ -107,8 +107,8 @@ public interface BackfillDao
             Timestamp completedAt = rs.getTimestamp("completed_at");
             return new Backfill(
                     new AccountId(rs.getString("account_id")),
-                    rs.getString("id"),
-                    rs.getString("consumer_id"),
+                    new BackfillId(rs.getString("id")),
+                    new ConsumerId(rs.getString("consumer_id")),
                     Backfill.State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
                     Optional.ofNullable(rs.getString("start_position")).map(json -> Json.read(json, StartPosition.class)),
                     Optional.ofNullable(rs.getString("filter")),

@@ -2,6 +2,7 @@ package dev.sluice.store.consumer;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.store.Json;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -9,7 +10,6 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -32,16 +32,16 @@ public interface ConsumerDao
 
     default void insert(Consumer consumer)
     {
-        insertRow(consumer.accountId(), consumer.id(), consumer.name(), new SourceId(consumer.sourceId()), consumer.kind().name().toLowerCase(Locale.ROOT),
+        insertRow(consumer.accountId(), consumer.consumerId(), consumer.name(), consumer.source(), consumer.kind().name().toLowerCase(Locale.ROOT),
                 Json.write(consumer.tables()), consumer.actions().toArray(String[]::new), consumer.filter().orElse(null),
                 consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
                 consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
                 consumer.startLsn(), status(consumer));
-        setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
+        setFilterTransitions(consumer.accountId(), consumer.consumerId(), consumer.filterTransitions().apiName());
     }
 
     @SqlUpdate("update consumers set filter_transitions = :transitions where account_id = :accountId and id = :id")
-    int setFilterTransitions(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("transitions") String transitions);
+    int setFilterTransitions(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id, @Bind("transitions") String transitions);
 
     @SqlUpdate("""
             insert into consumers (account_id, id, name, source_id, kind, tables, actions, filter, transform, endpoint_id, path, batch_size,
@@ -49,7 +49,7 @@ public interface ConsumerDao
             values (:accountId, :id, :name, :sourceId, :kind, cast(:tables as jsonb), :actions, :filter, :transform, :endpointId, :path, :batchSize,
                     :visibilityTimeoutSeconds, :maxAckPending, :maxDeliver, cast(:start as jsonb), :startLsn, :status)
             """)
-    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("sourceId") SourceId sourceId,
+    void insertRow(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id, @Bind("name") String name, @Bind("sourceId") SourceId sourceId,
             @Bind("kind") String kind, @Bind("tables") String tables, @Bind("actions") String[] actions, @Bind("filter") String filter,
             @Bind("transform") String transform, @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
             @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,
@@ -57,24 +57,24 @@ public interface ConsumerDao
 
     default int update(Consumer consumer)
     {
-        int rows = updateRow(consumer.accountId(), consumer.id(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
+        int rows = updateRow(consumer.accountId(), consumer.consumerId(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
                 consumer.filter().orElse(null), consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null),
                 consumer.batchSize(), consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), status(consumer));
         if (rows > 0) {
-            setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
+            setFilterTransitions(consumer.accountId(), consumer.consumerId(), consumer.filterTransitions().apiName());
         }
         return rows;
     }
 
     @SqlUpdate("update consumers set " + COLUMNS_SET + " where account_id = :accountId and id = :id")
-    int updateRow(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("tables") String tables,
+    int updateRow(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id, @Bind("name") String name, @Bind("tables") String tables,
             @Bind("actions") String[] actions, @Bind("filter") String filter, @Bind("transform") String transform,
             @Bind("endpointId") String endpointId, @Bind("path") String path, @Bind("batchSize") int batchSize,
             @Bind("visibilityTimeoutSeconds") int visibilityTimeoutSeconds, @Bind("maxAckPending") int maxAckPending,
             @Bind("maxDeliver") int maxDeliver, @Bind("status") String status);
 
     @SqlQuery("select * from consumers where account_id = :accountId and id = :id")
-    Optional<Consumer> findById(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+    Optional<Consumer> findById(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id);
 
     @SqlQuery("select * from consumers where account_id = :accountId and name = :name")
     Optional<Consumer> findByName(@Bind("accountId") AccountId accountId, @Bind("name") String name);
@@ -82,19 +82,24 @@ public interface ConsumerDao
     @SqlQuery("select * from consumers where account_id = :accountId and id > :after order by id limit :limit")
     List<Consumer> list(@Bind("accountId") AccountId accountId, @Bind("after") String after, @Bind("limit") int limit);
 
-    @SqlQuery("select name from consumers where account_id = :accountId and <column> = :id order by name limit 10")
-    List<String> namesUsing(@Bind("accountId") AccountId accountId, @Define("column") String column, @Bind("id") String id);
+    /** Up to ten names of consumers that read the source, in order. */
+    @SqlQuery("select name from consumers where account_id = :accountId and source_id = :sourceId order by name limit 10")
+    List<String> namesReading(@Bind("accountId") AccountId accountId, @Bind("sourceId") SourceId sourceId);
+
+    /** Up to ten names of consumers that push to the HTTP endpoint, in order. */
+    @SqlQuery("select name from consumers where account_id = :accountId and endpoint_id = :endpointId order by name limit 10")
+    List<String> namesPushingTo(@Bind("accountId") AccountId accountId, @Bind("endpointId") String endpointId);
 
     /** When the consumer last delivered, and its last delivery error. */
     @SqlQuery("select last_delivered_at, last_delivery_error, last_delivery_error_at from consumers where account_id = :accountId and id = :id")
     @RegisterConstructorMapper(DeliveryHealth.class)
-    Optional<DeliveryHealth> deliveryHealth(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+    Optional<DeliveryHealth> deliveryHealth(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id);
 
     /** A consumer's delivery health, as its push worker last recorded it. */
     record DeliveryHealth(OffsetDateTime lastDeliveredAt, String lastDeliveryError, OffsetDateTime lastDeliveryErrorAt) {}
 
     @SqlUpdate("delete from consumers where account_id = :accountId and id = :id")
-    int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+    int delete(@Bind("accountId") AccountId accountId, @Bind("id") ConsumerId id);
 
     private static String status(Consumer consumer)
     {
@@ -113,9 +118,9 @@ public interface ConsumerDao
         {
             return new Consumer(
                     new AccountId(rs.getString("account_id")),
-                    rs.getString("id"),
+                    new ConsumerId(rs.getString("id")),
                     rs.getString("name"),
-                    rs.getString("source_id"),
+                    new SourceId(rs.getString("source_id")),
                     Consumer.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)),
                     Json.read(rs.getString("tables"), TABLES),
                     List.of((String[]) rs.getArray("actions").getArray()),

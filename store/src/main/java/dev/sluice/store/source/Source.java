@@ -1,6 +1,7 @@
 package dev.sluice.store.source;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.SourceId;
 
 import java.time.Instant;
 
@@ -12,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record Source(
         AccountId accountId,
-        String id,
+        SourceId id,
         String name,
         String host,
         int port,

@@ -1,6 +1,7 @@
 package dev.sluice.store.source;
 
 import dev.sluice.core.id.AccountId;
+import dev.sluice.core.id.SourceId;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -34,7 +35,7 @@ public interface SourceDao
     int update(@BindMethods Source source);
 
     @SqlQuery("select * from sources where account_id = :accountId and id = :id")
-    Optional<Source> findById(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+    Optional<Source> findById(@Bind("accountId") AccountId accountId, @Bind("id") SourceId id);
 
     @SqlQuery("select * from sources where account_id = :accountId and name = :name")
     Optional<Source> findByName(@Bind("accountId") AccountId accountId, @Bind("name") String name);
@@ -43,7 +44,7 @@ public interface SourceDao
     List<Source> list(@Bind("accountId") AccountId accountId, @Bind("after") String after, @Bind("limit") int limit);
 
     @SqlUpdate("delete from sources where account_id = :accountId and id = :id")
-    int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
+    int delete(@Bind("accountId") AccountId accountId, @Bind("id") SourceId id);
 
     /** Maps a {@code sources} row. */
     final class SourceMapper
@@ -55,7 +56,7 @@ public interface SourceDao
         {
             return new Source(
                     new AccountId(rs.getString("account_id")),
-                    rs.getString("id"),
+                    new SourceId(rs.getString("id")),
                     rs.getString("name"),
                     rs.getString("host"),
                     rs.getInt("port"),

@@ -1,6 +1,7 @@
 package dev.sluice.store.source;
 
 import dev.sluice.core.Lsn;
+import dev.sluice.core.id.SourceId;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -9,7 +10,7 @@ import static java.util.Objects.requireNonNull;
 
 /** Replication progress and health of a source, written by the worker that streams it. */
 public record SourceState(
-        String sourceId,
+        SourceId sourceId,
         Lsn checkpoint,
         Optional<String> worker,
         String state,

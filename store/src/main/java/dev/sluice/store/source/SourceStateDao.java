@@ -79,7 +79,7 @@ public interface SourceStateDao
             Optional<Long> slotLag = rs.wasNull() ? Optional.empty() : Optional.of(lag);
             Timestamp errorAt = rs.getTimestamp("last_error_at");
             return new SourceState(
-                    rs.getString("source_id"),
+                    new SourceId(rs.getString("source_id")),
                     Lsn.valueOf(rs.getLong("checkpoint_lsn")),
                     Optional.ofNullable(rs.getString("worker")),
                     rs.getString("state"),

@@ -1,8 +1,6 @@
 package dev.sluice.store.backfill;
 
 import dev.sluice.core.id.AccountId;
-import dev.sluice.core.id.ConsumerId;
-import dev.sluice.core.id.SourceId;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
 import dev.sluice.store.StoreRows;
@@ -54,7 +52,7 @@ class BackfillDaoIT
         List<TableSelection> tables = List.of(new TableSelection("public", "orders", List.of("customer_id")));
         StartPosition from = new StartPosition(StartPosition.At.ROW, "id", "500");
 
-        Backfill backfill = backfills.start(account, new ConsumerId(consumer.id()), from, Optional.of("status = 'paid'"), tables);
+        Backfill backfill = backfills.start(account, consumer.consumerId(), from, Optional.of("status = 'paid'"), tables);
 
         assertThat(backfill.state()).isEqualTo(Backfill.State.PENDING);
         assertThat(backfill.start()).contains(from);
@@ -71,18 +69,18 @@ class BackfillDaoIT
         Backfill first = start(consumer);
         Backfill second = start(consumer);
 
-        assertThat(backfills.nextForSourceAcrossAccounts(new SourceId(source.id())).map(Backfill::id)).contains(first.id());
+        assertThat(backfills.nextForSourceAcrossAccounts(source.id()).map(Backfill::id)).contains(first.id());
 
         assertThat(backfills.complete(first.id())).isEqualTo(1);
-        assertThat(backfills.nextForSourceAcrossAccounts(new SourceId(source.id())).map(Backfill::id)).contains(second.id());
+        assertThat(backfills.nextForSourceAcrossAccounts(source.id()).map(Backfill::id)).contains(second.id());
 
         // a paused consumer's backfills wait with it
         ConsumerDao consumers = store.onDemand(ConsumerDao.class);
-        Consumer paused = consumers.findById(account, consumer.id()).orElseThrow();
-        consumers.update(new Consumer(account, paused.id(), paused.name(), paused.sourceId(), paused.kind(), paused.tables(), paused.actions(),
+        Consumer paused = consumers.findById(account, consumer.consumerId()).orElseThrow();
+        consumers.update(new Consumer(account, paused.consumerId(), paused.name(), paused.source(), paused.kind(), paused.tables(), paused.actions(),
                 paused.filter(), paused.transform(), paused.endpointId(), paused.path(), paused.batchSize(), paused.visibilityTimeoutSeconds(),
                 paused.maxAckPending(), paused.maxDeliver(), paused.start(), paused.startLsn(), false, paused.createdAt(), paused.updatedAt()));
-        assertThat(backfills.nextForSourceAcrossAccounts(new SourceId(source.id()))).isEmpty();
+        assertThat(backfills.nextForSourceAcrossAccounts(source.id())).isEmpty();
     }
 
     @Test
@@ -121,16 +119,16 @@ class BackfillDaoIT
         assertThat(backfills.transition(account, cancelled.id(), new String[] {"pending", "running", "paused"}, "running")).isZero();
         assertThat(backfills.complete(failed.id())).isZero();
         assertThat(backfills.fail(cancelled.id(), "late")).isZero();
-        assertThat(backfills.nextForSourceAcrossAccounts(new SourceId(source.id()))).isEmpty();
+        assertThat(backfills.nextForSourceAcrossAccounts(source.id())).isEmpty();
     }
 
     private Backfill start(Consumer of)
     {
-        return backfills.start(account, new ConsumerId(of.id()), StartPosition.now(), Optional.empty(), of.tables());
+        return backfills.start(account, of.consumerId(), StartPosition.now(), Optional.empty(), of.tables());
     }
 
     private Backfill find(Backfill backfill)
     {
-        return backfills.findById(account, new ConsumerId(backfill.consumerId()), backfill.id()).orElseThrow();
+        return backfills.findById(account, backfill.consumerId(), backfill.id()).orElseThrow();
     }
 }

@@ -2,8 +2,6 @@ package dev.sluice.store.consumer;
 
 import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ConsumerId;
-import dev.sluice.core.id.ResourceKind;
-import dev.sluice.core.id.SourceId;
 import dev.sluice.store.DataPlaneDao;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
@@ -51,32 +49,32 @@ class ConsumerDaoIT
     @Test
     void everyFieldSurvivesTheRoundTrip()
     {
-        Consumer written = new Consumer(account, ResourceKind.CONSUMER.newId(), "paid-orders", source.id(), Consumer.Kind.PULL,
+        Consumer written = new Consumer(account, ConsumerId.generate(), "paid-orders", source.id(), Consumer.Kind.PULL,
                 List.of(new TableSelection("public", "orders", List.of()), new TableSelection("billing", "invoices", List.of("customer_id", "year"))),
                 List.of("insert", "delete"), Optional.of("status = 'paid'"), Optional.of("function transform(a, r, c, m) return r end"),
                 Optional.empty(), Optional.empty(), 250, 45, 5000, 7, new StartPosition(StartPosition.At.ROW, "id", "1000"), 0x1_2345_6789L, false,
                 Instant.now(), Instant.now(), Consumer.FilterTransitions.DELETE_INSERT);
 
         consumers.insert(written);
-        Consumer read = consumers.findById(account, written.id()).orElseThrow();
+        Consumer read = consumers.findById(account, written.consumerId()).orElseThrow();
 
         assertThat(read).usingRecursiveComparison().ignoringFields("createdAt", "updatedAt").isEqualTo(written);
         assertThat(consumers.findByName(account, "paid-orders")).contains(read);
-        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(new ConsumerId(written.id()))).contains(read);
+        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(written.consumerId())).contains(read);
     }
 
     @Test
     void anUpdateChangesWhatItMayAndKeepsTheRest()
     {
         Consumer created = new StoreRows(store).pullConsumer(account, source.id());
-        Consumer changed = new Consumer(account, created.id(), "renamed", source.id(), Consumer.Kind.PULL, created.tables(), List.of("insert"),
+        Consumer changed = new Consumer(account, created.consumerId(), "renamed", source.id(), Consumer.Kind.PULL, created.tables(), List.of("insert"),
                 Optional.of("amount > 10"), Optional.empty(), Optional.empty(), Optional.empty(), 10, 5, 20, 3,
                 new StartPosition(StartPosition.At.BEGINNING, null, null), 999, false, created.createdAt(), created.updatedAt())
                 .withFilterTransitions(Consumer.FilterTransitions.DELETE_INSERT);
 
         assertThat(consumers.update(changed)).isEqualTo(1);
 
-        Consumer read = consumers.findById(account, created.id()).orElseThrow();
+        Consumer read = consumers.findById(account, created.consumerId()).orElseThrow();
         assertThat(read.name()).isEqualTo("renamed");
         assertThat(read.actions()).containsExactly("insert");
         assertThat(read.filter()).contains("amount > 10");
@@ -93,18 +91,18 @@ class ConsumerDaoIT
     {
         Consumer consumer = new StoreRows(store).pushConsumer(account, source.id());
         DataPlaneDao dataPlane = store.onDemand(DataPlaneDao.class);
-        ConsumerDao.DeliveryHealth fresh = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
+        ConsumerDao.DeliveryHealth fresh = consumers.deliveryHealth(account, consumer.consumerId()).orElseThrow();
         assertThat(fresh.lastDeliveredAt()).isNull();
         assertThat(fresh.lastDeliveryError()).isNull();
 
-        dataPlane.recordDeliveryError(new ConsumerId(consumer.id()), "503 Service Unavailable");
-        dataPlane.recordDelivered(new ConsumerId(consumer.id()));
+        dataPlane.recordDeliveryError(consumer.consumerId(), "503 Service Unavailable");
+        dataPlane.recordDelivered(consumer.consumerId());
 
-        ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
+        ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.consumerId()).orElseThrow();
         assertThat(health.lastDeliveryError()).isEqualTo("503 Service Unavailable");
         assertThat(health.lastDeliveryErrorAt()).isNotNull();
         assertThat(health.lastDeliveredAt()).isNotNull();
-        assertThat(dataPlane.consumersOfSourceAcrossAccounts(new SourceId(source.id()))).extracting(Consumer::id).containsExactly(consumer.id());
+        assertThat(dataPlane.consumersOfSourceAcrossAccounts(source.id())).extracting(Consumer::consumerId).containsExactly(consumer.consumerId());
     }
 
     @Test
@@ -117,7 +115,7 @@ class ConsumerDaoIT
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasMessageContaining("consumers_source_id_fkey");
 
-        assertThat(consumers.delete(account, consumer.id())).isEqualTo(1);
+        assertThat(consumers.delete(account, consumer.consumerId())).isEqualTo(1);
         assertThat(sources.delete(account, source.id())).isEqualTo(1);
     }
 

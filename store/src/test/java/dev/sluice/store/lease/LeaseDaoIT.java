@@ -1,8 +1,6 @@
 package dev.sluice.store.lease;
 
 import dev.sluice.core.id.AccountId;
-import dev.sluice.core.id.ConsumerId;
-import dev.sluice.core.id.SourceId;
 import dev.sluice.store.EmbeddedMetadataPostgres;
 import dev.sluice.store.MetadataStoreExtension;
 import dev.sluice.store.Store;
@@ -177,18 +175,18 @@ class LeaseDaoIT
         leases.createExtractUnitsAcrossAccounts();
         leases.createDeliverUnitsAcrossAccounts();
 
-        assertThat(unitExists(Lease.extractUnit(new SourceId(source.id())))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(push.id())))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(pull.id())))).isFalse();
+        assertThat(unitExists(Lease.extractUnit(source.id()))).isTrue();
+        assertThat(unitExists(Lease.deliverUnit(push.consumerId()))).isTrue();
+        assertThat(unitExists(Lease.deliverUnit(pull.consumerId()))).isFalse();
 
-        store.onDemand(ConsumerDao.class).delete(account, push.id());
-        store.onDemand(ConsumerDao.class).delete(account, pull.id());
+        store.onDemand(ConsumerDao.class).delete(account, push.consumerId());
+        store.onDemand(ConsumerDao.class).delete(account, pull.consumerId());
         store.onDemand(SourceDao.class).delete(account, source.id());
         leases.deleteUnneededDeliverUnitsAcrossAccounts();
         leases.deleteUnneededExtractUnitsAcrossAccounts();
 
-        assertThat(unitExists(Lease.extractUnit(new SourceId(source.id())))).isFalse();
-        assertThat(unitExists(Lease.deliverUnit(new ConsumerId(push.id())))).isFalse();
+        assertThat(unitExists(Lease.extractUnit(source.id()))).isFalse();
+        assertThat(unitExists(Lease.deliverUnit(push.consumerId()))).isFalse();
     }
 
     @Test

@@ -38,7 +38,7 @@ class SourceStateDaoIT
     {
         StoreRows rows = new StoreRows(store);
         account = rows.account();
-        sourceId = new SourceId(rows.source(account).id());
+        sourceId = rows.source(account).id();
         states.ensure(sourceId);
     }
 
@@ -51,7 +51,7 @@ class SourceStateDaoIT
         SourceState state = state();
         assertThat(state.checkpoint()).isEqualTo(Lsn.valueOf(100));
 
-        SourceId other = new SourceId(new StoreRows(store).source(account).id());
+        SourceId other = new StoreRows(store).source(account).id();
         states.ensure(other);
         SourceState fresh = states.find(other).orElseThrow();
         assertThat(fresh.state()).isEqualTo("idle");
@@ -155,7 +155,7 @@ class SourceStateDaoIT
     @Test
     void stateGoesWithItsSource()
     {
-        assertThat(store.onDemand(SourceDao.class).delete(account, sourceId.value())).isEqualTo(1);
+        assertThat(store.onDemand(SourceDao.class).delete(account, sourceId)).isEqualTo(1);
 
         assertThat(states.find(sourceId)).isEmpty();
         assertThat(states.advance(sourceId, Lsn.valueOf(100), 1, 1, "worker-1")).isZero();
