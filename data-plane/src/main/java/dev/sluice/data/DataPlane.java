@@ -134,6 +134,8 @@ public final class DataPlane
         return settings.workerId();
     }
 
+    // the periodic tasks log their own failures and the executors are shut down on stop: their futures carry nothing to wait for
+    @SuppressWarnings("FutureReturnValueIgnored")
     public void start()
     {
         LOG.info("data-plane worker {} starting", settings.workerId());

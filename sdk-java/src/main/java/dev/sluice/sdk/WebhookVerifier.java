@@ -101,7 +101,7 @@ public final class WebhookVerifier
         }
         byte[] expected = sign(webhookId, webhookTimestamp.strip(), body);
         boolean matched = false;
-        for (String signature : webhookSignature.strip().split(" +")) {
+        for (String signature : webhookSignature.strip().split(" +", -1)) {
             int comma = signature.indexOf(',');
             if (comma < 0 || !signature.substring(0, comma).equals(VERSION)) {
                 continue;

@@ -123,7 +123,7 @@ final class ConsumerForms
     private static List<TableSelection> tables(MultivaluedMap<String, String> form)
     {
         List<TableSelection> tables = new ArrayList<>();
-        for (String name : Pages.field(form, "tables").orElse("").split(",")) {
+        for (String name : Pages.field(form, "tables").orElse("").split(",", -1)) {
             String table = name.strip();
             if (table.isEmpty()) {
                 continue;

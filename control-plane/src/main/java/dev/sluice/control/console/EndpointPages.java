@@ -153,7 +153,7 @@ public final class EndpointPages
     private static Map<String, String> headers(MultivaluedMap<String, String> form, String field)
     {
         Map<String, String> headers = new LinkedHashMap<>();
-        String[] lines = Optional.ofNullable(form.getFirst(field)).orElse("").split("\\R");
+        String[] lines = Optional.ofNullable(form.getFirst(field)).orElse("").split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty()) {

@@ -170,7 +170,8 @@ final class FormFields
         String head = apiField.substring(0, end);
         StringBuilder camel = new StringBuilder();
         boolean upper = false;
-        for (char c : head.toCharArray()) {
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
             if (c == '_') {
                 upper = true;
                 continue;

@@ -73,7 +73,7 @@ public final class ConsumerService
         ConsumerRules.checkStart("start", start);
         Source source = referencedSource(accountId, input.source().orElseThrow());
         Optional<String> endpointId = checkDelivery(accountId, kind, input.endpoint(), input.path());
-        checkAgainstCatalog(accountId, source, tables, filter, Optional.of(start));
+        checkAgainstCatalog(source, tables, filter, Optional.of(start));
         Lsn startLsn = sources.publish(accountId, source, tables);
         return idempotency.create(accountId.value(), idempotencyKey, "createConsumer", request, Consumer.class, handle -> {
             ConsumerId id = ConsumerId.generate();
@@ -138,7 +138,7 @@ public final class ConsumerService
         }
         if (changes.tables().isPresent() || newFilter.isPresent()) {
             Source source = sources.get(accountId, current.source());
-            checkAgainstCatalog(accountId, source, tables, ConsumerRules.checkFilter("filter", filterText), Optional.empty());
+            checkAgainstCatalog(source, tables, ConsumerRules.checkFilter("filter", filterText), Optional.empty());
             sources.publish(accountId, source, tables);
         }
         Consumer updated = new Consumer(accountId, current.consumerId(), changes.name().orElse(current.name()), current.source(), current.kind(), tables,
@@ -244,7 +244,7 @@ public final class ConsumerService
      * Checks tables, group keys, filter columns and the start column against the source. Tables without a
      * primary key need group columns and REPLICA IDENTITY FULL, or deletes could not be attributed to a group.
      */
-    private void checkAgainstCatalog(AccountId accountId, Source source, List<TableSelection> tables, Optional<Filter> filter, Optional<StartPosition> start)
+    private void checkAgainstCatalog(Source source, List<TableSelection> tables, Optional<Filter> filter, Optional<StartPosition> start)
     {
         List<SourceTable> catalog;
         try {

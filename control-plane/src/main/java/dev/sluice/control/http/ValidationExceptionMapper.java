@@ -119,7 +119,8 @@ public final class ValidationExceptionMapper
     static String snakeCase(String name)
     {
         StringBuilder out = new StringBuilder();
-        for (char c : name.toCharArray()) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
             if (Character.isUpperCase(c)) {
                 out.append('_').append(Character.toLowerCase(c));
             }

@@ -230,7 +230,7 @@ final class Evaluator
         if (between.symmetric() && !Boolean.TRUE.equals(inside)) {
             // BETWEEN SYMMETRIC a AND b is (BETWEEN a AND b) OR (BETWEEN b AND a)
             Boolean swapped = between(operand, upper, lower);
-            inside = Boolean.TRUE.equals(swapped) ? Boolean.TRUE : (inside == null || swapped == null ? null : Boolean.FALSE);
+            inside = Boolean.TRUE.equals(swapped) ? Boolean.TRUE : ((inside == null || swapped == null) ? null : Boolean.FALSE);
         }
         return between.negated() ? negate(inside) : inside;
     }

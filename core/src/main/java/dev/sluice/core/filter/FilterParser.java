@@ -170,12 +170,14 @@ final class FilterParser
     {
         Token token = next();
         if (token.type() == TokenType.OPERATOR && (token.text().equals("-") || token.text().equals("+"))) {
-            Expression operand = expression(CAST);
+            // the operand binds tighter than the sign: -a::int is -(a::int)
+            Expression operand = expression(UNARY + 1);
             requireKind(operand, Set.of(Kind.NUMBER, Kind.ANY), "unary " + token.text() + " needs a number");
             return token.text().equals("-") ? negate(operand) : operand;
         }
         if (isWord(token, "not")) {
-            Expression operand = expression(IS);
+            // the operand binds tighter than NOT: NOT a IS NULL is NOT (a IS NULL), NOT a AND b is (NOT a) AND b
+            Expression operand = expression(NOT + 1);
             requireCondition(operand, "argument of NOT");
             return new Not(operand);
         }

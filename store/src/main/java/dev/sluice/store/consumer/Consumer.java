@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * A consumer: which changes of which source it receives, and how they are delivered. Its id is {@link #consumerId()},
  * the id of the source it reads {@link #source()}; in JSON (an idempotent create's stored result) they keep the names
- * they had as strings, {@code id} and {@code sourceId}.
+ * they had as strings, {@code "id"} and {@code "sourceId"}.
  */
 public record Consumer(
         AccountId accountId,
