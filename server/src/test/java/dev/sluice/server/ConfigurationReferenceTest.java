@@ -60,7 +60,7 @@ class ConfigurationReferenceTest
         Set<String> names = names(declared());
         for (String line : referenceRows()) {
             String key = ROW.matcher(line).replaceFirst("$1");
-            if (!DROPWIZARD_SECTIONS.contains(key.split("\\.")[0])) {
+            if (!DROPWIZARD_SECTIONS.contains(key.split("\\.", -1)[0])) {
                 assertThat(names).as("a setting %s documents", GUIDE).contains(key);
             }
         }
@@ -155,7 +155,7 @@ class ConfigurationReferenceTest
 
     private static String yaml(String name, String value)
     {
-        String[] path = name.split("\\.");
+        String[] path = name.split("\\.", -1);
         StringBuilder yaml = new StringBuilder();
         for (int i = 0; i < path.length; i++) {
             yaml.append("  ".repeat(i)).append(path[i]).append(':').append(i == path.length - 1 ? " " + value : "").append('\n');

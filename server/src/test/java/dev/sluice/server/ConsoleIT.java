@@ -57,7 +57,7 @@ class ConsoleIT
             throws IOException, InterruptedException
     {
         Process install = new ProcessBuilder("bash", "scripts/chromium.sh").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String[] paths = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split(" ");
+        String[] paths = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split(" ", -1);
         assertThat(install.waitFor(10, TimeUnit.MINUTES)).isTrue();
         assertThat(install.exitValue()).as("scripts/chromium.sh installs Chromium").isZero();
         ChromeOptions options = new ChromeOptions();

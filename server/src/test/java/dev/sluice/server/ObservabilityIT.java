@@ -196,7 +196,7 @@ class ObservabilityIT
     {
         Reply metrics = server.request("GET", "/admin/prometheus", TestServer.OPERATOR_TOKEN, null);
         assertThat(metrics.status()).isEqualTo(200);
-        for (String line : metrics.body().split("\n")) {
+        for (String line : metrics.body().split("\n", -1)) {
             Matcher sample = SAMPLE.matcher(line);
             if (!sample.matches() || !sample.group(1).equals(name)) {
                 continue;

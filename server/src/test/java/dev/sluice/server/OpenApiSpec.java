@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ public final class OpenApiSpec
     {
         JsonNode current = schema;
         while (current.has("$ref")) {
-            String[] parts = current.path("$ref").asText().substring(2).split("/");
+            String[] parts = current.path("$ref").asText().substring(2).split("/", -1);
             JsonNode target = root;
             for (String part : parts) {
                 target = target.path(part);
@@ -65,7 +66,7 @@ public final class OpenApiSpec
     /** The schema of an operation's response with this status (or its default), for the given media type. */
     public JsonNode responseSchema(String pathTemplate, String method, int status)
     {
-        JsonNode responses = root.path("paths").path(pathTemplate).path(method.toLowerCase()).path("responses");
+        JsonNode responses = root.path("paths").path(pathTemplate).path(method.toLowerCase(Locale.ROOT)).path("responses");
         JsonNode response = responses.has(Integer.toString(status)) ? responses.path(Integer.toString(status)) : responses.path("default");
         response = resolve(response);
         JsonNode content = response.path("content");

@@ -126,7 +126,7 @@ class PullIT
             SOURCE.execute(SourcePostgres.DATABASE, "update " + fixture.table + " set label = 'v" + version + "'");
         }
         int total = keys * versions;
-        await().atMost(Duration.ofSeconds(300)).until(() -> status(fixture).path("backlog").asLong() == total);
+        await().atMost(Duration.ofMinutes(5)).until(() -> status(fixture).path("backlog").asLong() == total);
 
         Set<String> inFlight = ConcurrentHashMap.newKeySet();
         AtomicInteger overlaps = new AtomicInteger();

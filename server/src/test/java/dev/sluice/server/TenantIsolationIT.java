@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class TenantIsolationIT
             }
             for (Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields(); operations.hasNext(); ) {
                 Map.Entry<String, JsonNode> operation = operations.next();
-                String method = operation.getKey().toUpperCase();
+                String method = operation.getKey().toUpperCase(Locale.ROOT);
                 String concrete = template;
                 for (Map.Entry<String, String> id : ids.entrySet()) {
                     concrete = concrete.replace("{" + id.getKey() + "}", id.getValue());

@@ -564,7 +564,8 @@ class FilterPostgresAgreementIT
     {
         StringBuilder escaped = new StringBuilder();
         boolean quoted = false;
-        for (char character : sql.toCharArray()) {
+        for (int i = 0; i < sql.length(); i++) {
+            char character = sql.charAt(i);
             if (character == '\'') {
                 quoted = !quoted;
             }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -339,7 +340,7 @@ class FaultInjectionIT
             throws Exception
     {
         // from a steady state, so what the pause shows is the pause's doing, not what an earlier fault left behind
-        awaitSteadyState(live);
+        awaitSteadyState();
         Worker paused = switch (kind) {
             case SOURCE_HOLDER -> leaseHolder();
             case PUSH_HOLDER -> holderOf(pushedUnit);
@@ -388,7 +389,7 @@ class FaultInjectionIT
      * within the last half second and carried a change committed less than a second before (a push consumer retrying
      * after a cut-off webhook target, say, is not there yet).
      */
-    private void awaitSteadyState(PullReader live)
+    private void awaitSteadyState()
     {
         await().alias("every unit held by a running worker").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> metadataRows("select coalesce(owner, '') || ' ' || coalesce((expires_at > now())::text, 'false') from leases where unit like ?", "%").stream()
@@ -489,8 +490,8 @@ class FaultInjectionIT
     {
         Instant start = Instant.now();
         source.restart(mode);
-        availability.fault("source Postgres restarted (" + mode.name().toLowerCase() + " shutdown)", start, Instant.now(), Set.of());
-        count("source Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
+        availability.fault("source Postgres restarted (" + mode.name().toLowerCase(Locale.ROOT) + " shutdown)", start, Instant.now(), Set.of());
+        count("source Postgres restarted (" + mode.name().toLowerCase(Locale.ROOT) + " shutdown)");
         awaitDelivery(live, "streaming resumes after the source restarted");
     }
 
@@ -508,8 +509,8 @@ class FaultInjectionIT
         }
         metadataApiAnsweringMillis.add(Duration.between(back, Instant.now()).toMillis());
         metadataApiFailuresAfterBack.add(failedAfterBack);
-        availability.fault("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)", start, back, Set.of());
-        count("metadata Postgres restarted (" + mode.name().toLowerCase() + " shutdown)");
+        availability.fault("metadata Postgres restarted (" + mode.name().toLowerCase(Locale.ROOT) + " shutdown)", start, back, Set.of());
+        count("metadata Postgres restarted (" + mode.name().toLowerCase(Locale.ROOT) + " shutdown)");
         awaitDelivery(live, "Sluice recovers after the metadata store restarted");
     }
 
@@ -518,7 +519,7 @@ class FaultInjectionIT
             throws Exception
     {
         Worker holder = leaseHolder();
-        Worker other = workers.stream().filter(worker -> worker != holder).findFirst().orElseThrow();
+        Worker other = workers.stream().filter(worker -> !worker.equals(holder)).findFirst().orElseThrow();
         workers.remove(other);
         other.process().destroyForcibly();
         other.process().waitFor(30, TimeUnit.SECONDS);
@@ -604,7 +605,8 @@ class FaultInjectionIT
             throws IOException
     {
         int port = SluiceProcesses.freePort();
-        String log = "worker-" + (++logs) + ".log";
+        logs++;
+        String log = "worker-" + logs + ".log";
         Worker worker = new Worker(processes.start(config, "data-plane", port, operatorToken, log), log);
         workers.add(worker);
         return worker;
