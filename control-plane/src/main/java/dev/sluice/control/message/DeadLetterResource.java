@@ -66,16 +66,14 @@ public final class DeadLetterResource
     public Response redriveDeadLetters(String consumerId, DeadLetterSelection selection)
     {
         Caller.AccountToken caller = Callers.manage();
-        Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumerId, ids(selection)))).build();
     }
 
     @Override
     public Response discardDeadLetters(String consumerId, DeadLetterSelection selection)
     {
         Caller.AccountToken caller = Callers.manage();
-        Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumerId, ids(selection)))).build();
     }
 
     private static Optional<List<String>> ids(DeadLetterSelection selection)
