@@ -195,29 +195,26 @@ final class FilterParser
 
     private Expression primary(Token token)
     {
-        switch (token.type()) {
-            case LEFT_PARENTHESIS:
-                return parenthesized(token);
-            case NUMBER:
-                return number(token.text());
-            case STRING:
-                return new StringLiteral(unquote(token.text()));
-            case QUOTED_IDENTIFIER:
+        return switch (token.type()) {
+            case LEFT_PARENTHESIS -> parenthesized(token);
+            case NUMBER -> number(token.text());
+            case STRING -> new StringLiteral(unquote(token.text()));
+            case QUOTED_IDENTIFIER -> {
                 if (peekType(TokenType.LEFT_PARENTHESIS)) {
                     throw new FilterException("function calls are not supported in filters: " + describeCall(token));
                 }
-                return quotedColumn(token);
-            case IDENTIFIER:
-                return word(token);
-            case OPERATOR:
+                yield quotedColumn(token);
+            }
+            case IDENTIFIER -> word(token);
+            case OPERATOR -> {
                 if (token.text().startsWith("?")) {
                     throw new FilterException("parameters are not supported in filters: found '" + token.text() + "' at position " + (token.position() + 1)
                             + "; write the value itself");
                 }
                 throw syntaxError(token);
-            default:
-                throw syntaxError(token);
-        }
+            }
+            default -> throw syntaxError(token);
+        };
     }
 
     private Expression parenthesized(Token open)
@@ -237,29 +234,32 @@ final class FilterParser
     {
         String word = foldCase(token.text());
         switch (word) {
-            case "null":
+            case "null" -> {
                 return new NullLiteral();
-            case "true":
+            }
+            case "true" -> {
                 return new BooleanLiteral(true);
-            case "false":
+            }
+            case "false" -> {
                 return new BooleanLiteral(false);
-            case "cast":
+            }
+            case "cast" -> {
                 return castFunction();
-            case "array":
+            }
+            case "array" -> {
                 return arrayConstructor(token);
-            case "case":
-                throw new FilterException("CASE expressions are not supported in filters");
-            case "exists", "select":
-                throw new FilterException("subqueries are not supported in filters");
-            case "interval":
-                throw new FilterException("intervals are not supported in filters: " + describeFrom(token, peek() == null ? token : peek()));
-            case "now":
+            }
+            case "case" -> throw new FilterException("CASE expressions are not supported in filters");
+            case "exists", "select" -> throw new FilterException("subqueries are not supported in filters");
+            case "interval" -> throw new FilterException("intervals are not supported in filters: " + describeFrom(token, peek() == null ? token : peek()));
+            case "now" -> {
                 if (peekType(TokenType.LEFT_PARENTHESIS)) {
                     throw new FilterException("now() is not supported in filters: a filter must not depend on when it runs");
                 }
-                break;
-            default:
-                break;
+            }
+            default -> {
+                // any other word is a column, a function or a typed literal: below
+            }
         }
         if (TIME_DEPENDENT.contains(word)) {
             throw new FilterException(word + " is not supported in filters: a filter must not depend on when it runs");
@@ -375,60 +375,47 @@ final class FilterParser
     private int infixPrecedence()
     {
         Token token = peek();
-        switch (token.type()) {
-            case DOUBLE_COLON:
-                return CAST;
-            case LEFT_BRACKET:
-                return SUBSCRIPT;
-            case OPERATOR:
-                return switch (token.text()) {
-                    case "=", "<>", "!=", "<", "<=", ">", ">=" -> COMPARISON;
-                    case "+", "-" -> ADDITIVE;
-                    case "*", "/", "%" -> MULTIPLICATIVE;
-                    default -> OTHER_OPERATOR;
-                };
-            case IDENTIFIER:
-                String word = foldCase(token.text());
-                return switch (word) {
-                    case "or" -> OR;
-                    case "and" -> AND;
-                    case "is", "isnull", "notnull" -> IS;
-                    case "in", "like", "ilike", "between", "similar" -> PATTERN;
-                    case "not" -> PATTERN;
-                    case "collate" -> throw new FilterException("COLLATE is not supported in filters: text compares by code point (as COLLATE \"C\") "
-                            + "and lower, upper and ILIKE fold letters as Postgres does in a UTF-8 database");
-                    case "at" -> throw new FilterException("AT TIME ZONE is not supported in filters: the session time zone is UTC");
-                    default -> 0;
-                };
-            default:
-                return 0;
-        }
+        return switch (token.type()) {
+            case DOUBLE_COLON -> CAST;
+            case LEFT_BRACKET -> SUBSCRIPT;
+            case OPERATOR -> switch (token.text()) {
+                case "=", "<>", "!=", "<", "<=", ">", ">=" -> COMPARISON;
+                case "+", "-" -> ADDITIVE;
+                case "*", "/", "%" -> MULTIPLICATIVE;
+                default -> OTHER_OPERATOR;
+            };
+            case IDENTIFIER -> switch (foldCase(token.text())) {
+                case "or" -> OR;
+                case "and" -> AND;
+                case "is", "isnull", "notnull" -> IS;
+                case "in", "like", "ilike", "between", "similar" -> PATTERN;
+                case "not" -> PATTERN;
+                case "collate" -> throw new FilterException("COLLATE is not supported in filters: text compares by code point (as COLLATE \"C\") "
+                        + "and lower, upper and ILIKE fold letters as Postgres does in a UTF-8 database");
+                case "at" -> throw new FilterException("AT TIME ZONE is not supported in filters: the session time zone is UTC");
+                default -> 0;
+            };
+            default -> 0;
+        };
     }
 
     private Expression infix(Expression left, int precedence, int start)
     {
         Token token = next();
-        switch (precedence) {
-            case OR, AND:
-                return logical(left, precedence);
-            case IS:
-                return isTest(left, token);
-            case COMPARISON:
-                return comparison(left, token);
-            case PATTERN:
-                return pattern(left, token);
-            case OTHER_OPERATOR:
-                return otherOperator(left, token);
-            case ADDITIVE, MULTIPLICATIVE:
-                return arithmetic(left, token, precedence);
-            case CAST:
-                return cast(left, typeName());
-            case SUBSCRIPT:
+        return switch (precedence) {
+            case OR, AND -> logical(left, precedence);
+            case IS -> isTest(left, token);
+            case COMPARISON -> comparison(left, token);
+            case PATTERN -> pattern(left, token);
+            case OTHER_OPERATOR -> otherOperator(left, token);
+            case ADDITIVE, MULTIPLICATIVE -> arithmetic(left, token, precedence);
+            case CAST -> cast(left, typeName());
+            case SUBSCRIPT -> {
                 position--;
-                return postfixSubscript(left);
-            default:
-                throw new IllegalStateException("unknown precedence " + precedence + " at " + start);
-        }
+                yield postfixSubscript(left);
+            }
+            default -> throw new IllegalStateException("unknown precedence " + precedence + " at " + start);
+        };
     }
 
     private Expression logical(Expression left, int precedence)
@@ -474,27 +461,28 @@ final class FilterParser
             negated = true;
         }
         Token what = next();
-        switch (isWord(what) ? foldCase(what.text()) : "") {
-            case "null":
-                return new IsNull(left, negated);
-            case "unknown":
+        return switch (isWord(what) ? foldCase(what.text()) : "") {
+            case "null" -> new IsNull(left, negated);
+            case "unknown" -> {
                 requireCondition(left, "argument of IS UNKNOWN");
-                return new IsNull(left, negated);
-            case "true", "false":
+                yield new IsNull(left, negated);
+            }
+            case "true", "false" -> {
                 boolean value = foldCase(what.text()).equals("true");
                 requireCondition(left, value ? "argument of IS TRUE" : "argument of IS FALSE");
-                return new IsBoolean(left, value, negated);
-            case "distinct":
+                yield new IsBoolean(left, value, negated);
+            }
+            case "distinct" -> {
                 Token from = next();
                 if (!isWord(from, "from")) {
                     throw syntaxError(from);
                 }
                 Expression right = expression(COMPARISON);
                 requireComparable(left, right, "IS DISTINCT FROM");
-                return new IsDistinctFrom(left, right, negated);
-            default:
-                throw syntaxError(what);
-        }
+                yield new IsDistinctFrom(left, right, negated);
+            }
+            default -> throw syntaxError(what);
+        };
     }
 
     private Expression comparison(Expression left, Token token)
@@ -536,18 +524,13 @@ final class FilterParser
             keyword = next();
         }
         String word = isWord(keyword) ? foldCase(keyword.text()) : "";
-        switch (word) {
-            case "in":
-                return in(left, negated);
-            case "between":
-                return between(left, negated);
-            case "like", "ilike":
-                return like(left, negated, word.equals("ilike"));
-            case "similar":
-                throw new FilterException("SIMILAR TO is not supported in filters; use LIKE or ILIKE");
-            default:
-                throw syntaxError(keyword);
-        }
+        return switch (word) {
+            case "in" -> in(left, negated);
+            case "between" -> between(left, negated);
+            case "like", "ilike" -> like(left, negated, word.equals("ilike"));
+            case "similar" -> throw new FilterException("SIMILAR TO is not supported in filters; use LIKE or ILIKE");
+            default -> throw syntaxError(keyword);
+        };
     }
 
     private Expression in(Expression operand, boolean negated)

@@ -61,14 +61,18 @@ final class PostgresText
         String trimmed = trim(text);
         String lower = trimmed.toLowerCase(Locale.ROOT);
         switch (lower) {
-            case "nan":
+            case "nan" -> {
                 return Double.NaN;
-            case "infinity", "+infinity", "inf", "+inf":
+            }
+            case "infinity", "+infinity", "inf", "+inf" -> {
                 return Double.POSITIVE_INFINITY;
-            case "-infinity", "-inf":
+            }
+            case "-infinity", "-inf" -> {
                 return Double.NEGATIVE_INFINITY;
-            default:
-                break;
+            }
+            default -> {
+                // a number: below
+            }
         }
         if (!DECIMAL.matcher(trimmed).matches()) {
             throw new FilterEvaluationException("invalid input syntax for type numeric: \"" + text + "\"");
@@ -81,14 +85,18 @@ final class PostgresText
         String trimmed = trim(text);
         String lower = trimmed.toLowerCase(Locale.ROOT);
         switch (lower) {
-            case "nan", "+nan", "-nan":
+            case "nan", "+nan", "-nan" -> {
                 return Double.NaN;
-            case "infinity", "+infinity", "inf", "+inf":
+            }
+            case "infinity", "+infinity", "inf", "+inf" -> {
                 return Double.POSITIVE_INFINITY;
-            case "-infinity", "-inf":
+            }
+            case "-infinity", "-inf" -> {
                 return Double.NEGATIVE_INFINITY;
-            default:
-                break;
+            }
+            default -> {
+                // a number: below
+            }
         }
         if (!DECIMAL.matcher(trimmed).matches()) {
             throw new FilterEvaluationException("invalid input syntax for type double precision: \"" + text + "\"");
@@ -107,46 +115,47 @@ final class PostgresText
         if (length > 0) {
             // as Postgres's parse_bool: any prefix of true/false/yes/no, on/off from two letters, 1 and 0
             switch (value.charAt(0)) {
-                case 't':
+                case 't' -> {
                     if ("true".startsWith(value)) {
                         return true;
                     }
-                    break;
-                case 'f':
+                }
+                case 'f' -> {
                     if ("false".startsWith(value)) {
                         return false;
                     }
-                    break;
-                case 'y':
+                }
+                case 'y' -> {
                     if ("yes".startsWith(value)) {
                         return true;
                     }
-                    break;
-                case 'n':
+                }
+                case 'n' -> {
                     if ("no".startsWith(value)) {
                         return false;
                     }
-                    break;
-                case 'o':
+                }
+                case 'o' -> {
                     if (length >= 2 && "on".startsWith(value)) {
                         return true;
                     }
                     if (length >= 2 && "off".startsWith(value)) {
                         return false;
                     }
-                    break;
-                case '1':
+                }
+                case '1' -> {
                     if (length == 1) {
                         return true;
                     }
-                    break;
-                case '0':
+                }
+                case '0' -> {
                     if (length == 1) {
                         return false;
                     }
-                    break;
-                default:
-                    break;
+                }
+                default -> {
+                    // no spelling of a boolean: refused below
+                }
             }
         }
         throw new FilterEvaluationException("invalid input syntax for type boolean: \"" + text + "\"");
@@ -155,53 +164,39 @@ final class PostgresText
     static OffsetDateTime parseTimestampWithTimeZone(String text)
     {
         String special = trim(text).toLowerCase(Locale.ROOT);
-        switch (special) {
-            case "infinity", "+infinity":
-                return OffsetDateTime.MAX;
-            case "-infinity":
-                return OffsetDateTime.MIN;
-            case "epoch":
-                return OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-            default:
-                break;
-        }
-        DateTimeParts parts = parseDateTime(text, "timestamp with time zone");
-        // without an explicit offset the session time zone applies, which Sluice takes to be UTC
-        return parts.dateTime().atOffset(parts.offset() == null ? ZoneOffset.UTC : parts.offset());
+        return switch (special) {
+            case "infinity", "+infinity" -> OffsetDateTime.MAX;
+            case "-infinity" -> OffsetDateTime.MIN;
+            case "epoch" -> OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+            default -> {
+                DateTimeParts parts = parseDateTime(text, "timestamp with time zone");
+                // without an explicit offset the session time zone applies, which Sluice takes to be UTC
+                yield parts.dateTime().atOffset(parts.offset() == null ? ZoneOffset.UTC : parts.offset());
+            }
+        };
     }
 
     static LocalDateTime parseTimestamp(String text)
     {
         String special = trim(text).toLowerCase(Locale.ROOT);
-        switch (special) {
-            case "infinity", "+infinity":
-                return LocalDateTime.MAX;
-            case "-infinity":
-                return LocalDateTime.MIN;
-            case "epoch":
-                return LocalDateTime.of(1970, 1, 1, 0, 0);
-            default:
-                break;
-        }
-        // Postgres silently ignores a time zone given for a timestamp without time zone
-        return parseDateTime(text, "timestamp without time zone").dateTime();
+        return switch (special) {
+            case "infinity", "+infinity" -> LocalDateTime.MAX;
+            case "-infinity" -> LocalDateTime.MIN;
+            case "epoch" -> LocalDateTime.of(1970, 1, 1, 0, 0);
+            // Postgres silently ignores a time zone given for a timestamp without time zone
+            default -> parseDateTime(text, "timestamp without time zone").dateTime();
+        };
     }
 
     static LocalDate parseDate(String text)
     {
         String special = trim(text).toLowerCase(Locale.ROOT);
-        switch (special) {
-            case "infinity", "+infinity":
-                return LocalDate.MAX;
-            case "-infinity":
-                return LocalDate.MIN;
-            case "epoch":
-                return LocalDate.of(1970, 1, 1);
-            default:
-                break;
-        }
-        DateTimeParts parts = parseDateTime(text, "date");
-        return parts.dateTime().toLocalDate();
+        return switch (special) {
+            case "infinity", "+infinity" -> LocalDate.MAX;
+            case "-infinity" -> LocalDate.MIN;
+            case "epoch" -> LocalDate.of(1970, 1, 1);
+            default -> parseDateTime(text, "date").dateTime().toLocalDate();
+        };
     }
 
     private record DateTimeParts(LocalDateTime dateTime, ZoneOffset offset) {}
