@@ -182,10 +182,10 @@ public final class DataPlane
             metrics.source(sourceId, accountId, state);
             current.put("source:" + sourceId, () -> metrics.forgetSource(sourceId, accountId));
             for (Consumer consumer : dao.consumersOfSourceAcrossAccounts(sourceId)) {
-                MessageStore.Counts counts = messages.counts(consumer.consumerId());
+                MessageStore.Counts counts = messages.counts(consumer.id());
                 String kind = consumer.kind().name().toLowerCase(Locale.ROOT);
-                metrics.consumer(consumer.consumerId(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
-                current.put("consumer:" + consumer.consumerId(), () -> metrics.forgetConsumer(consumer.consumerId(), accountId, sourceId, kind));
+                metrics.consumer(consumer.id(), accountId, sourceId, kind, counts.backlog(), counts.inFlight(), counts.deadLetters());
+                current.put("consumer:" + consumer.id(), () -> metrics.forgetConsumer(consumer.id(), accountId, sourceId, kind));
             }
         }
         synchronized (reported) {

@@ -69,19 +69,19 @@ class AccountScopingIT
     void consumersOfAnotherAccountAreInvisible()
     {
         ConsumerDao consumers = store.onDemand(ConsumerDao.class);
-        Consumer stolen = new Consumer(other, consumer.consumerId(), "taken", consumer.source(), consumer.kind(), consumer.tables(), consumer.actions(),
+        Consumer stolen = new Consumer(other, consumer.id(), "taken", consumer.sourceId(), consumer.kind(), consumer.tables(), consumer.actions(),
                 Optional.of("true"), Optional.empty(), Optional.empty(), Optional.empty(), 1, 1, 1, 1, StartPosition.now(), 0, false,
                 consumer.createdAt(), consumer.updatedAt());
 
-        assertThat(consumers.findById(other, consumer.consumerId())).isEmpty();
+        assertThat(consumers.findById(other, consumer.id())).isEmpty();
         assertThat(consumers.findByName(other, consumer.name())).isEmpty();
         assertThat(consumers.list(other, "", 100)).isEmpty();
         assertThat(consumers.namesReading(other, source.id())).isEmpty();
-        assertThat(consumers.deliveryHealth(other, consumer.consumerId())).isEmpty();
+        assertThat(consumers.deliveryHealth(other, consumer.id())).isEmpty();
         assertThat(consumers.update(stolen)).isZero();
-        assertThat(consumers.delete(other, consumer.consumerId())).isZero();
+        assertThat(consumers.delete(other, consumer.id())).isZero();
 
-        Consumer kept = consumers.findById(owner, consumer.consumerId()).orElseThrow();
+        Consumer kept = consumers.findById(owner, consumer.id()).orElseThrow();
         assertThat(kept.name()).isEqualTo(consumer.name());
         assertThat(kept.filter()).isEmpty();
         assertThat(consumers.namesReading(owner, source.id())).containsExactly(consumer.name());
@@ -91,13 +91,13 @@ class AccountScopingIT
     void backfillsOfAnotherAccountAreInvisible()
     {
         BackfillDao backfills = store.onDemand(BackfillDao.class);
-        Backfill backfill = backfills.start(owner, consumer.consumerId(), StartPosition.now(), Optional.empty(), consumer.tables());
+        Backfill backfill = backfills.start(owner, consumer.id(), StartPosition.now(), Optional.empty(), consumer.tables());
 
-        assertThat(backfills.findById(other, consumer.consumerId(), backfill.id())).isEmpty();
-        assertThat(backfills.list(other, consumer.consumerId(), "", 100)).isEmpty();
+        assertThat(backfills.findById(other, consumer.id(), backfill.id())).isEmpty();
+        assertThat(backfills.list(other, consumer.id(), "", 100)).isEmpty();
         assertThat(backfills.transition(other, backfill.id(), new String[] {"pending"}, "cancelled")).isZero();
 
-        assertThat(backfills.findById(owner, consumer.consumerId(), backfill.id()).orElseThrow().state()).isEqualTo(Backfill.State.PENDING);
+        assertThat(backfills.findById(owner, consumer.id(), backfill.id()).orElseThrow().state()).isEqualTo(Backfill.State.PENDING);
     }
 
     @Test

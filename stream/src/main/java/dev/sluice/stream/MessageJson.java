@@ -81,8 +81,8 @@ public final class MessageJson
     public static ObjectNode metadata(Consumer consumer, StoredMessage message)
     {
         ObjectNode metadata = JsonNodeFactory.instance.objectNode()
-                .put("source_id", consumer.sourceId())
-                .put("consumer_id", consumer.id())
+                .put("source_id", consumer.sourceId().value())
+                .put("consumer_id", consumer.id().value())
                 .put("table_schema", message.tableSchema())
                 .put("table_name", message.tableName())
                 .put("commit_lsn", Lsn.valueOf(message.commitLsn()).toString())

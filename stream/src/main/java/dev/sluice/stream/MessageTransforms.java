@@ -1,7 +1,6 @@
 package dev.sluice.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.transform.TransformException;
 import dev.sluice.core.transform.Transforms;
 import dev.sluice.store.consumer.Consumer;
@@ -48,13 +47,13 @@ public final class MessageTransforms
                 out.add(new Transformed(delivery, Optional.of(output)));
             }
             catch (TransformException e) {
-                messages.deadLetter(new ConsumerId(consumer.id()), message.seq(), e.getMessage());
+                messages.deadLetter(consumer.id(), message.seq(), e.getMessage());
             }
             catch (RuntimeException e) {
                 // a fault of the transform's runtime on this message (not of the store: nothing above touches it) is the
                 // message's failure like any other: it must not fail the receive of the messages beside it
                 LOG.warn("the transform of consumer {} failed on message {}", consumer.id(), message.seq(), e);
-                messages.deadLetter(new ConsumerId(consumer.id()), message.seq(), "the transform failed unexpectedly: " + e);
+                messages.deadLetter(consumer.id(), message.seq(), "the transform failed unexpectedly: " + e);
             }
         }
         return out;

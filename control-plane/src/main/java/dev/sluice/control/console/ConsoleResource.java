@@ -144,11 +144,11 @@ public final class ConsoleResource
                         "state", status.state(), "lag", status.slotLagBytes().map(Formats::bytes).orElse("—"));
             }).toList();
             List<Map<String, Object>> consumerRows = consumers.list(caller.accountId(), "", LIST_LIMIT).items().stream().map(consumer -> {
-                MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.consumerId().value());
-                ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.consumerId().value()),
-                        messages.throughput(consumer.consumerId(), ConsumerHealth.TREND_MINUTES));
-                return Map.<String, Object>of("id", consumer.consumerId().value(), "name", consumer.name(), "kind", kind(consumer),
-                        "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.source().value(), consumer.source().value()),
+                MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id().value());
+                ConsumerHealth health = ConsumerHealth.of(consumer, counts, consumers.deliveryHealth(caller.accountId(), consumer.id().value()),
+                        messages.throughput(consumer.id(), ConsumerHealth.TREND_MINUTES));
+                return Map.<String, Object>of("id", consumer.id().value(), "name", consumer.name(), "kind", kind(consumer),
+                        "health", health.level(), "healthSummary", health.summary(), "source", sourceNames.getOrDefault(consumer.sourceId().value(), consumer.sourceId().value()),
                         "backlog", Long.toString(counts.backlog()), "deadLetters", Long.toString(counts.deadLetters()));
             }).toList();
             List<Map<String, Object>> endpointRows = endpoints.list(caller.accountId(), "", LIST_LIMIT).items().stream()

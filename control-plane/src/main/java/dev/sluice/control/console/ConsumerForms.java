@@ -104,7 +104,7 @@ final class ConsumerForms
     {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("name", consumer.name());
-        values.put("source", consumer.source().value());
+        values.put("source", consumer.sourceId().value());
         values.put("kind", consumer.kind().name().toLowerCase(Locale.ROOT));
         values.put("tables", String.join(", ", consumer.tables().stream().map(table -> table.schema() + "." + table.table()).toList()));
         values.put("actions", consumer.actions());

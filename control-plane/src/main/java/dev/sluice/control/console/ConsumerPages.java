@@ -82,7 +82,7 @@ public final class ConsumerPages
     {
         return Pages.submit(form, csrfHeader, caller -> caller, (caller, unused) -> {
                 Consumer consumer = consumers.create(caller.accountId(), Optional.empty(), ConsumerForms.create(form), form);
-                return Pages.redirect("/console/consumers/" + consumer.consumerId());
+                return Pages.redirect("/console/consumers/" + consumer.id());
             },
             (caller, e) -> form(caller, "New consumer", "/console/consumers", Pages.values(form), true, Optional.of(e)));
     }
@@ -94,7 +94,7 @@ public final class ConsumerPages
         return Pages.guard(() -> {
             Caller.AccountToken caller = Callers.manage();
             Consumer consumer = consumers.get(caller.accountId(), id);
-            return form(caller, "Edit " + consumer.name(), "/console/consumers/" + consumer.consumerId(), ConsumerForms.values(consumer), false, Optional.empty());
+            return form(caller, "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), ConsumerForms.values(consumer), false, Optional.empty());
         });
     }
 
@@ -104,14 +104,14 @@ public final class ConsumerPages
     public Response update(@PathParam("id") String id, MultivaluedMap<String, String> form, @HeaderParam(Pages.CSRF_HEADER) String csrfHeader)
     {
         return Pages.submit(form, csrfHeader, caller -> consumers.get(caller.accountId(), id), (caller, consumer) -> {
-                consumers.update(caller.accountId(), consumer.consumerId().value(), ConsumerForms.update(form, consumer));
-                return Pages.redirect("/console/consumers/" + consumer.consumerId());
+                consumers.update(caller.accountId(), consumer.id().value(), ConsumerForms.update(form, consumer));
+                return Pages.redirect("/console/consumers/" + consumer.id());
             },
             (consumer, e) -> {
                 Map<String, Object> values = new LinkedHashMap<>(Pages.values(form));
                 values.put("kind", ConsoleResource.kind(consumer));
-                values.put("source", consumer.source().value());
-                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.consumerId(), values, false, Optional.of(e));
+                values.put("source", consumer.sourceId().value());
+                return form(Callers.manage(), "Edit " + consumer.name(), "/console/consumers/" + consumer.id(), values, false, Optional.of(e));
             });
     }
 
@@ -150,7 +150,7 @@ public final class ConsumerPages
     {
         Caller.AccountToken caller = Callers.read();
         Consumer consumer = consumers.get(caller.accountId(), id);
-        List<MessageStore.Minute> minutes = messages.throughput(consumer.consumerId(), CHART_MINUTES);
+        List<MessageStore.Minute> minutes = messages.throughput(consumer.id(), CHART_MINUTES);
         return Response.ok(Map.of(
                 "minutes", minutes.stream().map(minute -> minute.minute().getEpochSecond()).toList(),
                 "stored", minutes.stream().map(MessageStore.Minute::stored).toList(),
@@ -204,7 +204,7 @@ public final class ConsumerPages
             else {
                 delivery.discard(caller.accountId(), id, ids);
             }
-            return Pages.redirect("/console/consumers/" + consumers.get(caller.accountId(), id).consumerId());
+            return Pages.redirect("/console/consumers/" + consumers.get(caller.accountId(), id).id());
         });
     }
 
@@ -222,7 +222,7 @@ public final class ConsumerPages
                 case "resume" -> backfills.resume(caller.accountId(), id, backfillId);
                 default -> backfills.cancel(caller.accountId(), id, backfillId);
             }
-            return Pages.redirect("/console/consumers/" + consumers.get(caller.accountId(), id).consumerId());
+            return Pages.redirect("/console/consumers/" + consumers.get(caller.accountId(), id).id());
         });
     }
 
@@ -232,7 +232,7 @@ public final class ConsumerPages
             Pages.checkCsrf(form, csrfHeader);
             Caller.AccountToken caller = Callers.manage();
             Consumer consumer = consumers.update(caller.accountId(), id, ConsumerForms.activeOnly(active));
-            return Pages.redirect("/console/consumers/" + consumer.consumerId());
+            return Pages.redirect("/console/consumers/" + consumer.id());
         });
     }
 
@@ -253,11 +253,11 @@ public final class ConsumerPages
     private static Map<String, Object> summary(Consumer consumer)
     {
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("id", consumer.consumerId().value());
+        model.put("id", consumer.id().value());
         model.put("name", consumer.name());
         model.put("kind", ConsoleResource.kind(consumer));
         model.put("status", consumer.active() ? "active" : "paused");
-        model.put("sourceId", consumer.source().value());
+        model.put("sourceId", consumer.sourceId().value());
         model.put("tables", String.join(", ", consumer.tables().stream().map(table -> table.schema() + "." + table.table()).toList()));
         model.put("actions", String.join(", ", consumer.actions()));
         model.put("filter", consumer.filter().orElse(""));
@@ -266,9 +266,9 @@ public final class ConsumerPages
 
     private Map<String, Object> live(Caller.AccountToken caller, Consumer consumer, String deadAfter)
     {
-        MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.consumerId().value());
-        Optional<ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.consumerId().value());
-        List<MessageStore.Minute> recent = messages.throughput(consumer.consumerId(), CHART_MINUTES);
+        MessageStore.Counts counts = consumers.status(caller.accountId(), consumer.id().value());
+        Optional<ConsumerDao.DeliveryHealth> health = consumers.deliveryHealth(caller.accountId(), consumer.id().value());
+        List<MessageStore.Minute> recent = messages.throughput(consumer.id(), CHART_MINUTES);
         ConsumerHealth verdict = ConsumerHealth.of(consumer, counts, health, recent);
         Map<String, Object> live = new LinkedHashMap<>();
         live.put("health", verdict.level());
@@ -280,10 +280,10 @@ public final class ConsumerPages
         live.put("lastDeliveredAt", lastDelivered(health, recent));
         live.put("lastError", health.map(h -> Optional.ofNullable(h.lastDeliveryError()).orElse("")).orElse(""));
         live.put("lastErrorAt", health.map(h -> Pages.time(h.lastDeliveryErrorAt())).orElse(""));
-        List<StoredMessage> peek = messages.peek(consumer.consumerId(), PEEK);
+        List<StoredMessage> peek = messages.peek(consumer.id(), PEEK);
         live.put("peek", peek.stream().map(ConsumerPages::message).toList());
         live.put("empty", emptyState(counts, peek));
-        Page<MessageStore.DeadLetter> dead = delivery.deadLetters(caller.accountId(), consumer.consumerId().value(), deadAfter, PEEK);
+        Page<MessageStore.DeadLetter> dead = delivery.deadLetters(caller.accountId(), consumer.id().value(), deadAfter, PEEK);
         live.put("deadLetters", dead.items().stream().map(letter -> {
             Map<String, Object> row = new LinkedHashMap<>(message(letter.message()));
             row.put("reason", letter.reason());
@@ -293,7 +293,7 @@ public final class ConsumerPages
         live.put("deadAfter", deadAfter);
         live.put("deadNext", dead.nextCursor().orElse(""));
         live.put("deadShown", dead.items().isEmpty() ? "" : "#" + dead.items().get(0).message().seq() + "–#" + dead.items().get(dead.items().size() - 1).message().seq());
-        live.put("backfills", backfills.list(caller.accountId(), consumer.consumerId().value(), "", 20).items().stream().map(ConsumerPages::backfill).toList());
+        live.put("backfills", backfills.list(caller.accountId(), consumer.id().value(), "", 20).items().stream().map(ConsumerPages::backfill).toList());
         return live;
     }
 

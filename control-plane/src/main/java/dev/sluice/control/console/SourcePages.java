@@ -103,7 +103,7 @@ public final class SourcePages
             model.put("messagesStored", Long.toString(status.messagesStored()));
             model.put("lastError", status.lastError().orElse(""));
             model.put("lastErrorAt", status.lastErrorAt().map(Pages::time).orElse(""));
-            List<Consumer> ofSource = consumers.list(caller.accountId(), "", 200).items().stream().filter(consumer -> consumer.source().equals(source.id())).toList();
+            List<Consumer> ofSource = consumers.list(caller.accountId(), "", 200).items().stream().filter(consumer -> consumer.sourceId().equals(source.id())).toList();
             model.put("consumerCount", Integer.toString(ofSource.size()));
             model.put("consumerNames", ofSource.isEmpty() ? "none" : ofSource.stream().map(Consumer::name).collect(Collectors.joining(", ")));
             try {

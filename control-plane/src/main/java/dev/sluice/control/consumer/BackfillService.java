@@ -57,8 +57,8 @@ public final class BackfillService
                 throw SluiceException.invalid("tables[" + i + "]", "consumer '" + consumer.name() + "' does not read " + table.qualifiedName());
             }
         }
-        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.consumerId(), request, Backfill.class,
-                handle -> handle.attach(BackfillDao.class).start(accountId, consumer.consumerId(),
+        return idempotency.create(accountId.value(), idempotencyKey, "createBackfill:" + consumer.id(), request, Backfill.class,
+                handle -> handle.attach(BackfillDao.class).start(accountId, consumer.id(),
                         start.orElse(new StartPosition(StartPosition.At.BEGINNING, null, null)), filter, selected));
     }
 
@@ -67,14 +67,14 @@ public final class BackfillService
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
         // text that is no backfill id names no backfill
         return Optional.of(backfillId).filter(ResourceKind.BACKFILL::isId)
-                .flatMap(id -> store.onDemand(BackfillDao.class).findById(accountId, consumer.consumerId(), new BackfillId(id)))
+                .flatMap(id -> store.onDemand(BackfillDao.class).findById(accountId, consumer.id(), new BackfillId(id)))
                 .orElseThrow(() -> SluiceException.notFound(ResourceKind.BACKFILL.displayName(), backfillId));
     }
 
     public Page<Backfill> list(AccountId accountId, String consumerIdOrName, String after, int limit)
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
-        return Page.of(store.onDemand(BackfillDao.class).list(accountId, consumer.consumerId(), after, limit + 1), limit, backfill -> backfill.id().value());
+        return Page.of(store.onDemand(BackfillDao.class).list(accountId, consumer.id(), after, limit + 1), limit, backfill -> backfill.id().value());
     }
 
     public Backfill pause(AccountId accountId, String consumerIdOrName, String backfillId)

@@ -178,7 +178,7 @@ public final class ConsumerResource
 
     static dev.sluice.api.model.Consumer toDto(Consumer consumer)
     {
-        dev.sluice.api.model.Consumer dto = new dev.sluice.api.model.Consumer(consumer.consumerId().value(), consumer.name(), consumer.source().value(),
+        dev.sluice.api.model.Consumer dto = new dev.sluice.api.model.Consumer(consumer.id().value(), consumer.name(), consumer.sourceId().value(),
                 ConsumerKind.fromValue(consumer.kind().name().toLowerCase(Locale.ROOT)), toDto(consumer.tables()),
                 consumer.actions().stream().map(Action::fromValue).toList(), consumer.batchSize(), consumer.visibilityTimeoutSeconds(),
                 consumer.maxAckPending(), consumer.maxDeliver(), toDto(consumer.start()),

@@ -105,7 +105,7 @@ public final class ConsumerService
 
     public Page<Consumer> list(AccountId accountId, String after, int limit)
     {
-        return Page.of(store.onDemand(ConsumerDao.class).list(accountId, after, limit + 1), limit, consumer -> consumer.consumerId().value());
+        return Page.of(store.onDemand(ConsumerDao.class).list(accountId, after, limit + 1), limit, consumer -> consumer.id().value());
     }
 
     /**
@@ -137,11 +137,11 @@ public final class ConsumerService
             path = changes.path().or(current::path);
         }
         if (changes.tables().isPresent() || newFilter.isPresent()) {
-            Source source = sources.get(accountId, current.source());
+            Source source = sources.get(accountId, current.sourceId());
             checkAgainstCatalog(source, tables, ConsumerRules.checkFilter("filter", filterText), Optional.empty());
             sources.publish(accountId, source, tables);
         }
-        Consumer updated = new Consumer(accountId, current.consumerId(), changes.name().orElse(current.name()), current.source(), current.kind(), tables,
+        Consumer updated = new Consumer(accountId, current.id(), changes.name().orElse(current.name()), current.sourceId(), current.kind(), tables,
                 changes.actions().orElse(current.actions()), filterText, transformText, endpointId, path,
                 changes.batchSize().orElse(current.batchSize()), changes.visibilityTimeoutSeconds().orElse(current.visibilityTimeoutSeconds()),
                 changes.maxAckPending().orElse(current.maxAckPending()), changes.maxDeliver().orElse(current.maxDeliver()), current.start(),
@@ -153,7 +153,7 @@ public final class ConsumerService
             if (rows == 0) {
                 throw SluiceException.notFound(ResourceKind.CONSUMER.displayName(), idOrName);
             }
-            return consumers.findById(accountId, current.consumerId()).orElseThrow();
+            return consumers.findById(accountId, current.id()).orElseThrow();
         });
     }
 
@@ -161,13 +161,13 @@ public final class ConsumerService
     public MessageStore.Counts status(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return messages.counts(consumer.consumerId());
+        return messages.counts(consumer.id());
     }
 
     public Optional<ConsumerDao.DeliveryHealth> deliveryHealth(AccountId accountId, String idOrName)
     {
         Consumer consumer = get(accountId, idOrName);
-        return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.consumerId());
+        return store.onDemand(ConsumerDao.class).deliveryHealth(accountId, consumer.id());
     }
 
     /**
@@ -181,7 +181,7 @@ public final class ConsumerService
                 store.useTransaction(handle -> {
                     ConsumerDao consumers = handle.attach(ConsumerDao.class);
                     Consumer consumer = Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, new ConsumerId(id)), name -> consumers.findByName(accountId, name));
-                    consumers.delete(accountId, consumer.consumerId());
+                    consumers.delete(accountId, consumer.id());
                 });
                 return;
             }

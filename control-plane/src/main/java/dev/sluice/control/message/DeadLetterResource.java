@@ -41,7 +41,7 @@ public final class DeadLetterResource
     {
         Caller.AccountToken caller = Callers.read();
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        Page<MessageStore.DeadLetter> page = delivery.deadLetters(caller.accountId(), consumer.consumerId().value(), Lookup.after(after), Lookup.limit(limit));
+        Page<MessageStore.DeadLetter> page = delivery.deadLetters(caller.accountId(), consumer.id().value(), Lookup.after(after), Lookup.limit(limit));
         String body = MessageJson.document(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("data");

@@ -45,11 +45,11 @@ public final class DeliveryService
         Consumer consumer = pullConsumer(accountId, consumerIdOrName);
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            long version = signals.version(consumer.consumerId());
+            long version = signals.version(consumer.id());
             if (!consumer.active()) {
                 return new Received(consumer, List.of());
             }
-            List<MessageStore.Delivery> deliveries = messages.receive(consumer.consumerId(), batchSize,
+            List<MessageStore.Delivery> deliveries = messages.receive(consumer.id(), batchSize,
                     Duration.ofSeconds(consumer.visibilityTimeoutSeconds()), consumer.maxDeliver(), consumer.maxAckPending());
             List<MessageTransforms.Transformed> transformed = transforms.apply(consumer, deliveries);
             long remaining = deadline - System.nanoTime();
@@ -57,22 +57,22 @@ public final class DeliveryService
                 return new Received(consumer, transformed);
             }
             // woken at once by a signal; the recheck bound only matters for nacked or timed-out messages coming due
-            signals.await(consumer.consumerId(), version, Duration.ofNanos(Math.min(remaining, RECHECK.toNanos())));
+            signals.await(consumer.id(), version, Duration.ofNanos(Math.min(remaining, RECHECK.toNanos())));
         }
     }
 
     public Map<String, MessageStore.Outcome> ack(AccountId accountId, String consumerIdOrName, List<String> ackIds)
     {
         Consumer consumer = pullConsumer(accountId, consumerIdOrName);
-        return messages.ack(consumer.consumerId(), ackIds);
+        return messages.ack(consumer.id(), ackIds);
     }
 
     public Map<String, MessageStore.Outcome> nack(AccountId accountId, String consumerIdOrName, List<String> ackIds, Duration delay)
     {
         Consumer consumer = pullConsumer(accountId, consumerIdOrName);
-        Map<String, MessageStore.Outcome> outcomes = messages.nack(consumer.consumerId(), ackIds, delay);
+        Map<String, MessageStore.Outcome> outcomes = messages.nack(consumer.id(), ackIds, delay);
         if (delay.isZero()) {
-            signals.signal(consumer.consumerId());
+            signals.signal(consumer.id());
         }
         return outcomes;
     }
@@ -81,21 +81,21 @@ public final class DeliveryService
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
         long afterSeq = after.isEmpty() ? 0 : parseSeq("after", after);
-        return messages.deadLetters(consumer.consumerId(), afterSeq, limit);
+        return messages.deadLetters(consumer.id(), afterSeq, limit);
     }
 
     public long redrive(AccountId accountId, String consumerIdOrName, Optional<List<String>> ids)
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
-        long count = messages.redrive(consumer.consumerId(), ids.map(DeliveryService::seqs));
-        signals.signal(consumer.consumerId());
+        long count = messages.redrive(consumer.id(), ids.map(DeliveryService::seqs));
+        signals.signal(consumer.id());
         return count;
     }
 
     public long discard(AccountId accountId, String consumerIdOrName, Optional<List<String>> ids)
     {
         Consumer consumer = consumers.get(accountId, consumerIdOrName);
-        return messages.discard(consumer.consumerId(), ids.map(DeliveryService::seqs));
+        return messages.discard(consumer.id(), ids.map(DeliveryService::seqs));
     }
 
     private Consumer pullConsumer(AccountId accountId, String consumerIdOrName)

@@ -292,7 +292,7 @@ public final class SourceService
                 if (!consumer.accountId().equals(accountId)) {
                     continue;
                 }
-                created.add(backfills.start(accountId, consumer.consumerId(), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
+                created.add(backfills.start(accountId, consumer.id(), new StartPosition(StartPosition.At.BEGINNING, null, null), Optional.empty(),
                         consumer.tables()));
             }
             return created;

@@ -222,7 +222,7 @@ public final class BackfillChunk
         RoutedChanges routing = router.routeAll(reads, List.of(consumer));
         List<NewMessage> messages = routing.messages();
         // a row the consumer's filter could not judge goes to its dead letters, as a streamed change would
-        StreamAppender.append(handle, new SourceId(consumer.sourceId()), messages,
+        StreamAppender.append(handle, consumer.sourceId(), messages,
                 routing.failures().stream().map(failure -> new StreamAppender.Rejected(failure.message(), failure.reason())).toList(), counters);
         LOG.debug("backfill {} stored {} of {} rows of {}", backfill.id(), reads.size(), chunk.rows().size(), table.qualifiedName());
         return messages;

@@ -10,7 +10,6 @@ import dev.sluice.core.Lsn;
 import dev.sluice.core.filter.Filter;
 import dev.sluice.core.filter.FilterEvaluationException;
 import dev.sluice.core.filter.Row;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.data.extract.pgoutput.ValueConverter;
 import dev.sluice.store.consumer.Consumer;
 import dev.sluice.store.consumer.Consumer.FilterTransitions;
@@ -51,8 +50,6 @@ public final class ChangeRouter
     private final Map<String, Optional<Filter>> filters = new ConcurrentHashMap<>();
     /** The JSON text of each record of the change being routed: written once however many consumers it goes to. */
     private final Map<JsonNode, String> written = new IdentityHashMap<>();
-    // a consumer's typed id, checked once rather than per message
-    private final Map<String, ConsumerId> consumerIds = new ConcurrentHashMap<>();
     private final BiFunction<String, String, List<String>> primaryKeys;
 
     /** How a filter judged one row. */
@@ -174,7 +171,7 @@ public final class ChangeRouter
             return;
         }
         if (oldVerdict.judgement() == Judgement.FAILED && consumer.filterTransitions() == FilterTransitions.DELETE_INSERT) {
-            failures.add(new FilterFailure(consumerIds.computeIfAbsent(consumer.id(), ConsumerId::new), message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1),
+            failures.add(new FilterFailure(consumer.id(), message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1),
                     "filter failed on the old row: " + oldVerdict.reason()));
             return;
         }
@@ -258,7 +255,7 @@ public final class ChangeRouter
     private NewMessage message(Consumer consumer, Change change, String group, String action, ObjectNode record, Optional<List<String>> unchanged, int index)
     {
         List<String> unchangedColumns = unchanged.orElse(change.unchangedColumns());
-        return new NewMessage(consumerIds.computeIfAbsent(consumer.id(), ConsumerId::new), group, action, change.schema(), change.table(), written.computeIfAbsent(record, ChangeRouter::write),
+        return new NewMessage(consumer.id(), group, action, change.schema(), change.table(), written.computeIfAbsent(record, ChangeRouter::write),
                 change.changes().filter(changes -> action.equals("update")).map(ChangeRouter::write),
                 unchangedColumns.isEmpty() ? Optional.empty() : Optional.of(write(JSON.valueToTree(unchangedColumns))),
                 change.commitLsn().asLong(), change.commitTime(), index);

@@ -1,7 +1,6 @@
 package dev.sluice.data.extract;
 
 import dev.sluice.core.Lsn;
-import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.SourceId;
 import dev.sluice.core.retry.Backoff;
 import dev.sluice.core.secret.SecretBox;
@@ -415,7 +414,7 @@ public final class SourceExtractor
     {
         return store.withHandle(handle -> {
             return handle.attach(DataPlaneDao.class).consumersOfSourceAcrossAccounts(sourceId).stream()
-                    .anyMatch(consumer -> StreamAppender.backlogAbove(handle, new ConsumerId(consumer.id()), settings.maxBacklog()));
+                    .anyMatch(consumer -> StreamAppender.backlogAbove(handle, consumer.id(), settings.maxBacklog()));
         });
     }
 

@@ -1,6 +1,5 @@
 package dev.sluice.store.consumer;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.core.id.AccountId;
 import dev.sluice.core.id.ConsumerId;
 import dev.sluice.core.id.SourceId;
@@ -13,15 +12,14 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A consumer: which changes of which source it receives, and how they are delivered. Its id is {@link #consumerId()},
- * the id of the source it reads {@link #source()}; in JSON (an idempotent create's stored result) they keep the names
- * they had as strings, {@code "id"} and {@code "sourceId"}.
+ * A consumer: which changes of which source it receives, and how they are delivered. In JSON (an idempotent
+ * create's stored result) its ids are their text, {@code "id"} and {@code "sourceId"}.
  */
 public record Consumer(
         AccountId accountId,
-        @JsonProperty("id") ConsumerId consumerId,
+        ConsumerId id,
         String name,
-        @JsonProperty("sourceId") SourceId source,
+        SourceId sourceId,
         Kind kind,
         List<TableSelection> tables,
         List<String> actions,
@@ -43,9 +41,9 @@ public record Consumer(
     public Consumer
     {
         requireNonNull(accountId, "accountId is null");
-        requireNonNull(consumerId, "consumerId is null");
+        requireNonNull(id, "id is null");
         requireNonNull(name, "name is null");
-        requireNonNull(source, "source is null");
+        requireNonNull(sourceId, "sourceId is null");
         requireNonNull(kind, "kind is null");
         tables = List.copyOf(requireNonNull(tables, "tables is null"));
         actions = List.copyOf(requireNonNull(actions, "actions is null"));
@@ -60,45 +58,20 @@ public record Consumer(
     }
 
     /** A consumer whose filter judges the new row only ({@link FilterTransitions#NONE}). */
-    public Consumer(AccountId accountId, ConsumerId consumerId, String name, SourceId source, Kind kind, List<TableSelection> tables, List<String> actions,
+    public Consumer(AccountId accountId, ConsumerId id, String name, SourceId sourceId, Kind kind, List<TableSelection> tables, List<String> actions,
             Optional<String> filter, Optional<String> transform, Optional<String> endpointId, Optional<String> path, int batchSize,
             int visibilityTimeoutSeconds, int maxAckPending, int maxDeliver, StartPosition start, long startLsn, boolean active,
             Instant createdAt, Instant updatedAt)
     {
-        this(accountId, consumerId, name, source, kind, tables, actions, filter, transform, endpointId, path, batchSize, visibilityTimeoutSeconds,
+        this(accountId, id, name, sourceId, kind, tables, actions, filter, transform, endpointId, path, batchSize, visibilityTimeoutSeconds,
                 maxAckPending, maxDeliver, start, startLsn, active, createdAt, updatedAt, FilterTransitions.NONE);
     }
 
     /** The same consumer with another {@link FilterTransitions} setting. */
     public Consumer withFilterTransitions(FilterTransitions transitions)
     {
-        return new Consumer(accountId, consumerId, name, source, kind, tables, actions, filter, transform, endpointId, path, batchSize,
+        return new Consumer(accountId, id, name, sourceId, kind, tables, actions, filter, transform, endpointId, path, batchSize,
                 visibilityTimeoutSeconds, maxAckPending, maxDeliver, start, startLsn, active, createdAt, updatedAt, transitions);
-    }
-
-    /**
-     * The consumer's id as text.
-     *
-     * @deprecated for the stream module ({@code MessageJson}, {@code MessageTransforms}) and the extractor
-     *         ({@code ChangeRouter}, {@code SourceExtractor}) only, which read it so today; remove it once they call
-     *         {@link #consumerId()}
-     */
-    @Deprecated
-    public String id()
-    {
-        return consumerId.value();
-    }
-
-    /**
-     * The id of the source the consumer reads, as text.
-     *
-     * @deprecated for the stream module ({@code MessageJson}) and the backfill reader ({@code BackfillChunk}) only,
-     *         which read it so today; remove it once they call {@link #source()}
-     */
-    @Deprecated
-    public String sourceId()
-    {
-        return source.value();
     }
 
     /**

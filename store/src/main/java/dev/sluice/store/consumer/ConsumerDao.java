@@ -32,12 +32,12 @@ public interface ConsumerDao
 
     default void insert(Consumer consumer)
     {
-        insertRow(consumer.accountId(), consumer.consumerId(), consumer.name(), consumer.source(), consumer.kind().name().toLowerCase(Locale.ROOT),
+        insertRow(consumer.accountId(), consumer.id(), consumer.name(), consumer.sourceId(), consumer.kind().name().toLowerCase(Locale.ROOT),
                 Json.write(consumer.tables()), consumer.actions().toArray(String[]::new), consumer.filter().orElse(null),
                 consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null), consumer.batchSize(),
                 consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), Json.write(consumer.start()),
                 consumer.startLsn(), status(consumer));
-        setFilterTransitions(consumer.accountId(), consumer.consumerId(), consumer.filterTransitions().apiName());
+        setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
     }
 
     @SqlUpdate("update consumers set filter_transitions = :transitions where account_id = :accountId and id = :id")
@@ -57,11 +57,11 @@ public interface ConsumerDao
 
     default int update(Consumer consumer)
     {
-        int rows = updateRow(consumer.accountId(), consumer.consumerId(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
+        int rows = updateRow(consumer.accountId(), consumer.id(), consumer.name(), Json.write(consumer.tables()), consumer.actions().toArray(String[]::new),
                 consumer.filter().orElse(null), consumer.transform().orElse(null), consumer.endpointId().orElse(null), consumer.path().orElse(null),
                 consumer.batchSize(), consumer.visibilityTimeoutSeconds(), consumer.maxAckPending(), consumer.maxDeliver(), status(consumer));
         if (rows > 0) {
-            setFilterTransitions(consumer.accountId(), consumer.consumerId(), consumer.filterTransitions().apiName());
+            setFilterTransitions(consumer.accountId(), consumer.id(), consumer.filterTransitions().apiName());
         }
         return rows;
     }

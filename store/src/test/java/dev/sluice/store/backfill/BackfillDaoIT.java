@@ -52,7 +52,7 @@ class BackfillDaoIT
         List<TableSelection> tables = List.of(new TableSelection("public", "orders", List.of("customer_id")));
         StartPosition from = new StartPosition(StartPosition.At.ROW, "id", "500");
 
-        Backfill backfill = backfills.start(account, consumer.consumerId(), from, Optional.of("status = 'paid'"), tables);
+        Backfill backfill = backfills.start(account, consumer.id(), from, Optional.of("status = 'paid'"), tables);
 
         assertThat(backfill.state()).isEqualTo(Backfill.State.PENDING);
         assertThat(backfill.start()).contains(from);
@@ -76,8 +76,8 @@ class BackfillDaoIT
 
         // a paused consumer's backfills wait with it
         ConsumerDao consumers = store.onDemand(ConsumerDao.class);
-        Consumer paused = consumers.findById(account, consumer.consumerId()).orElseThrow();
-        consumers.update(new Consumer(account, paused.consumerId(), paused.name(), paused.source(), paused.kind(), paused.tables(), paused.actions(),
+        Consumer paused = consumers.findById(account, consumer.id()).orElseThrow();
+        consumers.update(new Consumer(account, paused.id(), paused.name(), paused.sourceId(), paused.kind(), paused.tables(), paused.actions(),
                 paused.filter(), paused.transform(), paused.endpointId(), paused.path(), paused.batchSize(), paused.visibilityTimeoutSeconds(),
                 paused.maxAckPending(), paused.maxDeliver(), paused.start(), paused.startLsn(), false, paused.createdAt(), paused.updatedAt()));
         assertThat(backfills.nextForSourceAcrossAccounts(source.id())).isEmpty();
@@ -124,7 +124,7 @@ class BackfillDaoIT
 
     private Backfill start(Consumer of)
     {
-        return backfills.start(account, of.consumerId(), StartPosition.now(), Optional.empty(), of.tables());
+        return backfills.start(account, of.id(), StartPosition.now(), Optional.empty(), of.tables());
     }
 
     private Backfill find(Backfill backfill)

@@ -56,25 +56,25 @@ class ConsumerDaoIT
                 Instant.now(), Instant.now(), Consumer.FilterTransitions.DELETE_INSERT);
 
         consumers.insert(written);
-        Consumer read = consumers.findById(account, written.consumerId()).orElseThrow();
+        Consumer read = consumers.findById(account, written.id()).orElseThrow();
 
         assertThat(read).usingRecursiveComparison().ignoringFields("createdAt", "updatedAt").isEqualTo(written);
         assertThat(consumers.findByName(account, "paid-orders")).contains(read);
-        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(written.consumerId())).contains(read);
+        assertThat(store.onDemand(DataPlaneDao.class).consumerAcrossAccounts(written.id())).contains(read);
     }
 
     @Test
     void anUpdateChangesWhatItMayAndKeepsTheRest()
     {
         Consumer created = new StoreRows(store).pullConsumer(account, source.id());
-        Consumer changed = new Consumer(account, created.consumerId(), "renamed", source.id(), Consumer.Kind.PULL, created.tables(), List.of("insert"),
+        Consumer changed = new Consumer(account, created.id(), "renamed", source.id(), Consumer.Kind.PULL, created.tables(), List.of("insert"),
                 Optional.of("amount > 10"), Optional.empty(), Optional.empty(), Optional.empty(), 10, 5, 20, 3,
                 new StartPosition(StartPosition.At.BEGINNING, null, null), 999, false, created.createdAt(), created.updatedAt())
                 .withFilterTransitions(Consumer.FilterTransitions.DELETE_INSERT);
 
         assertThat(consumers.update(changed)).isEqualTo(1);
 
-        Consumer read = consumers.findById(account, created.consumerId()).orElseThrow();
+        Consumer read = consumers.findById(account, created.id()).orElseThrow();
         assertThat(read.name()).isEqualTo("renamed");
         assertThat(read.actions()).containsExactly("insert");
         assertThat(read.filter()).contains("amount > 10");
@@ -91,18 +91,18 @@ class ConsumerDaoIT
     {
         Consumer consumer = new StoreRows(store).pushConsumer(account, source.id());
         DataPlaneDao dataPlane = store.onDemand(DataPlaneDao.class);
-        ConsumerDao.DeliveryHealth fresh = consumers.deliveryHealth(account, consumer.consumerId()).orElseThrow();
+        ConsumerDao.DeliveryHealth fresh = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
         assertThat(fresh.lastDeliveredAt()).isNull();
         assertThat(fresh.lastDeliveryError()).isNull();
 
-        dataPlane.recordDeliveryError(consumer.consumerId(), "503 Service Unavailable");
-        dataPlane.recordDelivered(consumer.consumerId());
+        dataPlane.recordDeliveryError(consumer.id(), "503 Service Unavailable");
+        dataPlane.recordDelivered(consumer.id());
 
-        ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.consumerId()).orElseThrow();
+        ConsumerDao.DeliveryHealth health = consumers.deliveryHealth(account, consumer.id()).orElseThrow();
         assertThat(health.lastDeliveryError()).isEqualTo("503 Service Unavailable");
         assertThat(health.lastDeliveryErrorAt()).isNotNull();
         assertThat(health.lastDeliveredAt()).isNotNull();
-        assertThat(dataPlane.consumersOfSourceAcrossAccounts(source.id())).extracting(Consumer::consumerId).containsExactly(consumer.consumerId());
+        assertThat(dataPlane.consumersOfSourceAcrossAccounts(source.id())).extracting(Consumer::id).containsExactly(consumer.id());
     }
 
     @Test
@@ -115,7 +115,7 @@ class ConsumerDaoIT
                 .isInstanceOf(UnableToExecuteStatementException.class)
                 .hasMessageContaining("consumers_source_id_fkey");
 
-        assertThat(consumers.delete(account, consumer.consumerId())).isEqualTo(1);
+        assertThat(consumers.delete(account, consumer.id())).isEqualTo(1);
         assertThat(sources.delete(account, source.id())).isEqualTo(1);
     }
 

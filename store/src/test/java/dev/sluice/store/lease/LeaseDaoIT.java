@@ -176,17 +176,17 @@ class LeaseDaoIT
         leases.createDeliverUnitsAcrossAccounts();
 
         assertThat(unitExists(Lease.extractUnit(source.id()))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(push.consumerId()))).isTrue();
-        assertThat(unitExists(Lease.deliverUnit(pull.consumerId()))).isFalse();
+        assertThat(unitExists(Lease.deliverUnit(push.id()))).isTrue();
+        assertThat(unitExists(Lease.deliverUnit(pull.id()))).isFalse();
 
-        store.onDemand(ConsumerDao.class).delete(account, push.consumerId());
-        store.onDemand(ConsumerDao.class).delete(account, pull.consumerId());
+        store.onDemand(ConsumerDao.class).delete(account, push.id());
+        store.onDemand(ConsumerDao.class).delete(account, pull.id());
         store.onDemand(SourceDao.class).delete(account, source.id());
         leases.deleteUnneededDeliverUnitsAcrossAccounts();
         leases.deleteUnneededExtractUnitsAcrossAccounts();
 
         assertThat(unitExists(Lease.extractUnit(source.id()))).isFalse();
-        assertThat(unitExists(Lease.deliverUnit(push.consumerId()))).isFalse();
+        assertThat(unitExists(Lease.deliverUnit(push.id()))).isFalse();
     }
 
     @Test
