@@ -4,6 +4,7 @@ import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.security.SecureRandom;
@@ -47,6 +48,8 @@ public final class MessageStore
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The first key of the two-key advisory locks taken per consumer. */
     private static final int LOCK_NAMESPACE = 0x534c;
+    /** The colder statements, in {@code dev/sluice/stream/MessageStore/<name>.sql}; the hot ones are functions (changelog 019). */
+    private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.create();
 
     private final Store store;
     private final StreamMetrics metrics;
@@ -226,14 +229,7 @@ public final class MessageStore
         return store.inTransaction(handle -> {
             lockShared(handle, key);
             Set<Long> waiting = waiting(handle, key, parsed);
-            Set<String> given = Set.copyOf(handle.createQuery("""
-                            update stream_pending p set in_flight = false, visible_at = now() + make_interval(secs => :delay),
-                                   deliver_count = p.deliver_count - :undelivered
-                            from unnest(cast(:seqs as bigint[]), cast(:counts as integer[]), cast(:nonces as text[])) as i(seq, deliver_count, nonce)
-                            where p.consumer_key = :k and p.seq = i.seq and p.deliver_count = i.deliver_count and p.nonce = i.nonce
-                              and p.in_flight and p.visible_at > now()
-                            returning i.seq || '-' || i.deliver_count || '-' || i.nonce
-                            """)
+            Set<String> given = Set.copyOf(handle.createQuery(sql("giveBack"))
                     .bind("k", key).bind("seqs", AckId.seqs(parsed)).bind("counts", AckId.counts(parsed)).bind("nonces", AckId.nonces(parsed))
                     .bind("delay", delay.toMillis() / 1000.0).bind("undelivered", undelivered ? 1 : 0).mapTo(String.class).list());
             return outcomes(ackIds, parsed, given, waiting);
@@ -274,35 +270,12 @@ public final class MessageStore
         long key = key(consumerId);
         long moved = store.inTransaction(handle -> {
             lockExclusive(handle, key);
-            List<String> groups = handle.createQuery("""
-                            with gone as (
-                                delete from dead_letters where consumer_id = :c and (:all or seq = any(:seqs))
-                                returning *
-                            ),
-                            logged as (
-                                -- the message's first copy may be in a generation dropped since: it goes into the current one
-                                insert into stream_log (consumer_key, seq, generation, group_key, action, table_schema, table_name, record, changes,
-                                                        unchanged_columns, commit_lsn, commit_timestamp, change_index)
-                                select :k, g.seq, (select max(generation) from stream_generations), g.group_key, g.action, g.table_schema, g.table_name,
-                                       g.record, g.changes, g.unchanged_columns, g.commit_lsn, g.commit_timestamp, g.change_index
-                                from gone g
-                                where not exists (select 1 from stream_log l where l.consumer_key = :k and l.seq = g.seq)
-                            )
-                            insert into stream_pending (consumer_key, seq, group_key, blocked, commit_timestamp)
-                            select :k, seq, group_key, true, commit_timestamp from gone
-                            on conflict (consumer_key, seq) do nothing
-                            returning group_key
-                            """)
+            List<String> groups = handle.createQuery(sql("redrive"))
                     .bind("c", consumerId).bind("k", key).bind("all", seqs.isEmpty()).bind("seqs", seqs.orElse(List.of()).toArray(Long[]::new))
                     .mapTo(String.class).list();
             if (!groups.isEmpty()) {
                 // each group's oldest message leads again; the ones after it that are not in flight wait behind it
-                handle.createUpdate("""
-                                update stream_pending p set blocked = (p.seq <> n.first_seq)
-                                from (select group_key, min(seq) as first_seq from stream_pending
-                                      where consumer_key = :k and group_key = any(:groups) group by group_key) n
-                                where p.consumer_key = :k and p.group_key = n.group_key and not (p.in_flight and p.visible_at > now())
-                                """)
+                handle.createUpdate(sql("redriveReorder"))
                         .bind("k", key).bind("groups", groups.stream().distinct().sorted().toArray(String[]::new)).execute();
             }
             return (long) groups.size();
@@ -319,15 +292,7 @@ public final class MessageStore
     public Counts counts(ConsumerId consumerId)
     {
         long key = key(consumerId);
-        return store.withHandle(handle -> handle.createQuery("""
-                        select coalesce((select t.appended - c.taken from stream_tails t join stream_cursors c on c.consumer_key = t.consumer_key
-                                         where t.consumer_key = :k), 0)
-                               + (select count(*) from stream_pending where consumer_key = :k) as backlog,
-                               (select count(*) from stream_pending where consumer_key = :k and in_flight and visible_at > now()) as in_flight,
-                               (select count(*) from dead_letters where consumer_id = :c) as dead_letters,
-                               (select coalesce(sum(delivered), 0) from delivery_stats where consumer_id = :c
-                                and minute >= date_trunc('minute', now()) - interval '1 minute') as delivered
-                        """)
+        return store.withHandle(handle -> handle.createQuery(sql("counts"))
                 .bind("c", consumerId).bind("k", key)
                 .map((rs, ctx) -> new Counts(Math.max(0, rs.getLong("backlog")), rs.getLong("in_flight"), rs.getLong("dead_letters"), rs.getLong("delivered")))
                 .one());
@@ -354,12 +319,7 @@ public final class MessageStore
     /** The consumer's throughput per minute over the last {@code minutes} minutes, the current one included, oldest first; quiet minutes count zero. */
     public List<Minute> throughput(ConsumerId consumerId, int minutes)
     {
-        return store.withHandle(handle -> handle.createQuery("""
-                        select m.minute, coalesce(s.stored, 0) as stored, coalesce(s.delivered, 0) as delivered, coalesce(s.acked, 0) as acked
-                        from generate_series(date_trunc('minute', now()) - make_interval(mins => :back), date_trunc('minute', now()), interval '1 minute') m(minute)
-                        left join delivery_stats s on s.consumer_id = :c and s.minute = m.minute
-                        order by m.minute
-                        """)
+        return store.withHandle(handle -> handle.createQuery(sql("throughput"))
                 .bind("c", consumerId).bind("back", minutes - 1)
                 .map((rs, ctx) -> new Minute(rs.getTimestamp("minute").toInstant(), rs.getLong("stored"), rs.getLong("delivered"), rs.getLong("acked")))
                 .list());
@@ -378,17 +338,7 @@ public final class MessageStore
     /** Moves messages of the window to the dead letters and lets their groups go on. */
     private void deadLetter(Handle handle, ConsumerId consumerId, long key, List<Long> seqs, String reason)
     {
-        List<String> groups = handle.createQuery("""
-                        with gone as (delete from stream_pending where consumer_key = :k and seq = any(:seqs) returning seq, deliver_count)
-                        insert into dead_letters (consumer_id, seq, group_key, action, table_schema, table_name, record, changes, unchanged_columns,
-                                                  commit_lsn, commit_timestamp, change_index, deliver_count, reason)
-                        select distinct on (l.seq) :c, l.seq, l.group_key, l.action, l.table_schema, l.table_name, l.record, l.changes, l.unchanged_columns,
-                               l.commit_lsn, l.commit_timestamp, l.change_index, g.deliver_count, :reason
-                        from gone g join stream_log l on l.consumer_key = :k and l.seq = g.seq
-                        order by l.seq
-                        on conflict (consumer_id, seq) do nothing
-                        returning group_key
-                        """)
+        List<String> groups = handle.createQuery(sql("deadLetter"))
                 .bind("c", consumerId).bind("k", key).bind("seqs", seqs.toArray(Long[]::new)).bind("reason", reason).mapTo(String.class).list();
         metrics.deadLettered(consumerId, groups.size());
         unblockNext(handle, key, Set.copyOf(groups));
@@ -400,11 +350,7 @@ public final class MessageStore
         if (groups.isEmpty()) {
             return;
         }
-        handle.createUpdate("""
-                        update stream_pending p set blocked = false
-                        from (select group_key, min(seq) as seq from stream_pending where consumer_key = :k and group_key = any(:groups) group by group_key) n
-                        where p.consumer_key = :k and p.seq = n.seq and p.blocked
-                        """)
+        handle.createUpdate(sql("unblockNext"))
                 .bind("k", key).bind("groups", groups.stream().sorted().toArray(String[]::new)).execute();
     }
 
@@ -506,6 +452,11 @@ public final class MessageStore
     {
         handle.createQuery("select pg_advisory_xact_lock_shared(:namespace, :key)").bind("namespace", LOCK_NAMESPACE).bind("key", (int) key)
                 .mapTo(String.class).one();
+    }
+
+    private static String sql(String name)
+    {
+        return SQL.locate(MessageStore.class, name);
     }
 
     private static byte[] randomBytes()
