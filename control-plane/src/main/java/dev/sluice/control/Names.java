@@ -24,6 +24,10 @@ public final class Names
         if (kind.isId(name)) {
             throw SluiceException.invalid("name", "must not have the form of a " + kind.displayName() + " id");
         }
+        // /v1/consumers/validate is an endpoint of its own: a consumer of that name could not be read, changed or deleted by name
+        if (kind == ResourceKind.CONSUMER && name.equals("validate")) {
+            throw SluiceException.invalid("name", "'validate' is reserved for consumers (POST /v1/consumers/validate checks a definition); choose another name");
+        }
     }
 
     public static SluiceException taken(ResourceKind kind, String name)

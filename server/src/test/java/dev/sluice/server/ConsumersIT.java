@@ -117,6 +117,20 @@ class ConsumersIT
     }
 
     @Test
+    void aConsumerCannotTakeTheNameOfTheValidateEndpoint()
+    {
+        Account account = SERVER.newAccount("reserved");
+        String source = createSource(account);
+        Reply created = assertInvalid(account, consumer(source, "{\"table\":\"customers\"}", "").replaceFirst("\"name\":\"c\\d+\"", "\"name\":\"validate\""), "name");
+        assertThat(created.json().path("detail").asText()).contains("reserved");
+        Reply ok = SERVER.request("POST", "/v1/consumers", account.token(), consumer(source, "{\"table\":\"customers\"}", ""));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        Reply renamed = SERVER.request("PATCH", "/v1/consumers/" + ok.json().path("id").asText(), account.token(), "{\"name\":\"validate\"}");
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(422);
+        assertThat(renamed.json().path("field").asText()).as(renamed.body()).isEqualTo("name");
+    }
+
+    @Test
     void unsupportedFiltersAndBrokenLuaAreRejectedWithAReadableMessage()
     {
         Account account = SERVER.newAccount("syntax");
