@@ -53,7 +53,8 @@ final class Report
         md.append("\n## Pull and memory\n\n");
         md.append("- Pull receive + ack, ").append(pull.path("receivers").asInt()).append(" receivers, batches of ").append(pull.path("batch_size").asInt())
                 .append(", over HTTP: **").append(number(pull.path("per_second").asDouble())).append(" messages/s** (").append(number(pull.path("messages").asDouble()))
-                .append(" messages).\n");
+                .append(" messages; the rate after the first ").append(number(pull.path("warm_up_messages").asDouble())).append(", the whole run ")
+                .append(number(pull.path("whole_run_per_second").asDouble())).append("/s).\n");
         md.append("- Heap used after GC with a backlog of ").append(number(memory.path("backlog_messages").asDouble())).append(" messages: **")
                 .append(String.format(Locale.ROOT, "%.0f MB", memory.path("heap_used_after_gc_mb").asDouble()))
                 .append("** (the whole process: control plane, data plane and the harness).\n\n");
