@@ -66,14 +66,16 @@ public final class DeadLetterResource
     public Response redriveDeadLetters(String consumerId, DeadLetterSelection selection)
     {
         Caller.AccountToken caller = Callers.manage();
-        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumerId, ids(selection)))).build();
+        Consumer consumer = consumers.get(caller.accountId(), consumerId);
+        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
     }
 
     @Override
     public Response discardDeadLetters(String consumerId, DeadLetterSelection selection)
     {
         Caller.AccountToken caller = Callers.manage();
-        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumerId, ids(selection)))).build();
+        Consumer consumer = consumers.get(caller.accountId(), consumerId);
+        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
     }
 
     private static Optional<List<String>> ids(DeadLetterSelection selection)
