@@ -66,8 +66,9 @@ public final class DeadLetterResource
     public Response redriveDeadLetters(String consumerId, DeadLetterSelection selection)
     {
         Caller.AccountToken caller = Callers.manage();
+        // the consumer is found before the body is checked: another account's consumer is a 404 whatever was sent
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.redrive(caller.accountId(), consumer.id().value(), ids(selection)))).build();
     }
 
     @Override
@@ -75,7 +76,7 @@ public final class DeadLetterResource
     {
         Caller.AccountToken caller = Callers.manage();
         Consumer consumer = consumers.get(caller.accountId(), consumerId);
-        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.consumerId().value(), ids(selection)))).build();
+        return Response.ok(new DeadLetterActionResult(delivery.discard(caller.accountId(), consumer.id().value(), ids(selection)))).build();
     }
 
     private static Optional<List<String>> ids(DeadLetterSelection selection)
