@@ -375,7 +375,7 @@ type Account struct {
 	// Id Example: acc_01jbz6x6k8v3m2q4r5s6t7v8w9
 	Id string `json:"id"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name   Name          `json:"name"`
@@ -387,7 +387,7 @@ type AccountStatus string
 
 // AccountCreate defines model for AccountCreate.
 type AccountCreate struct {
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name Name `json:"name"`
@@ -435,7 +435,7 @@ type ApiToken struct {
 	Id         string     `json:"id"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name Name `json:"name"`
@@ -447,7 +447,7 @@ type ApiToken struct {
 
 // ApiTokenCreate defines model for ApiTokenCreate.
 type ApiTokenCreate struct {
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name   Name    `json:"name"`
@@ -459,7 +459,7 @@ type ApiTokenCreated struct {
 	CreatedAt time.Time `json:"created_at"`
 	Id        string    `json:"id"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name   Name    `json:"name"`
@@ -565,7 +565,7 @@ type Consumer struct {
 	MaxAckPending int          `json:"max_ack_pending"`
 	MaxDeliver    int          `json:"max_deliver"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name     Name             `json:"name"`
@@ -607,7 +607,7 @@ type ConsumerCreate struct {
 	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
 	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name Name `json:"name"`
@@ -667,7 +667,7 @@ type ConsumerUpdate struct {
 	MaxAckPending     *int               `json:"max_ack_pending,omitempty"`
 	MaxDeliver        *int               `json:"max_deliver,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name                     *Name             `json:"name,omitempty"`
@@ -727,7 +727,7 @@ type HttpEndpoint struct {
 	// Id Example: end_01jbz6x6k8v3m2q4r5s6t7v8w9
 	Id string `json:"id"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name Name `json:"name"`
@@ -745,7 +745,7 @@ type HttpEndpoint struct {
 type HttpEndpointCreate struct {
 	Headers *map[string]string `json:"headers,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name          Name               `json:"name"`
@@ -768,7 +768,7 @@ type HttpEndpointList struct {
 type HttpEndpointUpdate struct {
 	Headers *map[string]string `json:"headers,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name          *Name              `json:"name,omitempty"`
@@ -837,7 +837,7 @@ type NackRequest struct {
 	DelaySeconds *int     `json:"delay_seconds,omitempty"`
 }
 
-// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 //
 // Example: orders
 type Name = string
@@ -913,7 +913,7 @@ type Source struct {
 	// ManageSlot Whether Sluice creates the replication slot.
 	ManageSlot bool `json:"manage_slot"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name            Name   `json:"name"`
@@ -957,7 +957,7 @@ type SourceCreate struct {
 	ManagePublication *bool  `json:"manage_publication,omitempty"`
 	ManageSlot        *bool  `json:"manage_slot,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name     Name    `json:"name"`
@@ -1029,7 +1029,7 @@ type SourceTableList struct {
 type SourceUpdate struct {
 	Host *string `json:"host,omitempty"`
 
-	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit.
+	// Name Unique per account. Letters, digits, `.`, `_` and `-`; starts with a letter or digit; never the form of an id of its kind. A consumer may not be named `validate` (that path is `POST /v1/consumers/validate`).
 	//
 	// Example: orders
 	Name     *Name   `json:"name,omitempty"`
