@@ -4,6 +4,7 @@ import dev.sluice.core.id.ConsumerId;
 import dev.sluice.store.Page;
 import dev.sluice.store.Store;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.locator.ClasspathSqlLocator;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -48,6 +49,8 @@ public final class MessageStore
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The first key of the two-key advisory locks taken per consumer. */
     private static final int LOCK_NAMESPACE = 0x534c;
+    /** A receive with nothing to check first: its one statement runs without a transaction of its own. */
+    private static final Consumer<Handle> NO_GUARD = handle -> {};
     /** The colder statements, in {@code dev/sluice/stream/MessageStore/<name>.sql}; the hot ones are functions (changelog 019). */
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.create();
 
@@ -94,7 +97,7 @@ public final class MessageStore
      */
     public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
     {
-        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, handle -> {});
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, NO_GUARD);
     }
 
     /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
@@ -116,7 +119,7 @@ public final class MessageStore
         long[] deadLettered = new long[1];
         // one statement (stream_receive, changelog 019-stream-functions.sql): due heads, fresh messages past the cursor, dead
         // letters for heads out of attempts and a push run's successors, with their payloads; a guard adds its own statement
-        store.inTransaction(handle -> {
+        HandleCallback<Void, RuntimeException> work = handle -> {
             delivered.clear();
             deadLettered[0] = 0;
             guard.accept(handle);
@@ -140,7 +143,14 @@ public final class MessageStore
                     })
                     .list();
             return null;
-        });
+        };
+        if (guard == NO_GUARD) {
+            // one statement is its own transaction: no BEGIN and COMMIT around it
+            store.withHandle(work);
+        }
+        else {
+            store.inTransaction(work);
+        }
         if (deadLettered[0] > 0) {
             metrics.deadLettered(consumerId, deadLettered[0]);
         }

@@ -99,8 +99,9 @@ public final class ConsumerService
 
     public Consumer get(AccountId accountId, String idOrName)
     {
-        ConsumerDao consumers = store.onDemand(ConsumerDao.class);
-        return Lookup.find(ResourceKind.CONSUMER, idOrName, id -> consumers.findById(accountId, new ConsumerId(id)), name -> consumers.findByName(accountId, name));
+        // plain queries, not the DAO: every pull request looks its consumer up
+        return store.withHandle(handle -> Lookup.find(ResourceKind.CONSUMER, idOrName,
+                id -> ConsumerDao.findById(handle, accountId, new ConsumerId(id)), name -> ConsumerDao.findByName(handle, accountId, name)));
     }
 
     public Page<Consumer> list(AccountId accountId, String after, int limit)
