@@ -130,7 +130,7 @@ public final class StreamMetrics
 
     public void slotLag(SourceId sourceId, long bytes)
     {
-        slotLag.labelValues(sourceId.value()).set(bytes);
+        slotLag.labelValues(sourceId.value()).set((double) bytes);
     }
 
     public void source(SourceId sourceId, String accountId, String state)
@@ -144,9 +144,9 @@ public final class StreamMetrics
     public void consumer(ConsumerId consumerId, String accountId, SourceId sourceId, String kind, long backlogCount, long inFlightCount, long deadLetterCount)
     {
         consumerInfo.labelValues(consumerId.value(), accountId, sourceId.value(), kind).set(1);
-        backlog.labelValues(consumerId.value()).set(backlogCount);
-        inFlight.labelValues(consumerId.value()).set(inFlightCount);
-        deadLetters.labelValues(consumerId.value()).set(deadLetterCount);
+        backlog.labelValues(consumerId.value()).set((double) backlogCount);
+        inFlight.labelValues(consumerId.value()).set((double) inFlightCount);
+        deadLetters.labelValues(consumerId.value()).set((double) deadLetterCount);
     }
 
     /** Drops the gauges of a source this process no longer reports on (its lease moved, it was deleted). */

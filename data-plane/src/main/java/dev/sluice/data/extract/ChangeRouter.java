@@ -141,7 +141,7 @@ public final class ChangeRouter
         Verdict verdict = judge(filter, change.filterRow());
         if (!change.action().equals("update")) {
             // a delete carries only the key unless REPLICA IDENTITY FULL: a row the filter cannot judge is delivered, never dropped unseen
-            emit(consumer, message(consumer, change, group, change.action(), change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
+            emit(message(consumer, change, group, change.action(), change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
             return;
         }
         Verdict oldVerdict = change.oldRow().map(old -> judge(filter, old)).orElse(filter.isEmpty() ? Verdict.MATCHES : Verdict.CANNOT_JUDGE);
@@ -154,8 +154,8 @@ public final class ChangeRouter
                 List<String> unknown = change.oldRow().isPresent() ? List.of() : unknownColumns(oldRecord, primaryKey);
                 unknown.forEach(oldRecord::remove);
                 NewMessage delete = message(consumer, change, oldGroup, "delete", oldRecord, Optional.of(unknown), index);
-                emit(consumer, delete, oldVerdict, true, out, failures);
-                emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
+                emit(delete, oldVerdict, true, out, failures);
+                emit(message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
                 return;
             }
         }
@@ -175,10 +175,10 @@ public final class ChangeRouter
                     "filter failed on the old row: " + oldVerdict.reason()));
             return;
         }
-        emit(consumer, message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
+        emit(message(consumer, change, group, "update", change.record(), Optional.empty(), index + 1), verdict, true, out, failures);
     }
 
-    private static void emit(Consumer consumer, NewMessage message, Verdict verdict, boolean deliverWhenUnjudged, List<NewMessage> out, List<FilterFailure> failures)
+    private static void emit(NewMessage message, Verdict verdict, boolean deliverWhenUnjudged, List<NewMessage> out, List<FilterFailure> failures)
     {
         switch (verdict.judgement()) {
             case MATCHES -> out.add(message);

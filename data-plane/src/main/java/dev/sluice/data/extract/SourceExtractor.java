@@ -242,7 +242,7 @@ public final class SourceExtractor
         store.useHandle(handle -> handle.attach(SourceStateDao.class).setState(sourceId, "streaming", lease.owner()));
         failures.succeeded();
         LOG.info("streaming source {} from {} (lease {})", sourceId, checkpoint, lease);
-        loop(source);
+        loop();
     }
 
     /**
@@ -296,7 +296,7 @@ public final class SourceExtractor
         }
     }
 
-    private void loop(Source source)
+    private void loop()
             throws SQLException, InterruptedException
     {
         RelationCache relations = new RelationCache();
@@ -476,14 +476,12 @@ public final class SourceExtractor
     {
         private final List<Change> changes = new ArrayList<>();
         private Lsn end;
-        private int commits;
         private Instant started;
 
         void add(List<Change> transaction, Lsn commitEnd)
         {
             changes.addAll(transaction);
             end = commitEnd;
-            commits++;
             if (started == null) {
                 started = Instant.now();
             }
@@ -511,7 +509,6 @@ public final class SourceExtractor
         {
             changes.clear();
             end = null;
-            commits = 0;
             started = null;
         }
     }

@@ -75,7 +75,7 @@ class BackfillIT
         });
         harness.startWorker(Duration.ofSeconds(4), () -> CrashPoints.NONE);
         writer.start();
-        await().atMost(Duration.ofSeconds(120)).until(() -> harness.backfillState(backfill).startsWith("completed"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> harness.backfillState(backfill).startsWith("completed"));
         writing.set(false);
         writer.join();
         String marker = "k-marker";
@@ -210,7 +210,7 @@ class BackfillIT
         harness.halt(first);
         assertThat(harness.backfillState(backfill)).startsWith("running");
         harness.startWorker(Duration.ofSeconds(3), () -> CrashPoints.NONE);
-        await().atMost(Duration.ofSeconds(120)).until(() -> harness.backfillState(backfill).startsWith("completed"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> harness.backfillState(backfill).startsWith("completed"));
         List<Integer> ids = harness.messages(consumer).stream().map(message -> message.record().path("id").asInt()).toList();
         assertThat(ids).as("every row once, in key order").containsExactlyElementsOf(IntStream.rangeClosed(1, 20000).boxed().toList());
     }

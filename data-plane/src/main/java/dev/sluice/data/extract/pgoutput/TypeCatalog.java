@@ -18,6 +18,8 @@ public interface TypeCatalog
     Optional<UserType> describe(int oid);
 
     /**
+     * A user-defined type: a domain over a base type, or an array of an element type.
+     *
      * @param baseOid the type a domain is over ({@code pg_type.typbasetype}), 0 for other types
      * @param elementOid the element type of an array type ({@code pg_type.typelem} of a {@code typcategory 'A'} type), 0 for other types
      */

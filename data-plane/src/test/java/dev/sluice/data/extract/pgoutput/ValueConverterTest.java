@@ -86,7 +86,7 @@ class ValueConverterTest
     {
         assertThat(json(TypeOids.BOOL, "t")).isEqualTo("true");
         assertThat(json(TypeOids.BOOL, "f")).isEqualTo("false");
-        assertThat(converter.toJava(TypeOids.BOOL, "t")).isEqualTo(Boolean.TRUE);
+        assertThat(converter.toJava(TypeOids.BOOL, "t")).isEqualTo(true);
         assertThatThrownBy(() -> converter.toJson(TypeOids.BOOL, "yes")).isInstanceOf(PgOutputException.class);
     }
 

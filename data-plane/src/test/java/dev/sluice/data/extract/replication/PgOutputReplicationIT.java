@@ -184,7 +184,7 @@ class PgOutputReplicationIT
         assertThat(javaRow.get("big_value")).isEqualTo(Long.MAX_VALUE);
         assertThat(javaRow.get("numeric_value")).isEqualTo(new BigDecimal("-1234567890123456789012345678901234567890.0123456789"));
         assertThat(javaRow.get("double_value")).isEqualTo(0.1d);
-        assertThat(javaRow.get("bool_value")).isEqualTo(Boolean.TRUE);
+        assertThat(javaRow.get("bool_value")).isEqualTo(true);
         assertThat(javaRow.get("jsonb_value")).isInstanceOf(JsonNode.class);
         assertThat(javaRow.get("timestamptz_value")).isEqualTo(OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000, ZoneOffset.UTC));
         assertThat(javaRow.get("date_value")).isEqualTo(LocalDate.of(2024, 1, 2));
