@@ -32,11 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -54,8 +56,9 @@ import static java.util.Objects.requireNonNull;
  * written in the order the target answered, so a key's acks never land with a gap. A receiver may see a key's recent messages
  * again, as an in-order replay under the same {@code webhook-id}s when {@code batch_size} is 1, never an earlier
  * message on its own after a later one. The first failure of a run gives back the rest of it (nack with backoff
- * and jitter), and a failing or hanging key holds only its own sender. The receiver keeps {@code concurrency}
- * runs outstanding at most.
+ * and jitter); keys that shared the run with the failed one go back at once. A hanging key holds only its own sender.
+ * The receiver takes more only while a sender is free, and spreads what it took over the free senders: with small
+ * batches and many keys a run carries several keys, each delivered in order, one after another.
  */
 public final class PushDeliverer
         implements LeasedWork
@@ -64,6 +67,11 @@ public final class PushDeliverer
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(1);
     /** The most messages of one group handed to a sender at once (a hot key's whole share of the window, as a rule). */
     static final int RUN = 1000;
+    /**
+     * Group heads a receive takes per free sender, at least: with small batches each sender then delivers several keys one
+     * after another instead of the receive loop taking one key per free sender (one statement per key when busy).
+     */
+    static final int HEADS_PER_SENDER = 32;
     /** A batch is sent only if its request times out this long before the run's visibility does. */
     private static final Duration VISIBILITY_MARGIN = Duration.ofSeconds(2);
     private static final Duration ACK_LINGER = Duration.ofMillis(2);
@@ -188,8 +196,8 @@ public final class PushDeliverer
         Target currentTarget = target;
         Duration visibility = settings.requestTimeout().plus(Duration.ofSeconds(10));
         Instant visibleUntil = Instant.now().plus(visibility);
-        List<MessageStore.Delivery> received = messages.receive(consumerId, free * current.batchSize(), visibility, current.maxDeliver(),
-                current.maxAckPending(), Math.max(RUN, current.batchSize()), lease::fence);
+        List<MessageStore.Delivery> received = messages.receive(consumerId, free * Math.max(HEADS_PER_SENDER, current.batchSize()), visibility,
+                current.maxDeliver(), current.maxAckPending(), Math.max(RUN, current.batchSize()), lease::fence);
         if (received.isEmpty()) {
             Duration wait = messages.nextDue(consumerId)
                     .map(due -> Duration.between(Instant.now(), due))
@@ -201,7 +209,7 @@ public final class PushDeliverer
         }
         List<MessageTransforms.Transformed> transformed = transforms.apply(current, received);
         Map<String, String> context = MDC.getCopyOfContextMap();
-        List<List<List<MessageTransforms.Transformed>>> runs = runs(transformed, current.batchSize());
+        List<List<List<MessageTransforms.Transformed>>> runs = runs(transformed, current.batchSize(), free);
         for (int handed = 0; handed < runs.size(); handed++) {
             List<List<MessageTransforms.Transformed>> run = runs.get(handed);
             synchronized (outstandingChanged) {
@@ -247,21 +255,30 @@ public final class PushDeliverer
     }
 
     /**
-     * Cuts deliveries into runs of batches: a run holds whole groups (each group's messages together, in order) until it
-     * has a batch's worth, and is cut into batches of up to {@code batchSize} in that order. A group is never split
-     * across runs, so one sender delivers it in order; groups shorter than a batch share batches.
+     * Cuts deliveries into runs of batches for {@code senders} free senders: a run holds whole groups (each group's
+     * messages together, in order) until it has a batch's worth and its share of what was received, and is cut into
+     * batches of up to {@code batchSize} in that order. A group is never split across runs, so one sender delivers it in
+     * order; groups shorter than a batch share batches, and with more groups than senders a run carries several. A group
+     * being delivered again is a run of its own.
      */
-    static List<List<List<MessageTransforms.Transformed>>> runs(List<MessageTransforms.Transformed> deliveries, int batchSize)
+    static List<List<List<MessageTransforms.Transformed>>> runs(List<MessageTransforms.Transformed> deliveries, int batchSize, int senders)
     {
         Map<String, List<MessageTransforms.Transformed>> groups = new LinkedHashMap<>();
         for (MessageTransforms.Transformed delivery : deliveries) {
             groups.computeIfAbsent(delivery.delivery().message().groupKey(), key -> new ArrayList<>()).add(delivery);
         }
+        int share = (deliveries.size() + senders - 1) / Math.max(1, senders);
+        int least = Math.max(batchSize, share);
         List<List<List<MessageTransforms.Transformed>>> runs = new ArrayList<>();
         List<MessageTransforms.Transformed> run = new ArrayList<>();
         for (List<MessageTransforms.Transformed> group : groups.values()) {
+            if (group.get(0).delivery().message().deliverCount() > 1) {
+                // a key delivered before (it failed, or its worker died) goes alone: if it fails again it holds no other key
+                runs.add(batches(group, batchSize));
+                continue;
+            }
             run.addAll(group);
-            if (run.size() >= batchSize) {
+            if (run.size() >= least) {
                 runs.add(batches(run, batchSize));
                 run = new ArrayList<>();
             }
@@ -310,10 +327,17 @@ public final class PushDeliverer
                 LOG.info("delivery to consumer {} failed ({}); retrying in {} ms", consumerId, failure.get(), delay.toMillis());
                 failures.failed(failure.get());
                 // the run's earlier batches were answered and their acks are queued; the batches after the failed one were
-                // never sent, so their attempts do not count
+                // never sent, so their attempts do not count. The failed keys' later messages wait with them; other keys
+                // that shared the run go back at once
                 messages.nack(consumerId, failed.stream().map(MessageStore.Delivery::ackId).toList(), delay);
-                if (!unsent.isEmpty()) {
-                    messages.release(consumerId, unsent.stream().map(MessageStore.Delivery::ackId).toList(), delay);
+                Set<String> failedKeys = failed.stream().map(delivery -> delivery.message().groupKey()).collect(Collectors.toSet());
+                Map<Boolean, List<String>> later = unsent.stream().collect(Collectors.partitioningBy(
+                        delivery -> failedKeys.contains(delivery.message().groupKey()), Collectors.mapping(MessageStore.Delivery::ackId, Collectors.toList())));
+                if (!later.get(true).isEmpty()) {
+                    messages.release(consumerId, later.get(true), delay);
+                }
+                if (!later.get(false).isEmpty()) {
+                    messages.release(consumerId, later.get(false), Duration.ZERO);
                 }
                 store.useHandle(handle -> handle.attach(DataPlaneDao.class).recordDeliveryError(consumerId, failure.get()));
                 return;
