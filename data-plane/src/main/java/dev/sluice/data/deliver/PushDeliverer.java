@@ -309,9 +309,9 @@ public final class PushDeliverer
                 // what is left times out and is delivered again by the lease's next holder
                 return;
             }
-            if (i > 0 && Instant.now().plus(settings.requestTimeout()).plus(VISIBILITY_MARGIN).isAfter(visibleUntil)) {
-                // a slow target: the rest could still be in flight when its visibility ends and another receive takes it; it goes
-                // back instead and comes again once this run's acks have landed
+            if (Instant.now().plus(settings.requestTimeout()).plus(VISIBILITY_MARGIN).isAfter(visibleUntil)) {
+                // a slow target, or a run that waited long for a sender: the rest could still be in flight when its visibility
+                // ends and another receive takes it; it goes back instead and comes again once this run's acks have landed
                 List<MessageStore.Delivery> rest = run.subList(i, run.size()).stream().flatMap(List::stream)
                         .map(MessageTransforms.Transformed::delivery).toList();
                 messages.release(consumerId, rest.stream().map(MessageStore.Delivery::ackId).toList(), Duration.ZERO);
