@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sluice's benchmarks. From the repository root:
-#   bench/run.sh --quick   the end-to-end harness, a few minutes (writes BENCHMARKS.md and bench/target/bench-result.json)
+#   bench/run.sh --quick   the end-to-end harness, a few minutes (writes bench/target/report.md and bench/target/bench-result.json;
+#                          BENCHMARKS.md is the dated record, written by hand from such reports)
 #   bench/run.sh --full    the same with ten times the rows
 #   bench/run.sh --quick --only capture,pull   some parts only (capture, latency, pull, fan-out, backfill, pgbench, backlog);
 #                          --backlog N and --backfill-rows N size those scenarios
@@ -14,7 +15,7 @@ case "$mode" in
   --jmh)
     exec java -cp "$classpath" org.openjdk.jmh.Main -rf json -rff bench/target/jmh-result.json "${@:2}" ;;
   --quick|--full)
-    exec java -Xmx2g -cp "$classpath" dev.sluice.bench.Bench "$mode" --out bench/target --markdown BENCHMARKS.md --analysis bench/analysis.md "${@:2}" ;;
+    exec java -Xmx2g -cp "$classpath" dev.sluice.bench.Bench "$mode" --out bench/target --markdown bench/target/report.md --analysis bench/analysis.md "${@:2}" ;;
   *)
     echo "usage: bench/run.sh [--quick|--full|--jmh]" >&2; exit 2 ;;
 esac

@@ -40,6 +40,19 @@ public final class Bench
     record Scenario(String name, long rows, int rowsPerTransaction, int jsonBytes, boolean mixed) {}
 
     public static void main(String[] args)
+    {
+        try {
+            run(args);
+        }
+        catch (Exception | Error e) {
+            // the servers and engines it started keep non-daemon threads: a failed run must still end
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args)
             throws Exception
     {
         boolean full = List.of(args).contains("--full");
@@ -184,13 +197,14 @@ public final class Bench
             }
         }
 
+        Files.createDirectories(out);
         Path json = out.resolve("bench-result.json");
         Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         Path analysis = Path.of(argument(args, "--analysis", "bench/analysis.md"));
-        Path markdown = Path.of(argument(args, "--markdown", "BENCHMARKS.md"));
+        Path markdown = Path.of(argument(args, "--markdown", "bench/target/report.md")).toAbsolutePath();
+        Files.createDirectories(markdown.getParent());
         Files.writeString(markdown, Report.markdown(result, full, Files.exists(analysis) ? Files.readString(analysis) : ""));
         log("wrote " + json.toAbsolutePath() + " and " + markdown.toAbsolutePath());
-        System.exit(0);
     }
 
     private static ObjectNode latency(SourceDb source, WebhookSink sink, String path, Duration run, ToLongFunction<String> delivered, int rate)
