@@ -43,6 +43,7 @@ class StoredJsonTest
         assertThat(json.get("id").isTextual()).isTrue();
         assertThat(json.get("id").asText()).isEqualTo(CONSUMER.value());
         assertThat(json.get("sourceId").asText()).isEqualTo(SOURCE.value());
+        assertThat(json.get("accountId").get("value").asText()).as("an account id stays an object, as it always was").isEqualTo(ACCOUNT.value());
         assertThat(json.has("consumerId")).isFalse();
         assertThat(json.has("source")).isFalse();
         assertThat(Json.read(json.toString(), Consumer.class)).isEqualTo(consumer);

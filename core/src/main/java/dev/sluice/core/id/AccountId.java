@@ -1,6 +1,6 @@
 package dev.sluice.core.id;
 
-import static java.util.Objects.requireNonNull;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * The tenant. Every tenant-scoped service and DAO method takes one as its first parameter.
@@ -10,15 +10,20 @@ public record AccountId(String value)
 {
     public AccountId
     {
-        requireNonNull(value, "value is null");
-        if (!ResourceKind.ACCOUNT.isId(value)) {
-            throw new IllegalArgumentException("not an account id: " + value);
-        }
+        ResourceKind.ACCOUNT.checked(value);
     }
 
     public static AccountId generate()
     {
         return new AccountId(ResourceKind.ACCOUNT.newId());
+    }
+
+    /** Unlike the other ids, an account id is an object in stored JSON ({@code {"value": "acc_..."}}), as it always was. */
+    @JsonValue(false)
+    @Override
+    public String value()
+    {
+        return value;
     }
 
     @Override

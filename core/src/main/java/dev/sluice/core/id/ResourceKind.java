@@ -2,6 +2,8 @@ package dev.sluice.core.id;
 
 import java.util.regex.Pattern;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * The kinds of resources the API names, each with its id prefix. A path parameter that matches a
  * kind's id pattern is looked up by id, anything else by name.
@@ -44,5 +46,16 @@ public enum ResourceKind
     public boolean isId(String value)
     {
         return value != null && idPattern.matcher(value).matches();
+    }
+
+    /** {@code value} itself when it is an id of this kind; a typed id's constructor checks its text with it. */
+    public String checked(String value)
+    {
+        requireNonNull(value, "value is null");
+        if (!isId(value)) {
+            String article = "aeiou".indexOf(displayName.charAt(0)) >= 0 ? "an " : "a ";
+            throw new IllegalArgumentException("not " + article + displayName + " id: " + value);
+        }
+        return value;
     }
 }
