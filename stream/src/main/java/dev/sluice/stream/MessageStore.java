@@ -49,8 +49,6 @@ public final class MessageStore
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The first key of the two-key advisory locks taken per consumer. */
     private static final int LOCK_NAMESPACE = 0x534c;
-    /** A receive with nothing to check first: its one statement runs without a transaction of its own. */
-    private static final Consumer<Handle> NO_GUARD = handle -> {};
     /** The colder statements, in {@code dev/sluice/stream/MessageStore/<name>.sql}; the hot ones are functions (changelog 019). */
     private static final ClasspathSqlLocator SQL = ClasspathSqlLocator.create();
 
@@ -97,13 +95,13 @@ public final class MessageStore
      */
     public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending)
     {
-        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, NO_GUARD);
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, Optional.empty());
     }
 
     /** Receives within a transaction that {@code guard} may veto first (a data-plane worker's lease fence). */
     public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, Consumer<Handle> guard)
     {
-        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, guard);
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, 1, Optional.of(guard));
     }
 
     /**
@@ -112,6 +110,13 @@ public final class MessageStore
      * back what is left of the run when one fails). Deliveries are ordered by sequence number.
      */
     public List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup, Consumer<Handle> guard)
+    {
+        return receive(consumerId, max, visibility, maxDeliver, maxAckPending, perGroup, Optional.of(guard));
+    }
+
+    /** Without a guard the receive is one statement, its own transaction: no BEGIN and COMMIT around it. */
+    private List<Delivery> receive(ConsumerId consumerId, int max, Duration visibility, int maxDeliver, int maxAckPending, int perGroup,
+            Optional<Consumer<Handle>> guard)
     {
         long key = key(consumerId);
         String nonce = HexFormat.of().formatHex(randomBytes());
@@ -122,7 +127,7 @@ public final class MessageStore
         HandleCallback<Void, RuntimeException> work = handle -> {
             delivered.clear();
             deadLettered[0] = 0;
-            guard.accept(handle);
+            guard.ifPresent(check -> check.accept(handle));
             handle.createQuery("""
                             select * from stream_receive(:k, :consumer, :max, :visibility, :maxDeliver, :maxAckPending, :perGroup, :nonce, :reason)
                             """)
@@ -144,8 +149,7 @@ public final class MessageStore
                     .list();
             return null;
         };
-        if (guard == NO_GUARD) {
-            // one statement is its own transaction: no BEGIN and COMMIT around it
+        if (guard.isEmpty()) {
             store.withHandle(work);
         }
         else {
