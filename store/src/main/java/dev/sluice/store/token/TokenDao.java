@@ -4,6 +4,7 @@ import dev.sluice.core.id.AccountId;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
 /** API tokens of an account. */
 @RegisterRowMapper(TokenDao.TokenMapper.class)
 public interface TokenDao
+        extends SqlObject
 {
     @SqlUpdate("insert into api_tokens (account_id, id, name, scopes, token_hash, prefix) values (:accountId, :id, :name, :scopes, :hash, :prefix)")
     void insert(@Bind("accountId") AccountId accountId, @Bind("id") String id, @Bind("name") String name, @Bind("scopes") String[] scopes, @Bind("hash") String hash, @Bind("prefix") String prefix);
@@ -39,20 +41,19 @@ public interface TokenDao
     @SqlUpdate("delete from api_tokens where account_id = :accountId and id = :id")
     int delete(@Bind("accountId") AccountId accountId, @Bind("id") String id);
 
-    String AUTHENTICATE = "select t.*, a.status as account_status, a.name as account_name from api_tokens t join accounts a on a.id = t.account_id where t.token_hash = :hash";
-
-    /** Authentication: the one lookup that finds the account from the secret's hash. */
-    @SqlQuery(AUTHENTICATE)
-    @RegisterRowMapper(AuthenticatedTokenMapper.class)
-    Optional<AuthenticatedToken> authenticate(@Bind("hash") String hash);
+    default Optional<AuthenticatedToken> authenticate(String hash)
+    {
+        return authenticate(getHandle(), hash);
+    }
 
     /**
-     * {@link #authenticate(String)} as a plain query on a handle the caller holds, for the lookup every API request makes:
-     * attaching a SQL object to a handle costs JDBI more than the query it runs.
+     * Authentication: the one lookup that finds the account from the secret's hash. A plain query on a handle the caller
+     * holds, as every API request makes it: attaching a SQL object to a handle costs JDBI more than the query it runs.
      */
     static Optional<AuthenticatedToken> authenticate(Handle handle, String hash)
     {
-        return handle.createQuery(AUTHENTICATE).bind("hash", hash).map(new AuthenticatedTokenMapper()).findOne();
+        return handle.createQuery("select t.*, a.status as account_status, a.name as account_name from api_tokens t join accounts a on a.id = t.account_id where t.token_hash = :hash")
+                .bind("hash", hash).map(new AuthenticatedTokenMapper()).findOne();
     }
 
     /** Records use at most once a minute per token, so authentication stays a read most of the time. */
