@@ -10,7 +10,7 @@ public record AccountId(String value)
 {
     public AccountId
     {
-        ResourceKind.ACCOUNT.checked(value);
+        ResourceKind.ACCOUNT.check(value);
     }
 
     public static AccountId generate()

@@ -11,7 +11,7 @@ public record BackfillId(String value)
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public BackfillId
     {
-        ResourceKind.BACKFILL.checked(value);
+        ResourceKind.BACKFILL.check(value);
     }
 
     public static BackfillId generate()

@@ -11,7 +11,7 @@ public record ConsumerId(String value)
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public ConsumerId
     {
-        ResourceKind.CONSUMER.checked(value);
+        ResourceKind.CONSUMER.check(value);
     }
 
     public static ConsumerId generate()

@@ -48,14 +48,13 @@ public enum ResourceKind
         return value != null && idPattern.matcher(value).matches();
     }
 
-    /** {@code value} itself when it is an id of this kind; a typed id's constructor checks its text with it. */
-    public String checked(String value)
+    /** Refuses text that is not an id of this kind; a typed id's constructor checks its text with it. */
+    public void check(String value)
     {
         requireNonNull(value, "value is null");
         if (!isId(value)) {
             String article = "aeiou".indexOf(displayName.charAt(0)) >= 0 ? "an " : "a ";
             throw new IllegalArgumentException("not " + article + displayName + " id: " + value);
         }
-        return value;
     }
 }

@@ -11,7 +11,7 @@ public record SourceId(String value)
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public SourceId
     {
-        ResourceKind.SOURCE.checked(value);
+        ResourceKind.SOURCE.check(value);
     }
 
     public static SourceId generate()

@@ -56,9 +56,10 @@ import static java.util.Objects.requireNonNull;
  * written in the order the target answered, so a key's acks never land with a gap. A receiver may see a key's recent messages
  * again, as an in-order replay under the same {@code webhook-id}s when {@code batch_size} is 1, never an earlier
  * message on its own after a later one. The first failure of a run gives back the rest of it (nack with backoff
- * and jitter); keys that shared the run with the failed one go back at once. A hanging key holds only its own sender.
- * The receiver takes more only while a sender is free, and spreads what it took over the free senders: with small
- * batches and many keys a run carries several keys, each delivered in order, one after another.
+ * and jitter); keys that shared the run with the failed one go back at once. The receiver takes more only while a
+ * sender is free, and spreads what it took over the free senders: with small batches and many keys a run carries
+ * several keys, each delivered in order, one after another, so a hanging request holds the keys after it in its run
+ * until it times out. A key being delivered again is a run of its own, so a key that keeps failing holds no other.
  */
 public final class PushDeliverer
         implements LeasedWork
