@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -411,6 +412,7 @@ public final class DataPlane
         running.clear();
         workers.shutdownNow();
         signals.close();
+        closeWebhooks();
     }
 
     /** Stops every piece of work, then hands its leases back so other workers take over at once. */
@@ -441,6 +443,7 @@ public final class DataPlane
         running.clear();
         workers.shutdownNow();
         signals.close();
+        closeWebhooks();
         try {
             leases.forget(settings.workerId());
         }
@@ -448,6 +451,16 @@ public final class DataPlane
             LOG.debug("could not remove worker {}: {}", settings.workerId(), e.getMessage());
         }
         LOG.info("data-plane worker {} stopped", settings.workerId());
+    }
+
+    private void closeWebhooks()
+    {
+        try {
+            webhooks.close();
+        }
+        catch (IOException e) {
+            LOG.debug("closing webhook connections failed: {}", e.getMessage());
+        }
     }
 
     private static void await(Future<?> future)

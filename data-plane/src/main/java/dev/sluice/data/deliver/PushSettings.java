@@ -20,7 +20,7 @@ public record PushSettings(int concurrency, Duration requestTimeout, Duration ba
             "Webhook requests in flight at once per push consumer.");
 
     public static final Setting<Duration> REQUEST_TIMEOUT = Setting.positiveDuration("dataPlane.pushTimeout", Duration.ofSeconds(15),
-            "How long a webhook target may take to answer.");
+            "How long a webhook request may take, from connecting to the last byte of the answer.");
 
     public static final Setting<Duration> BACKOFF_BASE = Setting.positiveDuration("dataPlane.retryBackoff", Duration.ofSeconds(1),
             "Delay before a failed delivery's first retry; doubles per attempt, with jitter.");
