@@ -88,10 +88,16 @@ public final class StreamAppender
     }
 
     /** The first of {@code count} sequence numbers taken from the source's counter, and the log's current generation. */
-    private record Numbers(long first, int generation) {}
+    record Numbers(long first, int generation) {}
 
-    private static Numbers allocate(Handle handle, SourceId sourceId, int count)
+    /**
+     * Takes the numbers and reads the generation to write into. The log's lock comes first and is held to commit: a
+     * generation is closed and dropped only under the log's exclusive lock, so the one read here still exists when the
+     * rows are copied in, and a drop waiting for this transaction sees its rows and keeps the generation.
+     */
+    static Numbers allocate(Handle handle, SourceId sourceId, int count)
     {
+        handle.execute("lock table stream_log in row exclusive mode");
         return handle.createQuery("""
                         update source_state set stream_seq = stream_seq + :count where source_id = :sourceId
                         returning stream_seq - :count + 1 as first, (select max(generation) from stream_generations) as generation

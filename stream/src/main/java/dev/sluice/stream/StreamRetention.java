@@ -108,8 +108,8 @@ public final class StreamRetention
         for (int generation : closed) {
             boolean gone = store.inTransaction(handle -> {
                 String partition = partition(generation);
-                // the lock waits for appends still writing into it (a writer may have read this generation just before
-                // it closed); what the check below sees is then final
+                // the lock waits for appends in progress (each holds the log's lock from before it read which generation to
+                // write into, see StreamAppender.allocate); what the check below sees is then final
                 // a bounded wait: receives read every partition, so a long queue behind this lock would stall them.
                 // The parent first, as every reader and writer locks it before its partitions: dropping a partition needs the
                 // parent exclusively, and taking it after the partition would deadlock with a receive between the two

@@ -156,6 +156,24 @@ class StreamRetentionIT
         assertThat(next.dropped()).containsExactly(closing);
     }
 
+    @Test
+    void aGenerationAnAppendIsAboutToWriteIntoIsNeitherClosedNorDropped()
+    {
+        ConsumerId consumer = consumer();
+        append(consumer, "1");
+        ack(consumer, receive(consumer));
+        // consumed, and holding a row: a run would close it and drop it at once, were no append about to write into it
+        try (Handle writer = store.jdbi().open()) {
+            writer.begin();
+            int generation = StreamAppender.allocate(writer, SOURCE, 1).generation();
+
+            StreamRetention.Result meanwhile = retention.run();
+            assertThat(meanwhile.dropped()).doesNotContain(generation);
+            assertThat(partitionExists(generation)).isTrue();
+            writer.rollback();
+        }
+    }
+
     private static ConsumerId consumer()
     {
         ConsumerId id = ConsumerId.generate();
