@@ -13,6 +13,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -49,9 +50,11 @@ public final class WebhookClient
 {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     private static final int MAX_REDIRECTS = 3;
-    /** Connections kept per host and in all (every push sender of every consumer on this worker holds at most one). */
-    private static final int CONNECTIONS_PER_TARGET = 256;
-    private static final int CONNECTIONS = 1024;
+    /**
+     * Connections are limited by the senders alone (every push sender of every consumer on this worker holds at most one at
+     * a time), not by the pool: a pool limit would only make senders wait for each other.
+     */
+    private static final int CONNECTIONS = Integer.MAX_VALUE;
     /** A pooled connection idle longer than this is checked (a 1 ms read) before it carries a request. */
     private static final Duration CHECK_AFTER_IDLE = Duration.ofMillis(200);
     /** Connections are opened again at least this often, so a target's DNS change is followed. */
@@ -90,7 +93,8 @@ public final class WebhookClient
                                 .setValidateAfterInactivity(TimeValue.ofMilliseconds(checkAfterIdle.toMillis()))
                                 .setTimeToLive(CONNECTION_LIFETIME)
                                 .build())
-                        .setMaxConnPerRoute(CONNECTIONS_PER_TARGET)
+                        .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                        .setMaxConnPerRoute(CONNECTIONS)
                         .setMaxConnTotal(CONNECTIONS)
                         // TLS as the JVM is configured (javax.net.ssl.*: an operator's trust store applies)
                         .useSystemProperties()
