@@ -100,7 +100,6 @@ public final class WebhookClient
                         .useSystemProperties()
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(limit)
                         .setResponseTimeout(limit)
                         .build())
                 .disableRedirectHandling()
