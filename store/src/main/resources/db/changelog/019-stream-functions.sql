@@ -1,5 +1,12 @@
 --liquibase formatted sql
 
+--changeset sluice:019-stream-floor
+-- Below a consumer's floor nothing of it is in the window. Every acknowledged message leaves a dead entry in the
+-- window's indexes until VACUUM removes it (autovacuum comes by about once a minute), and the dead entries pile up
+-- in front of the live ones; a scan of the window that starts above the floor steps over none of them. Only a
+-- receive that moves the cursor raises the floor (under the consumer's exclusive lock), only a redrive lowers it.
+alter table stream_cursors add column floor_seq bigint not null default 0;
+
 --changeset sluice:019-stream-receive splitStatements:false runOnChange:true
 -- A receive is one round trip: this function does what MessageStore.receive describes (due heads of the window,
 -- fresh messages past the cursor, dead letters for heads out of attempts, a push run's successors) in the
@@ -10,12 +17,17 @@
 -- by side; moving the cursor is exclusive per consumer (advisory lock 0x534c/key), which acks, nacks and dead
 -- letters take shared, so a message entering the window always sees whether its group's head is still there.
 -- The lock's second key is the consumer key's low 32 bits, as Java's (int) cast gives them.
+--
+-- Both functions plan without sequential scans: what they read of a window lies above its floor and is at most
+-- max_ack_pending rows, but the table's statistics also count the dead rows below every floor (and the consumers
+-- other than this one), so a planner trusting them would read the whole table, dead rows included, to find a few.
 create or replace function stream_receive(p_key bigint, p_consumer text, p_max integer, p_visibility double precision,
                                           p_max_deliver integer, p_max_ack_pending integer, p_per_group integer, p_nonce text,
                                           p_exhausted_reason text)
 returns table (kind text, seq bigint, deliver_count integer, group_key text, action text, table_schema text, table_name text,
                record text, changes text, unchanged_columns text, commit_lsn bigint, commit_timestamp timestamptz, change_index integer)
 language plpgsql
+set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare
@@ -29,20 +41,23 @@ declare
     v_room bigint;
     v_want integer;
     v_cursor bigint;
+    v_floor bigint;
     v_last bigint;
     v_visible_at timestamptz := now() + make_interval(secs => p_visibility);
 begin
+    select c.cursor_seq, c.floor_seq, t.last_seq into v_cursor, v_floor, v_last
+    from stream_cursors c left join stream_tails t on t.consumer_key = c.consumer_key
+    where c.consumer_key = p_key;
+    v_floor := coalesce(v_floor, 0);
+
     -- the window's due heads: not behind an earlier message of their group, and due
     select coalesce(array_agg(h.seq order by h.seq), '{}') into v_heads
     from (select p.seq from stream_pending p
-          where p.consumer_key = p_key and not p.blocked and p.visible_at <= now()
+          where p.consumer_key = p_key and p.seq > v_floor and not p.blocked and p.visible_at <= now()
           order by p.seq limit p_max
           for update skip locked) h;
 
     if coalesce(array_length(v_heads, 1), 0) < p_max then
-        select c.cursor_seq, t.last_seq into v_cursor, v_last
-        from stream_cursors c left join stream_tails t on t.consumer_key = c.consumer_key
-        where c.consumer_key = p_key;
         -- something past the cursor: move it into the window. With nothing due, wait for a receiver moving the cursor
         -- (one short statement; this transaction holds no row locks yet) rather than come back empty; with some due,
         -- move it only if no one else is.
@@ -55,8 +70,10 @@ begin
             end if;
         end if;
         if v_locked then
+            -- read again under the lock: a redrive (which lowers the floor) may have committed since the first read
+            select c.floor_seq into v_floor from stream_cursors c where c.consumer_key = p_key;
             select p_max_ack_pending - count(*) into v_room
-            from (select 1 from stream_pending p where p.consumer_key = p_key limit p_max_ack_pending) w;
+            from (select 1 from stream_pending p where p.consumer_key = p_key and p.seq > v_floor limit p_max_ack_pending) w;
             v_want := least(v_room, p_max - coalesce(array_length(v_heads, 1), 0));
             if v_want > 0 then
                 -- fresh messages whose group has nothing in the window enter it in flight, delivered by this receive (one
@@ -70,7 +87,8 @@ begin
                 judged as (
                     select f.seq, f.group_key, f.commit_timestamp,
                            row_number() over (partition by f.group_key order by f.seq) > 1
-                               or exists (select 1 from stream_pending w where w.consumer_key = p_key and w.group_key = f.group_key) as blocked
+                               or exists (select 1 from stream_pending w
+                                          where w.consumer_key = p_key and w.group_key = f.group_key and w.seq > v_floor) as blocked
                     from fresh f
                 ),
                 entered as (
@@ -85,8 +103,12 @@ begin
                     returning stream_pending.seq, stream_pending.in_flight
                 ),
                 moved as (
+                    -- the floor rises to just below the oldest message still in the window (or to the old cursor when the
+                    -- window is empty): the fresh messages entering it now all lie above the old cursor
                     update stream_cursors c set cursor_seq = greatest(c.cursor_seq, (select max(f.seq) from fresh f)),
-                                                taken = c.taken + (select count(*) from entered)
+                                                taken = c.taken + (select count(*) from entered),
+                                                floor_seq = coalesce((select min(w.seq) - 1 from stream_pending w
+                                                                      where w.consumer_key = p_key and w.seq > c.floor_seq), c.cursor_seq)
                     where c.consumer_key = p_key and exists (select 1 from fresh)
                 )
                 select coalesce(array_agg(e.seq) filter (where e.in_flight), '{}') into v_fresh from entered e;
@@ -99,6 +121,7 @@ begin
     from stream_pending p where p.consumer_key = p_key and p.seq = any(v_heads) and p.deliver_count >= p_max_deliver;
     if array_length(v_exhausted, 1) > 0 then
         perform pg_advisory_xact_lock_shared(21324, v_lock);
+        select c.floor_seq into v_floor from stream_cursors c where c.consumer_key = p_key;
         select coalesce(array_agg(distinct p.group_key), '{}') into v_groups
         from stream_pending p where p.consumer_key = p_key and p.seq = any(v_exhausted);
         return query
@@ -120,12 +143,12 @@ begin
             from dead d;
         update stream_pending p set blocked = false
         from (select w.group_key, min(w.seq) as seq from stream_pending w
-              where w.consumer_key = p_key and w.group_key = any(v_groups) group by w.group_key) n
+              where w.consumer_key = p_key and w.seq > v_floor and w.group_key = any(v_groups) group by w.group_key) n
         where p.consumer_key = p_key and p.seq = n.seq and p.blocked;
         -- their groups' next messages may go out in this receive already
         select coalesce(array_agg(h.seq order by h.seq), '{}') into v_heads
         from (select p.seq from stream_pending p
-              where p.consumer_key = p_key and not p.blocked and p.visible_at <= now() and p.deliver_count < p_max_deliver
+              where p.consumer_key = p_key and p.seq > v_floor and not p.blocked and p.visible_at <= now() and p.deliver_count < p_max_deliver
                 and not (p.seq = any(v_fresh))
               order by p.seq limit greatest(p_max - coalesce(array_length(v_fresh, 1), 0), 0)
               for update skip locked) h;
@@ -142,7 +165,7 @@ begin
                   join (select h.group_key, min(h.seq) as seq from stream_pending h
                         where h.consumer_key = p_key and (h.seq = any(v_heads) or h.seq = any(v_fresh)) group by h.group_key) hd
                     on w.group_key = hd.group_key and w.seq > hd.seq
-                  where w.consumer_key = p_key and w.blocked
+                  where w.consumer_key = p_key and w.seq > v_floor and w.blocked
                   window g as (partition by w.group_key order by w.seq rows unbounded preceding)
               ) s where not s.stop and s.n <= p_per_group - 1) r;
     end if;
@@ -164,11 +187,13 @@ $$;
 create or replace function stream_ack(p_key bigint, p_seqs bigint[], p_counts integer[], p_nonces text[])
 returns table (kind text, seq bigint, ack_id text, commit_timestamp timestamptz)
 language plpgsql
+set enable_seqscan = off
 as $$
 #variable_conflict use_column
 declare
     v_row record;
     v_groups text[] := '{}';
+    v_floor bigint;
 begin
     perform pg_advisory_xact_lock_shared(21324, ((p_key & 2147483647) - (p_key & 2147483648))::integer);
     return query select 'waiting'::text, p.seq, null::text, null::timestamptz from stream_pending p
@@ -188,9 +213,10 @@ begin
         v_groups := v_groups || v_row.group_key;
     end loop;
     if array_length(v_groups, 1) > 0 then
+        select coalesce(max(c.floor_seq), 0) into v_floor from stream_cursors c where c.consumer_key = p_key;
         update stream_pending p set blocked = false
         from (select w.group_key, min(w.seq) as seq from stream_pending w
-              where w.consumer_key = p_key and w.group_key = any(v_groups) group by w.group_key) n
+              where w.consumer_key = p_key and w.seq > v_floor and w.group_key = any(v_groups) group by w.group_key) n
         where p.consumer_key = p_key and p.seq = n.seq and p.blocked;
     end if;
 end;

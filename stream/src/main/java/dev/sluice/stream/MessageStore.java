@@ -42,7 +42,10 @@ import static java.util.Objects.requireNonNull;
  * consumer that acks, nacks and dead-lettering take shared, so a message entering the window always sees
  * whether its group's head is still there.
  *
- * <p>Every statement is scoped to one consumer.
+ * <p>Every statement is scoped to one consumer, and reads its window above the consumer's floor ({@code floor_seq}):
+ * nothing of it lies below, and below is where the dead entries every ack leaves in the window's indexes pile up
+ * until VACUUM comes by, so a scan starts past them. A receive that moves the cursor raises the floor, a redrive
+ * (which brings messages back under their old numbers) lowers it.
  */
 public final class MessageStore
 {
@@ -255,7 +258,8 @@ public final class MessageStore
     {
         long key = key(consumerId);
         return store.withHandle(handle -> handle.createQuery("""
-                        select min(visible_at) from stream_pending where consumer_key = :k and not blocked
+                        select min(visible_at) from stream_pending
+                        where consumer_key = :k and seq > (select floor_seq from stream_cursors where consumer_key = :k) and not blocked
                         """)
                 .bind("k", key).mapTo(Timestamp.class).findOne().map(Timestamp::toInstant));
     }
@@ -318,7 +322,10 @@ public final class MessageStore
         long key = key(consumerId);
         return store.withHandle(handle -> {
             Map<Long, Integer> counts = new TreeMap<>();
-            handle.createQuery("select seq, deliver_count from stream_pending where consumer_key = :k order by seq limit :limit")
+            handle.createQuery("""
+                            select seq, deliver_count from stream_pending
+                            where consumer_key = :k and seq > (select floor_seq from stream_cursors where consumer_key = :k) order by seq limit :limit
+                            """)
                     .bind("k", key).bind("limit", limit)
                     .map((rs, ctx) -> Map.entry(rs.getLong("seq"), rs.getInt("deliver_count"))).forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
             handle.createQuery("""

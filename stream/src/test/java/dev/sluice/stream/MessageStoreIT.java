@@ -201,6 +201,44 @@ class MessageStoreIT
     }
 
     @Test
+    void aDeadLetterRedrivenAfterLaterMessagesWereAcknowledgedComesBackUnderItsOldNumberBeforeItsKeysNextMessage()
+    {
+        migrated();
+        store.useHandle(handle -> consumer(handle, CON_A));
+        append(CON_A, "1", "poison", "2", "b1");
+        List<MessageStore.Delivery> first = receive(CON_A, 10);
+        assertThat(values(first)).containsExactly("poison", "b1");
+        long poisonSeq = first.get(0).message().seq();
+        ack(CON_A, first.subList(1, 2));
+        messages.nack(CON_A, List.of(first.get(0).ackId()), Duration.ZERO);
+        for (int attempt = 1; attempt < 3; attempt++) {
+            List<MessageStore.Delivery> again = receive(CON_A, 10);
+            assertThat(values(again)).containsExactly("poison");
+            messages.nack(CON_A, List.of(again.get(0).ackId()), Duration.ZERO);
+        }
+        assertThat(receive(CON_A, 10)).isEmpty();
+        assertThat(messages.deadLetters(CON_A, 0, 10).items()).hasSize(1);
+        // later messages of other keys go through, and the window's floor moves past the dead letter's number
+        for (String value : List.of("b2", "c1")) {
+            append(CON_A, "3", value);
+            List<MessageStore.Delivery> later = receive(CON_A, 10);
+            assertThat(values(later)).containsExactly(value);
+            ack(CON_A, later);
+        }
+        assertThat(count("select floor_seq from stream_cursors")).isGreaterThan(poisonSeq);
+
+        assertThat(messages.redrive(CON_A, Optional.empty())).isEqualTo(1);
+        assertThat(messages.counts(CON_A).backlog()).isEqualTo(1);
+        List<MessageStore.Delivery> redriven = receive(CON_A, 10);
+        assertThat(values(redriven)).containsExactly("poison");
+        assertThat(redriven.get(0).message().seq()).isEqualTo(poisonSeq);
+        append(CON_A, "1", "next");
+        assertThat(receive(CON_A, 10)).isEmpty();
+        ack(CON_A, redriven);
+        assertThat(values(receive(CON_A, 10))).containsExactly("next");
+    }
+
+    @Test
     void aRunCarriesAGroupsNextMessagesAndAFailureGivesBackTheRestInOrder()
     {
         migrated();

@@ -10,6 +10,11 @@ logged as (
            g.record, g.changes, g.unchanged_columns, g.commit_lsn, g.commit_timestamp, g.change_index
     from gone g
     where not exists (select 1 from stream_log l where l.consumer_key = :k and l.seq = g.seq)
+),
+lowered as (
+    -- the consumer's floor goes below the messages coming back: they keep their numbers, older than the window's
+    update stream_cursors set floor_seq = least(floor_seq, (select min(g.seq) from gone g) - 1)
+    where consumer_key = :k and exists (select 1 from gone)
 )
 insert into stream_pending (consumer_key, seq, group_key, blocked, commit_timestamp)
 select :k, seq, group_key, true, commit_timestamp from gone
