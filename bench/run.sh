@@ -6,6 +6,7 @@
 #   bench/run.sh --quick --only capture,pull   some parts only (capture, latency, pull, fan-out, backfill, pgbench, backlog);
 #                          --backlog N and --backfill-rows N size those scenarios
 #   bench/run.sh --jmh     JMH benchmarks of the hot paths (pgoutput decoding, JSON encoding, filter evaluation)
+#   bench/window/run.sh "<libpq options>"   the consumer window's database functions alone (psql and pgbench)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mode="${1:---quick}"
